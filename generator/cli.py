@@ -1,0 +1,137 @@
+"""The `codegen` command line."""
+
+from __future__ import annotations
+
+import argparse
+import keyword
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Sequence, TextIO
+
+from . import __version__
+from .errors import Diagnostic, SpecError, UsageError
+from .render import FormatError, WriteError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+MAX_LISTED_WARNINGS = 20
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except SpecError as exc:
+        _print_diagnostics(exc.diagnostics, sys.stderr, verbose=True)
+        print("codegen: the spec has errors; nothing was written.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (UsageError, WriteError) as exc:
+        print(f"codegen: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("codegen: interrupted; nothing was written.", file=sys.stderr)
+        return 130
+    except (FormatError, Exception) as exc:  # a bug of ours: say so plainly, no traceback unless asked
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        print(
+            f"codegen: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in codegen, not in your spec; nothing was written. "
+            "Run again with --debug for details and report it.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="codegen",
+        description="Generate a typed Python client package from an OpenAPI document.",
+    )
+    parser.add_argument("--version", action="version", version=f"codegen {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    gen = commands.add_parser(
+        "generate",
+        help="generate a client package from a spec",
+        description="Generate a client package from an OpenAPI 3.x or Swagger 2.0 document (YAML or JSON).",
+    )
+    gen.add_argument("spec", help="the OpenAPI document")
+    gen.add_argument("-o", "--output", metavar="OUTDIR", help="where to write the package (default: ./PACKAGE)")
+    gen.add_argument("--package-name", metavar="NAME", help="import name of the package (default: from info.title)")
+    gen.add_argument("--client-name", metavar="NAME", help="class name of the client (default: from info.title)")
+    _common(gen)
+    gen.add_argument("--force", action="store_true", help="overwrite files in OUTDIR that codegen did not write")
+    gen.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    gen.set_defaults(run=_generate)
+
+    val = commands.add_parser(
+        "validate",
+        help="check a spec and report problems",
+        description="Check an OpenAPI document and report each problem with its file, line and JSON pointer.",
+    )
+    val.add_argument("spec", help="the OpenAPI document")
+    _common(val)
+    val.set_defaults(run=_validate)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--strict", action="store_true", help="treat spec validation findings as errors")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every warning")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from .pipeline import generate, generate_into
+
+    for option, value in (("--package-name", args.package_name), ("--client-name", args.client_name)):
+        if value is not None and (not value.isidentifier() or keyword.iskeyword(value)):
+            raise UsageError(f"{option} {value!r} is not a valid Python identifier")
+    started = time.perf_counter()
+    generated = generate(
+        args.spec, package=args.package_name, client_class=args.client_name, strict=args.strict
+    )
+    if not args.quiet:
+        _print_diagnostics(generated.warnings, sys.stderr, verbose=args.verbose)
+    outdir = Path(args.output) if args.output else Path(generated.api.package)
+    result = generate_into(outdir, generated, force=args.force)
+    if not args.quiet:
+        api = generated.api
+        operations = sum(len(g.operations) for g in api.groups)
+        print(
+            f"Generated {api.package} ({api.client_class}) in {outdir}: {operations} operations, "
+            f"{len(api.models)} models, {len(api.enums)} enums; files {len(result.written)} written, "
+            f"{len(result.unchanged)} unchanged, {len(result.removed)} removed; "
+            f"{time.perf_counter() - started:.1f}s",
+        )
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .pipeline import check_spec
+
+    _, findings = check_spec(args.spec, strict=args.strict)
+    _print_diagnostics(findings, sys.stdout, verbose=True)
+    if findings:
+        print(f"{args.spec}: {len(findings)} warnings (use --strict to make them errors)")
+    else:
+        print(f"{args.spec}: valid")
+    return EXIT_OK
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO, *, verbose: bool) -> None:
+    shown = diagnostics if verbose else diagnostics[:MAX_LISTED_WARNINGS]
+    for diagnostic in shown:
+        print(diagnostic.format(), file=stream)
+    hidden = len(diagnostics) - len(shown)
+    if hidden:
+        print(f"... and {hidden} more warnings (use --verbose to list them all)", file=stream)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

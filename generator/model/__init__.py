@@ -1,0 +1,37 @@
+"""The API model (IR): plain frozen dataclasses between the builder and the renderer."""
+
+from .api import (
+    Api,
+    Enum,
+    EnumMember,
+    ErrorCase,
+    Field,
+    Model,
+    Operation,
+    Parameter,
+    RequestBody,
+    ResourceGroup,
+    Response,
+    Server,
+)
+from .types import (
+    AnyValue,
+    EnumRef,
+    ListOf,
+    Literal,
+    MapOf,
+    ModelRef,
+    Nullable,
+    Primitive,
+    TypeRef,
+    UnionOf,
+    referenced_names,
+    strip_nullable,
+)
+
+__all__ = [
+    "Api", "AnyValue", "Enum", "EnumMember", "EnumRef", "ErrorCase", "Field", "ListOf",
+    "Literal", "MapOf", "Model", "ModelRef", "Nullable", "Operation", "Parameter",
+    "Primitive", "RequestBody", "ResourceGroup", "Response", "Server", "TypeRef", "UnionOf",
+    "referenced_names", "strip_nullable",
+]

@@ -1,0 +1,250 @@
+"""The file plan: every file of the generated package, rendered from the API model."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from ..model import (
+    Api,
+    Enum,
+    ListOf,
+    Literal,
+    MapOf,
+    Nullable,
+    Operation,
+    Primitive,
+    ResourceGroup,
+    TypeRef,
+    UnionOf,
+    referenced_names,
+)
+from . import pyexpr
+from .environment import TEMPLATES_DIR, environment
+
+RUNTIME_DIR = TEMPLATES_DIR / "runtime"
+_PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    api: Api
+    source: str  # the spec's file name, for headers
+
+
+def render_package(api: Api, source: str) -> dict[str, str]:
+    """All files of the package: relative POSIX path -> text. Python files are not yet formatted."""
+    ctx = RenderContext(api, source)
+    env = environment()
+    pkg = api.package
+    kinds = {m.name: ("model", m.module) for m in api.models} | {e.name: ("enum", e.module) for e in api.enums}
+    common: dict[str, Any] = {
+        "ctx": ctx,
+        "api": api,
+        "base_url": default_base_url(api),
+        "dist_name": pkg.replace("_", "-"),
+        "dist_version": dist_version(api.version),
+    }
+    files: dict[str, str] = {}
+
+    def render(template: str, path: str, **values: Any) -> None:
+        files[path] = env.get_template(template).render(**common, **values)
+
+    render("package/__init__.py.jinja", f"{pkg}/__init__.py")
+    render("package/_client.py.jinja", f"{pkg}/_client.py")
+    render("package/pyproject.toml.jinja", "pyproject.toml")
+    render("package/README.md.jinja", "README.md", example=usage_example(api))
+    exports = sorted((name, module) for name, (_, module) in kinds.items())
+    render("package/models/__init__.py.jinja", f"{pkg}/models/__init__.py", exports=exports)
+    for model in api.models:
+        types = [f.type for f in model.fields] + ([model.additional] if model.additional else [])
+        needs = _needs(types, kinds, model.name, base={"Any", "ClassVar", "Dict"})
+        render("package/models/model.py.jinja", f"{pkg}/models/{model.module}.py", model=model, needs=needs)
+    for enum in api.enums:
+        render("package/models/enum.py.jinja", f"{pkg}/models/{enum.module}.py", enum=enum, base=_enum_base(enum))
+    render("package/resources/__init__.py.jinja", f"{pkg}/resources/__init__.py")
+    for group in api.groups:
+        render("package/resources/group.py.jinja", f"{pkg}/resources/{group.module}.py", **_group_values(group, kinds))
+    files[f"{pkg}/py.typed"] = ""
+    for path in sorted(RUNTIME_DIR.glob("*.py")):
+        files[f"{pkg}/{path.name}"] = runtime_header(ctx) + path.read_text(encoding="utf-8")
+    return files
+
+
+def runtime_header(ctx: RenderContext) -> str:
+    return (
+        "# Part of the runtime that codegen copies into every client it generates.\n"
+        "# Do not edit by hand: changes are lost when the client is regenerated.\n"
+    )
+
+
+def default_base_url(api: Api) -> str:
+    if not api.servers:
+        return ""
+    server = api.servers[0]
+    url = server.url
+    for name, default in server.variables:
+        url = url.replace("{" + name + "}", default)
+    return url
+
+
+def dist_version(version: str) -> str:
+    """info.version as a PEP 440 version (specs use anything: "v1", "2024-01-01", "1.0-beta")."""
+    candidate = version.strip().lstrip("vV")
+    if _PEP440.match(candidate):
+        return candidate
+    return "0.0.0"
+
+
+# -- imports a module needs -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Needs:
+    typing: tuple[str, ...]
+    datetime: bool
+    type_imports: tuple[tuple[str, str], ...]  # (module, name) imported for annotations only
+
+
+def _needs(types: Iterable[TypeRef], kinds: dict[str, tuple[str, str]], own: str, base: set[str]) -> Needs:
+    types = list(types)
+    names = set()
+    for t in types:
+        names |= referenced_names(t)
+    names.discard(own)
+    typing = set(base)
+    if any(_uses(t, ListOf) for t in types):
+        typing.add("List")
+    if any(_uses(t, MapOf) for t in types):
+        typing.add("Dict")
+    if any(_uses(t, Literal) for t in types):
+        typing.add("Literal")
+    if names:
+        typing.add("TYPE_CHECKING")
+    datetime = any(_uses_datetime(t) for t in types)
+    return Needs(tuple(sorted(typing)), datetime, tuple(sorted((kinds[n][1], n) for n in names if n in kinds)))
+
+
+def _children(ref: TypeRef) -> tuple[TypeRef, ...]:
+    if isinstance(ref, ListOf):
+        return (ref.item,)
+    if isinstance(ref, MapOf):
+        return (ref.value,)
+    if isinstance(ref, Nullable):
+        return (ref.inner,)
+    if isinstance(ref, UnionOf):
+        return ref.variants
+    return ()
+
+
+def _uses(ref: TypeRef, kind: type) -> bool:
+    return isinstance(ref, kind) or any(_uses(c, kind) for c in _children(ref))
+
+
+def _uses_datetime(ref: TypeRef) -> bool:
+    if isinstance(ref, Primitive):
+        return pyexpr.annotation(ref).startswith("datetime.")
+    return any(_uses_datetime(c) for c in _children(ref))
+
+
+def _enum_base(enum: Enum) -> str:
+    return {"string": "StrEnum", "integer": "IntEnum"}.get(enum.kind, "Enum")
+
+
+# -- resource groups --------------------------------------------------------------------
+
+
+def _group_values(group: ResourceGroup, kinds: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    types: list[TypeRef] = []
+    for op in group.operations:
+        types += [p.type for p in op.parameters]
+        if op.body:
+            types += [f.type for f in op.body.fields] if op.body.fields else [op.body.type]
+        if op.success and op.success.type:
+            types.append(op.success.type)
+        types += [e.type for e in op.errors if e.type]
+    needs = _needs(types, kinds, "", base={"Any", "Unpack"})
+    return {
+        "group": group,
+        "needs": needs,
+        "endpoints": {op.name: "_" + op.name.upper() for op in group.operations},
+        "returns": {op.name: _return_annotation(op) for op in group.operations},
+        "response_kinds": {op.name: _response_kind(op) for op in group.operations},
+        "docs": {op.name: operation_doc(op) for op in group.operations},
+    }
+
+
+def _response_kind(op: Operation) -> str:
+    if op.success is None or op.success.type is None:
+        return "none"
+    ref = op.success.type
+    if isinstance(ref, Primitive) and ref.format == "binary":
+        return "binary"
+    content_type = (op.success.content_type or "").lower()
+    if content_type.startswith("text/") and "json" not in content_type:
+        return "text"
+    return "json"
+
+
+def _return_annotation(op: Operation) -> str:
+    kind = _response_kind(op)
+    if kind == "none":
+        return "None"
+    if kind == "binary":
+        return "bytes"
+    if kind == "text":
+        return "str"
+    assert op.success is not None and op.success.type is not None
+    return pyexpr.annotation(op.success.type)
+
+
+def operation_doc(op: Operation) -> str:
+    """The method's docstring: summary, description, arguments and the errors it declares."""
+    parts = [op.summary or op.description.split("\n")[0] or f"{op.method} {op.path}"]
+    if op.description and op.description != parts[0]:
+        parts.append(op.description)
+    if op.deprecated:
+        parts.append("Deprecated: the API may remove this operation.")
+    args = [(p.name, p.description) for p in op.parameters]
+    if op.body and op.body.fields:
+        args += [(f.name, f.description) for f in op.body.fields]
+    elif op.body:
+        args.append(("body", op.body.description))
+    described = [f"    {name}: {' '.join(text.split())}" for name, text in args if text]
+    if described:
+        parts.append("Args:\n" + "\n".join(described))
+    raises = [
+        f"    {e.exception}: {' '.join(e.description.split()) or 'status ' + e.status} (status {e.status})"
+        for e in op.errors
+    ]
+    if raises:
+        parts.append("Raises:\n" + "\n".join(raises))
+    return "\n\n".join(parts)
+
+
+# -- README example ----------------------------------------------------------------------
+
+
+def usage_example(api: Api) -> str:
+    """A short program using the client, built from the spec's first read operation."""
+    lines = [f"from {api.package} import {api.client_class}, NotFoundError", "", f"client = {api.client_class}()"]
+    candidates = [(g, op) for g in api.groups for op in g.operations]
+    reads = [(g, op) for g, op in candidates if op.method == "GET"] or candidates
+    if reads:
+        group, op = reads[0]
+        args = ", ".join(f"{p.name}={_example_value(p.type)}" for p in op.parameters if p.required)
+        lines.append(f"result = client.{group.name}.{op.name}({args})")
+        lines.append("print(result)")
+    lines += ["client.close()"]
+    return "\n".join(lines)
+
+
+def _example_value(ref: TypeRef) -> str:
+    if isinstance(ref, Primitive):
+        return {"integer": "1", "number": "1.0", "boolean": "True"}.get(ref.kind, '"string"')
+    if isinstance(ref, Literal):
+        return repr(ref.value)
+    if isinstance(ref, ListOf):
+        return f"[{_example_value(ref.item)}]"
+    return '"value"'

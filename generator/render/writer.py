@@ -1,0 +1,115 @@
+"""Writing the package: atomic per file, and only over files the generator owns.
+
+The manifest (MANIFEST_NAME in the output directory) lists every file the last generation
+wrote, with its hash. Regeneration replaces and removes only those files; anything else in
+the directory belongs to the user and survives. A file is written by renaming a complete
+temporary file over it, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST_NAME = ".codegen-manifest.json"
+
+
+class WriteError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_manifest(outdir: Path) -> dict[str, str]:
+    """Owned files (relative path -> sha256) from the last generation; empty when there is none."""
+    path = outdir / MANIFEST_NAME
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        files = data["files"]
+        if not isinstance(files, dict):
+            raise TypeError("files is not an object")
+        return {str(k): str(v) for k, v in files.items()}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise WriteError(f"{path} is damaged ({exc}); delete it to let codegen take the directory over") from None
+
+
+def manifest_text(files: dict[str, str]) -> str:
+    entries = {path: digest(text) for path, text in sorted(files.items())}
+    return json.dumps({"generator": "codegen", "files": entries}, indent=2, sort_keys=True) + "\n"
+
+
+def plan_conflicts(outdir: Path, files: dict[str, str], owned: dict[str, str]) -> list[str]:
+    """Files we would overwrite that the user put there (not owned, and different)."""
+    conflicts = []
+    for rel, text in files.items():
+        target = outdir / rel
+        if rel not in owned and target.exists():
+            if not target.is_file() or target.read_bytes() != text.encode("utf-8"):
+                conflicts.append(rel)
+    return conflicts
+
+
+def write_tree(outdir: Path, files: dict[str, str], *, force: bool = False) -> WriteResult:
+    outdir = Path(outdir)
+    owned = read_manifest(outdir)
+    conflicts = [] if force else plan_conflicts(outdir, files, owned)
+    if conflicts:
+        listed = ", ".join(conflicts[:5]) + (f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else "")
+        raise WriteError(
+            f"{outdir} has files codegen did not write that it would replace: {listed}. "
+            "Move them away, or pass --force to overwrite them."
+        )
+    written, unchanged = [], []
+    for rel in sorted(files):
+        target = outdir / rel
+        data = files[rel].encode("utf-8")
+        if target.is_file() and target.read_bytes() == data:
+            unchanged.append(rel)
+            continue
+        _atomic_write(target, data)
+        written.append(rel)
+    removed = [rel for rel in sorted(owned) if rel not in files]
+    for rel in removed:
+        target = outdir / rel
+        if target.is_file():
+            target.unlink()
+            _prune_empty_dirs(target.parent, outdir)
+    manifest = manifest_text(files).encode("utf-8")
+    manifest_path = outdir / MANIFEST_NAME
+    if not manifest_path.is_file() or manifest_path.read_bytes() != manifest:
+        _atomic_write(manifest_path, manifest)
+    return WriteResult(tuple(written), tuple(unchanged), tuple(removed))
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _prune_empty_dirs(directory: Path, stop: Path) -> None:
+    while directory != stop and directory.is_dir() and not any(directory.iterdir()):
+        directory.rmdir()
+        directory = directory.parent

@@ -1,0 +1,488 @@
+"""Loading a spec: read the file, parse JSON or YAML, check it is OpenAPI, bundle external $refs.
+
+The result is a Document whose `root` holds only internal refs ("#/..."): every file a $ref
+names is parsed once and placed under root["x-codegen-bundled"][key], and the refs are
+rewritten to point there. Later stages never open files, yet every pointer into the root
+still maps back to a file and line (Document.locate).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml  # type: ignore[import-untyped]
+from yaml.nodes import MappingNode, ScalarNode  # type: ignore[import-untyped]
+
+from ..errors import Diagnostic, SpecError, escape_pointer_token, join_pointer
+from .locate import JsonLocator, YamlLocator
+from .refs import PointerError, resolve_pointer
+
+try:  # libyaml parses several times faster; Stripe's spec is 4 MB of YAML
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+__all__ = ["BUNDLE_KEY", "Document", "Source", "load", "SpecLoader"]
+
+BUNDLE_KEY = "x-codegen-bundled"
+
+# ---------------------------------------------------------------------------------------------
+# YAML: the JSON-compatible subset people mean when they write an OpenAPI document.
+# ---------------------------------------------------------------------------------------------
+
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class SpecLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """PyYAML's safe loader with YAML 1.2 core-schema scalars instead of YAML 1.1's.
+
+    YAML 1.1 turns `on:` into True, `2024-01-01` into a date, `12:30` into 750 and `0123`
+    into 83. In a spec these are keys, examples and descriptions that must stay what they
+    look like, so: booleans are only true/false, dates stay strings, numbers are decimal
+    (or 0x/0o), and non-string mapping keys keep their text (`200:` is the key "200").
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT, _TIMESTAMP)]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, MappingNode):
+            self.flatten_mapping(node)  # apply `<<` merge keys first, as SafeLoader does
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                # The text as written: `200` -> "200", `true` -> "true", never "True".
+                key = key_node.value if isinstance(key_node, ScalarNode) else str(key)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def construct_yaml_int(self, node: Any) -> int:
+        text = str(self.construct_scalar(node))
+        try:
+            if text[:2] in ("0o", "0x"):
+                return int(text[2:], 8 if text[1] == "o" else 16)
+            return int(text)  # decimal even with leading zeros, as in YAML 1.2
+        except ValueError:  # an explicit `!!int` in a 1.1 form such as 0b101 or 1_000
+            return int(super().construct_yaml_int(node))
+
+
+SpecLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|false)$", re.IGNORECASE), list("tTfF"))
+SpecLoader.add_implicit_resolver(
+    _INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
+)
+SpecLoader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?[0-9]+[eE][-+]?[0-9]+"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+.0123456789"),
+)
+SpecLoader.add_constructor(_INT, SpecLoader.construct_yaml_int)
+
+# ---------------------------------------------------------------------------------------------
+# Document
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Source:
+    """One file that contributed to the document, kept for line numbers."""
+
+    path: Path  # absolute, symlinks resolved: the file's identity
+    display: str  # how diagnostics name it: as the user gave it, or relative to that
+    text: str
+    kind: str  # "json" or "yaml": which parser read it, and so which locator fits
+    _locator: JsonLocator | YamlLocator | None = field(default=None, repr=False, compare=False)
+
+    def line(self, pointer: str) -> int | None:
+        """1-based line of `pointer` (a pointer into this file's own content)."""
+        if self._locator is None:
+            self._locator = JsonLocator(self.text) if self.kind == "json" else YamlLocator(self.text)
+        return self._locator.line(pointer)
+
+
+@dataclass
+class Document:
+    root: dict[str, Any]
+    path: Path  # the root file, as given
+    sources: dict[str, Source]  # by display name; the root file first
+    # Bundled prefix ("/x-codegen-bundled/pet") -> (display name of its file, pointer inside it)
+    bundled: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def root_source(self) -> Source:
+        return next(iter(self.sources.values()))
+
+    @property
+    def version(self) -> str:
+        """The declared version: "2.0" for Swagger, "3.0.3", "3.1.0", ... for OpenAPI."""
+        value = self.root.get("openapi", self.root.get("swagger"))
+        return str(value)
+
+    def _split(self, pointer: str) -> tuple[Source, str]:
+        """The file a pointer into the bundled root lands in, and the pointer inside that file."""
+        if pointer.startswith("/" + BUNDLE_KEY + "/"):
+            head = "/".join(pointer.split("/", 3)[:3])  # "/x-codegen-bundled/<key>"
+            if head in self.bundled:
+                display, inner = self.bundled[head]
+                return self.sources[display], inner + pointer[len(head) :]
+        return self.root_source, pointer
+
+    def locate(self, pointer: str) -> tuple[str, int | None]:
+        """(file as shown to the user, 1-based line) for a JSON pointer into `root`."""
+        source, inner = self._split(pointer)
+        return source.display, source.line(inner)
+
+    def diagnostic(self, severity: str, message: str, pointer: str) -> Diagnostic:
+        """A Diagnostic at `pointer`, with the file, line and pointer as that file sees them."""
+        source, inner = self._split(pointer)
+        return Diagnostic(severity, message, file=source.display, line=source.line(inner), pointer=inner)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and parsing one file
+# ---------------------------------------------------------------------------------------------
+
+
+def _fail(message: str, file: str, line: int | None = None, pointer: str = "") -> SpecError:
+    return SpecError(Diagnostic("error", message, file=file, line=line, pointer=pointer))
+
+
+def _read_text(path: Path, display: str) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise _fail("the file does not exist", display) from None
+    except IsADirectoryError:
+        raise _fail("this is a directory, not a spec file", display) from None
+    except OSError as exc:
+        raise _fail(f"the file cannot be read: {exc.strerror or exc}", display) from None
+    # Editors on Windows like to write byte-order marks; JSON and YAML allow UTF-16 too.
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _fail(
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)", display, line
+        ) from None
+
+
+def _parse(text: str, display: str) -> tuple[Any, str]:
+    """The parsed content and which parser read it ("json" or "yaml")."""
+    if not text.strip():
+        raise _fail("the file is empty", display)
+    if text.lstrip()[0] in "{[":  # JSON by content, whatever the file is called
+        # No second try as YAML: YAML would read `{"a": }` as a null and hide the mistake.
+        try:
+            return json.loads(text), "json"
+        except json.JSONDecodeError as exc:
+            raise _fail(f"not valid JSON: {exc.msg}", display, exc.lineno) from None
+        except RecursionError:
+            raise _fail("the document is nested too deeply to read", display) from None
+    try:
+        data = yaml.load(text, Loader=SpecLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise _fail(f"not valid YAML: {_yaml_problem(exc)}", display, _yaml_line(exc)) from None
+    except yaml.YAMLError as exc:  # e.g. a control character the YAML reader refuses
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+        raise _fail(f"not valid YAML: {exc}", display, line) from None
+    except RecursionError:
+        raise _fail("the document is nested too deeply to read", display) from None
+    if data is None:
+        raise _fail("the file holds no document (only comments or null)", display)
+    return data, "yaml"
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    return ", ".join(parts) if parts else "syntax error"
+
+
+def _yaml_line(exc: yaml.MarkedYAMLError) -> int | None:
+    mark = exc.problem_mark or exc.context_mark
+    return mark.line + 1 if mark is not None else None
+
+
+_OPENAPI_3 = re.compile(r"3\.[0-2](?:\.[0-9]+)?(?:[-+].*)?")
+
+
+def _check_openapi(data: Any, source: Source) -> None:
+    display = source.display
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
+        raise _fail(
+            f"an OpenAPI document must be a mapping at the top level, but this file holds {kind}", display, 1
+        )
+    if "openapi" in data:
+        version, field_name = data["openapi"], "openapi"
+        supported = isinstance(version, (str, float)) and bool(_OPENAPI_3.fullmatch(str(version)))
+    elif "swagger" in data:
+        version, field_name = data["swagger"], "swagger"
+        supported = isinstance(version, (str, float)) and str(version) == "2.0"
+    else:
+        raise _fail(
+            "this is not an OpenAPI document: it has no top-level `openapi` (3.x) or `swagger` (2.0) field",
+            display,
+            1,
+        )
+    if not supported:
+        raise _fail(
+            f"unsupported {field_name} version {version!r}: the generator reads Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2",
+            display,
+            source.line("/" + field_name),
+            "/" + field_name,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Bundling external $refs
+# ---------------------------------------------------------------------------------------------
+
+# Containers whose keys are names chosen by the spec's author: a property may be called
+# "example" or "default" (and a response code is "default"), so nothing in them is skipped.
+_NAMED_MAPS = frozenset(
+    {
+        "properties", "patternProperties", "dependentSchemas", "definitions", "$defs", "schemas",
+        "responses", "parameters", "examples", "requestBodies", "headers", "securitySchemes",
+        "links", "callbacks", "pathItems", "paths", "webhooks", "content", "encoding", "variables",
+    }
+)  # fmt: skip
+# Keys whose values are data, not spec: a "$ref" inside an example payload is just text.
+_DATA_KEYS = frozenset({"example", "default", "enum", "const"})
+_EXAMPLE_OBJECT_KEYS = frozenset(
+    {"summary", "description", "value", "externalValue", "dataValue", "serializedValue"}
+)
+
+# Cheap tests on the raw text, so a big spec without external refs is never walked in Python.
+_EXTERNAL_REF_JSON = re.compile(r'"\$ref"\s*:\s*"(?!#)')
+_EXTERNAL_REF_YAML = re.compile(r"\$ref[\"']?\s*:\s*(?![\"']?#)")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _is_data(node: dict[str, Any], key: str, value: Any) -> bool:
+    if key in _DATA_KEYS:
+        return True
+    if key == "examples" and isinstance(value, list):  # JSON Schema `examples`: a list of values
+        return True
+    if key == "value" and "$ref" not in node:  # the payload of an Example Object
+        return all(k in _EXAMPLE_OBJECT_KEYS or k.startswith("x-") for k in node)
+    return False
+
+
+def _find_refs(data: Any, internal_too: bool) -> Iterator[tuple[dict[str, Any], str]]:
+    """(node, pointer) of each {"$ref": "..."} in document order; internal ones only if asked."""
+    stack: list[tuple[Any, str, str]] = [(data, "", "")]
+    seen: set[int] = set()  # YAML aliases share nodes; each is visited (and rewritten) once
+    while stack:
+        node, pointer, parent_key = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and (internal_too or not ref.startswith("#")):
+                yield node, pointer
+            named = parent_key in _NAMED_MAPS
+            children = [
+                (v, join_pointer(pointer, k), str(k))
+                for k, v in node.items()
+                if isinstance(v, (dict, list)) and (named or not _is_data(node, str(k), v))
+            ]
+        else:
+            children = [
+                (v, join_pointer(pointer, i), "") for i, v in enumerate(node) if isinstance(v, (dict, list))
+            ]
+        stack.extend(reversed(children))
+
+
+@dataclass
+class _File:
+    source: Source
+    data: Any
+    prefix: str = ""  # where its content sits in the bundled root; "" for the root file
+
+
+@dataclass
+class _Ref:
+    node: dict[str, Any]
+    file: _File  # the file the $ref is written in
+    pointer: str  # the $ref object's pointer inside that file
+    target: Path | None  # the file it names; None for "#..." (the same file)
+    fragment: str  # the JSON pointer after "#", still URI-encoded
+
+
+class _Bundler:
+    def __init__(self, root: _File) -> None:
+        self.root = root
+        self.files: dict[Path, _File] = {root.source.path: root}
+        self.refs: list[_Ref] = []
+
+    def run(self) -> dict[str, tuple[str, str]]:
+        queue = [self.root]
+        while queue:  # breadth first; each file once, so files that refer to each other are fine
+            file = queue.pop(0)
+            for ref in self._refs_in(file):
+                self.refs.append(ref)
+                if ref.target is not None and ref.target not in self.files:
+                    self.files[ref.target] = self._load(ref)
+                    queue.append(self.files[ref.target])
+        # A root that names only itself ("api.yaml#/...") needs rewriting but no bundle.
+        bundled = self._place() if len(self.files) > 1 else {}
+        for ref in self.refs:
+            self._rewrite(ref)
+        return bundled
+
+    def _refs_in(self, file: _File) -> list[_Ref]:
+        text = file.source.text
+        if file is self.root:
+            pattern = _EXTERNAL_REF_JSON if file.source.kind == "json" else _EXTERNAL_REF_YAML
+            if not pattern.search(text):
+                return []
+            # The root's internal refs stay as they are, and so does a bundle already in it.
+            found = _find_refs({k: v for k, v in file.data.items() if k != BUNDLE_KEY}, False)
+        else:
+            if "$ref" not in text:
+                return []
+            found = _find_refs(file.data, True)
+        return [self._parse_ref(file, node, pointer) for node, pointer in found]
+
+    def _where(self, file: _File, pointer: str) -> tuple[str, int | None, str]:
+        at = join_pointer(pointer, "$ref")
+        return file.source.display, file.source.line(at), at
+
+    def _error(self, file: _File, pointer: str, message: str) -> SpecError:
+        display, line, at = self._where(file, pointer)
+        return _fail(message, display, line, at)
+
+    def _parse_ref(self, file: _File, node: dict[str, Any], pointer: str) -> _Ref:
+        ref: str = node["$ref"]
+        location, _, fragment = ref.partition("#")
+        if fragment and not fragment.startswith("/"):
+            raise self._error(
+                file, pointer, f"$ref {ref!r}: only JSON pointer fragments (#/...) are supported"
+            )
+        if not location:
+            return _Ref(node, file, pointer, None, fragment)
+        if _URL.match(location) and not location.lower().startswith("file:"):
+            raise self._error(
+                file,
+                pointer,
+                f"$ref {ref!r}: remote references are not supported; download the file and refer to it by path",
+            )
+        if location.lower().startswith("file:"):
+            target = Path(unquote(urlsplit(location).path))
+        else:
+            target = file.source.path.parent / unquote(location)
+        return _Ref(node, file, pointer, target.resolve(), fragment)
+
+    def _load(self, ref: _Ref) -> _File:
+        assert ref.target is not None
+        root = self.root.source
+        relative = os.path.relpath(ref.target, root.path.parent)
+        display = os.path.normpath(os.path.join(os.path.dirname(root.display), relative))
+        if not ref.target.is_file():
+            missing = "is a directory" if ref.target.is_dir() else "does not exist"
+            raise self._error(
+                ref.file, ref.pointer, f"$ref {ref.node['$ref']!r}: the file {display} {missing}"
+            )
+        where, line, _ = self._where(ref.file, ref.pointer)
+        referenced_from = f"{where}:{line}" if line else where
+        try:
+            text = _read_text(ref.target, display)
+            source = Source(ref.target, display, text, "json")
+            data, source.kind = _parse(text, display)
+        except SpecError as exc:  # say which $ref brought the broken file in
+            raise SpecError(
+                [
+                    replace(d, message=f"{d.message} (referenced from {referenced_from})")
+                    for d in exc.diagnostics
+                ]
+            ) from None
+        return _File(source, data)
+
+    def _place(self) -> dict[str, tuple[str, str]]:
+        """Put each external file's content into the root under a stable key derived from its name."""
+        bundle = self.root.data.setdefault(BUNDLE_KEY, {})
+        if not isinstance(bundle, dict):
+            raise _fail(
+                f"`{BUNDLE_KEY}` is reserved for the generator and must be a mapping",
+                self.root.source.display,
+                self.root.source.line("/" + BUNDLE_KEY),
+                "/" + BUNDLE_KEY,
+            )
+        taken = set(bundle)
+        placed: dict[str, tuple[str, str]] = {}
+        # Keys are given in order of the files' paths, not of discovery, so they stay put when
+        # refs elsewhere in the spec are reordered.
+        externals = sorted(
+            (f for f in self.files.values() if f is not self.root), key=lambda f: f.source.display
+        )
+        for file in externals:
+            key = _bundle_key(file.source.path, taken)
+            taken.add(key)
+            bundle[key] = file.data
+            file.prefix = join_pointer("", BUNDLE_KEY, key)
+            placed[file.prefix] = (file.source.display, "")
+        return placed
+
+    def _rewrite(self, ref: _Ref) -> None:
+        target = ref.file if ref.target is None else self.files[ref.target]
+        if ref.target is not None and target is not self.root:
+            # Checked here, where the $ref's own file and line are known, rather than later.
+            try:
+                resolve_pointer(target.data, unquote(ref.fragment))
+            except PointerError:
+                raise self._error(
+                    ref.file,
+                    ref.pointer,
+                    f"$ref {ref.node['$ref']!r}: #{ref.fragment} does not exist in {target.source.display}",
+                ) from None
+        ref.node["$ref"] = "#" + target.prefix + ref.fragment
+
+
+def _bundle_key(path: Path, taken: set[str]) -> str:
+    # The file's stem, case kept: the last pointer segment of a whole-file ref becomes a model name.
+    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem) or "file"
+    key, n = stem, 1
+    while key in taken:
+        n += 1
+        key = f"{stem}_{n}"
+    return key
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------
+
+
+def load(path: str | Path) -> Document:
+    """Read, parse and bundle the spec at `path`. Raises SpecError for anything unusable."""
+    display = str(path)
+    given = Path(path)
+    text = _read_text(given, display)
+    data, kind = _parse(text, display)
+    source = Source(given.resolve(), display, text, kind)
+    _check_openapi(data, source)
+    bundler = _Bundler(_File(source, data))
+    bundled = bundler.run()
+    by_name = {f.source.display: f.source for f in bundler.files.values()}
+    # The root file first, then the bundled files in the order their keys were given.
+    sources = {display: source} | {name: by_name[name] for name, _ in bundled.values()}
+    return Document(root=data, path=given, sources=sources, bundled=bundled)

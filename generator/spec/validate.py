@@ -1,0 +1,257 @@
+"""Strict validation with openapi-spec-validator, reported as located warnings.
+
+Real specs often fail strict validation (a default of the wrong type, `type: file` in 2.0)
+and still describe a usable API, so every finding is a warning; the builder decides what is
+fatal. The library has two kinds of findings:
+
+- JSON Schema errors from checking the whole document against the OpenAPI meta-schema:
+  their `absolute_path` is a path from the document root.
+- Errors from its keyword validators (defaults that do not match their schema, invalid
+  schemas, duplicate operationIds, unresolved path parameters). These carry no location at
+  all (or one relative to the value checked), so we subclass each keyword validator to stamp
+  the location of the node it was looking at onto the errors it yields.
+
+Keyword validators follow $refs, so their locations are canonicalised: a $ref on the way is
+followed, and the pointer names the place the bad value is actually written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+from jsonschema_path.paths import SchemaPath
+from openapi_spec_validator import (
+    OpenAPIV2SpecValidator,
+    OpenAPIV30SpecValidator,
+    OpenAPIV31SpecValidator,
+    OpenAPIV32SpecValidator,
+)
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+from openapi_spec_validator.validation.keywords import KeywordValidator, ValueValidator
+from openapi_spec_validator.validation.validators import SpecValidator
+
+from ..errors import Diagnostic, escape_pointer_token
+from .loader import Document
+from .refs import PointerError, ref_pointer, resolve_pointer
+
+__all__ = ["validate"]
+
+MAX_MESSAGE = 200
+_PARTS = "_codegen_parts"  # attribute stamped on errors: path of the node being validated
+_IS_DEFAULT = "_codegen_default"  # ... and whether the value checked was that node's `default`
+
+
+def validate(doc: Document) -> list[Diagnostic]:
+    """Strict validation findings as warnings, deduplicated, ordered by pointer then message."""
+    validator_class = _validator_for(doc.version)
+    found: set[tuple[str, str]] = set()
+    try:
+        validator = validator_class(doc.root)
+        for error in validator.iter_errors():
+            error = _most_specific(error)
+            found.add((_pointer(doc.root, error), _message(error)))
+    except Exception as exc:  # noqa: BLE001 - a library crash must not become our crash
+        # Very broken input (a $ref to nowhere, a cycle) can make the library raise instead
+        # of reporting. What it found before that is still worth showing.
+        cause, parts = (exc.cause, exc.parts) if isinstance(exc, _Crash) else (exc, None)
+        at = _canonical(doc.root, [str(p) for p in parts]) if parts is not None else ""
+        found.add((at, f"strict validation stopped early: {_crash_detail(cause)}"))
+    return [doc.diagnostic("warning", message, pointer) for pointer, message in sorted(found)]
+
+
+class _Crash(Exception):
+    """An exception from inside the library, with the node it was validating when it came."""
+
+    def __init__(self, cause: Exception, parts: tuple[Any, ...] | None) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.parts = parts
+
+
+def _crash_detail(exc: Exception) -> str:
+    ref = getattr(exc, "ref", None)  # referencing.exceptions.Unresolvable and its kin
+    if isinstance(ref, str):
+        return f"cannot resolve $ref {'#' + ref if ref.startswith('/') else ref!r}"
+    text = str(exc).strip()
+    return _shorten(text.splitlines()[0] if text else type(exc).__name__)
+
+
+# --- choosing and instrumenting the library's validator ---------------------------------------
+
+
+class _NoRetrieval(Mapping[str, Any]):
+    """Resolver handlers that refuse every URI scheme.
+
+    The loader bundled every external file, so anything left to retrieve is a ref in example
+    data or a mistake; the library would otherwise fetch it over the network or disk.
+    """
+
+    def __getitem__(self, scheme: str) -> Any:
+        return _refuse
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def _refuse(uri: str) -> Any:
+    raise ValueError(f"$ref {uri!r} is outside the document and is not fetched")
+
+
+def _validator_for(version: str) -> type[SpecValidator]:
+    if version.startswith("2"):
+        return _instrumented(OpenAPIV2SpecValidator)
+    if version.startswith("3.0"):
+        return _instrumented(OpenAPIV30SpecValidator)
+    if version.startswith("3.1"):
+        return _instrumented(OpenAPIV31SpecValidator)
+    return _instrumented(OpenAPIV32SpecValidator)
+
+
+@cache
+def _instrumented(base: type[SpecValidator]) -> type[SpecValidator]:
+    keyword_validators = {name: _locating(cls) for name, cls in base.keyword_validators.items()}
+    attrs = {"keyword_validators": keyword_validators, "resolver_handlers": _NoRetrieval()}
+    return type(f"Located{base.__name__}", (base,), attrs)
+
+
+_LOCATING: dict[type[KeywordValidator], type[KeywordValidator]] = {}
+
+
+def _locating(base: type[KeywordValidator]) -> type[KeywordValidator]:
+    """A subclass of a keyword validator that stamps its errors with where it was looking."""
+    if base in _LOCATING:
+        return _LOCATING[base]
+    checks_default = issubclass(base, ValueValidator)  # it is always handed the owner of `default`
+
+    def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
+        # The first SchemaPath argument is the node under validation (the others are names,
+        # or, for operations, the path item's shared parameters).
+        where = next((a for a in args if isinstance(a, SchemaPath)), None)
+        try:
+            yield from _stamped(base.__call__(self, *args, **kwargs), where, checks_default)
+        except _Crash:
+            raise
+        except Exception as exc:
+            # A crash deep inside: remember the innermost node, to say where it happened.
+            raise _Crash(exc, tuple(where.parts) if where is not None else None) from exc
+
+    located = type(f"Located{base.__name__}", (base,), {"__call__": __call__})
+    _LOCATING[base] = located
+    return located
+
+
+def _stamped(
+    errors: Iterator[ValidationError], where: SchemaPath | None, checks_default: bool
+) -> Iterator[ValidationError]:
+    for error in errors:
+        if not isinstance(error, OpenAPIValidationError):
+            # The library converts other errors to its own class on the way out, which
+            # would drop our stamp; convert here so the stamped object is the one we get.
+            error = OpenAPIValidationError.create_from(error)
+        # Validators call each other; the innermost one knows the most precise place.
+        if where is not None and not hasattr(error, _PARTS):
+            setattr(error, _PARTS, tuple(where.parts))
+            setattr(error, _IS_DEFAULT, checks_default)
+        yield error
+
+
+# --- turning an error into (pointer, message) --------------------------------------------------
+
+
+def _most_specific(error: ValidationError) -> ValidationError:
+    """For "not valid under any of the given schemas", the branch error that explains it.
+
+    The OpenAPI meta-schema says "a Reference or a Schema" (or a Response, ...) everywhere, so
+    a bad schema fails both branches; the Reference branch's "'$ref' is a required property"
+    is never the interesting one. Of the rest, the deepest error names the actual mistake.
+    """
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        options = [e for e in error.context if not (e.validator == "required" and "'$ref'" in e.message)]
+        if not options:
+            break
+        best = max(options, key=lambda e: (len(e.absolute_path), e.validator not in ("oneOf", "anyOf")))
+        for stamp in (_PARTS, _IS_DEFAULT):  # the branch error is relative to the same node
+            if hasattr(error, stamp):
+                setattr(best, stamp, getattr(error, stamp))
+        error = best
+    return error
+
+
+def _pointer(root: Any, error: ValidationError) -> str:
+    relative = [str(p) for p in error.absolute_path]
+    parts = getattr(error, _PARTS, None)
+    if parts is None:  # a meta-schema error: its path is already from the root, refs unfollowed
+        return "".join("/" + escape_pointer_token(p) for p in relative)
+    tokens = [str(p) for p in parts]
+    if getattr(error, _IS_DEFAULT, False):
+        tokens.append("default")
+    return _canonical(root, tokens + relative)
+
+
+def _canonical(root: Any, tokens: list[str]) -> str:
+    """The pointer for a path the validator walked, following $refs as it did."""
+    pointer = ""
+    node = root
+    steps: list[str | None] = [*tokens, None]  # None: the end, after the last token
+    for index, token in enumerate(steps):
+        # Step through a $ref when the key is not written beside it (and at the end, since
+        # the validator judged the target, not the reference).
+        hops = 0
+        while (
+            isinstance(node, dict)
+            and isinstance(node.get("$ref"), str)
+            and (token is None or token not in node)
+        ):
+            target = ref_pointer(node["$ref"])
+            hops += 1
+            if target is None or hops > 50:
+                break
+            try:
+                node = resolve_pointer(root, target)
+            except PointerError:
+                break
+            pointer = target
+        if token is None:
+            break
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:  # somewhere we cannot follow: keep the rest of the path as the validator gave it
+            return pointer + "".join("/" + escape_pointer_token(t) for t in tokens[index:])
+        pointer += "/" + escape_pointer_token(token)
+    return pointer
+
+
+def _message(error: ValidationError) -> str:
+    message = error.message
+    # Messages open with the offending value; for a schema-sized value that is a wall of text.
+    shown = repr(error.instance)
+    if len(shown) > 60 and message.startswith(shown):
+        message = _summary(error.instance) + message[len(shown) :]
+    if getattr(error, _IS_DEFAULT, False):
+        message = f"invalid default value: {message}"
+    return _shorten(message)
+
+
+def _summary(value: Any) -> str:
+    if isinstance(value, dict):
+        keys = ", ".join(repr(k) for k in list(value)[:3])
+        return f"{{{keys}{', ...' if len(value) > 3 else ''}}}"
+    if isinstance(value, list):
+        return f"[... {len(value)} items]"
+    return repr(value)[:57] + "..."
+
+
+def _shorten(message: str) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."

@@ -1,0 +1,56 @@
+"""Fixtures shared by the suite: generated client packages and live servers."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from generator.pipeline import generate, generate_into
+from tests.servers.petstore import PetstoreServer
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+PETSTORE_SPEC = ROOT / "specs" / "petstore.yaml"
+
+
+def generate_package(spec: Path, outdir: Path, **options: str) -> Path:
+    generate_into(outdir, generate(spec, **options))
+    return outdir
+
+
+def import_fresh(package: str, location: Path):  # type: ignore[no-untyped-def]
+    """Import a generated package from `location`, forgetting any earlier one of that name."""
+    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+        del sys.modules[name]
+    sys.path.insert(0, str(location))
+    try:
+        return importlib.import_module(package)
+    finally:
+        sys.path.remove(str(location))
+
+
+@pytest.fixture(scope="session")
+def petstore(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The petstore client package, freshly generated from specs/petstore.yaml."""
+    outdir = generate_package(PETSTORE_SPEC, tmp_path_factory.mktemp("petstore") / "petstore")
+    return import_fresh("petstore", outdir)
+
+
+@pytest.fixture(scope="session")
+def _petstore_server() -> Iterator[PetstoreServer]:
+    server = PetstoreServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def petstore_server(_petstore_server: PetstoreServer) -> Iterator[PetstoreServer]:
+    """A live petstore on 127.0.0.1, emptied before each test; asserts it saw no bad requests."""
+    _petstore_server.reset()
+    yield _petstore_server
+    assert _petstore_server.errors == []

@@ -1,0 +1,55 @@
+import json
+
+import pytest
+
+from generator.render.writer import MANIFEST_NAME, WriteError, read_manifest, write_tree
+
+
+def test_writes_files_and_a_manifest(tmp_path):
+    result = write_tree(tmp_path, {"pkg/__init__.py": "x = 1\n", "README.md": "hi\n"})
+    assert result.written == ("README.md", "pkg/__init__.py")
+    assert (tmp_path / "pkg/__init__.py").read_text() == "x = 1\n"
+    assert set(read_manifest(tmp_path)) == {"README.md", "pkg/__init__.py"}
+
+
+def test_regeneration_keeps_user_files_and_removes_only_owned_ones(tmp_path):
+    write_tree(tmp_path, {"pkg/a.py": "a\n", "pkg/old/b.py": "b\n"})
+    (tmp_path / "pkg/mine.py").write_text("user code\n")
+    (tmp_path / "notes.txt").write_text("keep me\n")
+    result = write_tree(tmp_path, {"pkg/a.py": "a\n", "pkg/c.py": "c\n"})
+    assert result.unchanged == ("pkg/a.py",)
+    assert result.written == ("pkg/c.py",)
+    assert result.removed == ("pkg/old/b.py",)
+    assert not (tmp_path / "pkg/old").exists()  # emptied directories go too
+    assert (tmp_path / "pkg/mine.py").read_text() == "user code\n"
+    assert (tmp_path / "notes.txt").read_text() == "keep me\n"
+
+
+def test_unchanged_files_are_not_rewritten(tmp_path):
+    write_tree(tmp_path, {"a.py": "a\n"})
+    before = (tmp_path / "a.py").stat().st_mtime_ns
+    write_tree(tmp_path, {"a.py": "a\n"})
+    assert (tmp_path / "a.py").stat().st_mtime_ns == before
+
+
+def test_refuses_to_overwrite_a_file_it_does_not_own(tmp_path):
+    (tmp_path / "a.py").write_text("mine\n")
+    with pytest.raises(WriteError, match="a.py"):
+        write_tree(tmp_path, {"a.py": "generated\n"})
+    assert (tmp_path / "a.py").read_text() == "mine\n"
+    assert not (tmp_path / MANIFEST_NAME).exists()
+    write_tree(tmp_path, {"a.py": "generated\n"}, force=True)
+    assert (tmp_path / "a.py").read_text() == "generated\n"
+
+
+def test_damaged_manifest_is_an_error_not_a_crash(tmp_path):
+    (tmp_path / MANIFEST_NAME).write_text("{not json")
+    with pytest.raises(WriteError, match="damaged"):
+        write_tree(tmp_path, {"a.py": "a\n"})
+
+
+def test_no_temporary_files_are_left_behind(tmp_path):
+    write_tree(tmp_path, {"pkg/a.py": "a\n"})
+    leftovers = [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
+    assert json.loads((tmp_path / MANIFEST_NAME).read_text())["generator"] == "codegen"
