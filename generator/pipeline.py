@@ -38,7 +38,7 @@ def generate(
 ) -> Generated:
     """Everything up to, not including, writing: a bad spec raises before any file exists."""
     document, warnings = check_spec(path, strict=strict)
-    root, upgrade_warnings = normalize(document.root)
+    root, upgrade_warnings = normalize(document.root, diagnostic=document.diagnostic)
     api, build_warnings = build_api(root, package=package, client_class=client_class, locate=document.diagnostic)
     files = render(api, source=Path(path).name)
     return Generated(api, files, [*warnings, *upgrade_warnings, *build_warnings])

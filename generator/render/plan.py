@@ -228,16 +228,24 @@ def operation_doc(op: Operation) -> str:
 
 def usage_example(api: Api) -> str:
     """A short program using the client, built from the spec's first read operation."""
-    lines = [f"from {api.package} import {api.client_class}, NotFoundError", "", f"client = {api.client_class}()"]
+    lines = [f"from {api.package} import {api.client_class}, APIStatusError", ""]
     candidates = [(g, op) for g in api.groups for op in g.operations]
     reads = [(g, op) for g, op in candidates if op.method == "GET"] or candidates
-    if reads:
-        group, op = reads[0]
-        args = ", ".join(f"{p.name}={_example_value(p.type)}" for p in op.parameters if p.required)
-        lines.append(f"result = client.{group.name}.{op.name}({args})")
-        lines.append("print(result)")
-    lines += ["client.close()"]
-    return "\n".join(lines)
+    if not reads:
+        return "\n".join([*lines, f"client = {api.client_class}()"])
+    group, op = reads[0]
+    args = ", ".join(f"{p.name}={_example_value(p.type)}" for p in op.parameters if p.required)
+    return "\n".join(
+        [
+            *lines,
+            f"with {api.client_class}() as client:",
+            "    try:",
+            f"        result = client.{group.name}.{op.name}({args})",
+            "        print(result)",
+            "    except APIStatusError as error:",
+            "        print(error.status_code, error.body)",
+        ]
+    )
 
 
 def _example_value(ref: TypeRef) -> str:

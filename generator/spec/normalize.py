@@ -245,6 +245,8 @@ class _Upgrader:
                 names.append(scheme.strip().lower())
         if not names:
             names = ["https"]
+        # The first server is the client's default: never plain http when the API offers https.
+        names.sort(key=lambda scheme: scheme != "https")
         return [{"url": f"{scheme}://{host}{base}"} for scheme in names]
 
     def components(self) -> dict[str, Any]:

@@ -90,7 +90,8 @@ def test_untouched_subtrees_are_shared_not_copied() -> None:
         ({"host": "api.example.com", "basePath": "/v1", "schemes": ["https"]}, ["https://api.example.com/v1"]),
         ({"host": "api.example.com", "basePath": "/v1/"}, ["https://api.example.com/v1"]),
         ({"host": "api.example.com:8080", "basePath": "/", "schemes": ["http"]}, ["http://api.example.com:8080"]),
-        ({"host": "h", "schemes": ["http", "https"]}, ["http://h", "https://h"]),
+        # https first whatever the listed order: the first server is the default.
+        ({"host": "h", "schemes": ["http", "https"]}, ["https://h", "http://h"]),
         ({"basePath": "/api"}, ["/api"]),
         ({}, ["/"]),
     ],

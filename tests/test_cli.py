@@ -1,0 +1,157 @@
+"""The `codegen` command as a user runs it: exit codes, messages, and what it leaves on disk."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PETSTORE_SPEC, ROOT, SHARED
+
+BAD_REF = """openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /x:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Missing"}
+"""
+SCHEMA_NOT_AN_OBJECT = """openapi: 3.0.3
+info: {title: T, version: "1"}
+paths: {}
+components:
+  schemas:
+    Pet: 42
+"""
+
+
+def run(*args: str, cwd: Path | None = None, seed: str = "0") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd or ROOT, env=env
+    )
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("not-yaml.yaml", "openapi: [unclosed\n  - : x", "not valid YAML"),
+        ("not-openapi.yaml", "just: a mapping\n", "not an OpenAPI"),
+        ("missing-ref.yaml", BAD_REF, "does not exist"),
+        ("schema-is-a-number.yaml", SCHEMA_NOT_AN_OBJECT, "must be an object"),
+        ("empty.yaml", "", "empty"),
+        ("a-list.json", "[1, 2]", "not"),
+    ],
+)
+def test_bad_input_is_a_clear_error_and_touches_nothing(tmp_path, name, content, expected):
+    spec = tmp_path / name
+    spec.write_text(content)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    result = run("generate", str(spec), "-o", str(out))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert expected.lower() in result.stderr.lower()
+    assert name in result.stderr  # the file is named
+    assert snapshot(out) == {"keep.txt": b"mine"}
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path):
+    result = run("generate", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "nope.yaml" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_errors_give_file_line_and_pointer(tmp_path):
+    spec = tmp_path / "missing-ref.yaml"
+    spec.write_text(BAD_REF)
+    result = run("generate", str(spec), "-o", str(tmp_path / "o"))
+    assert "missing-ref.yaml:11" in result.stderr
+    assert "#/paths/~1x/get/responses/200/content/application~1json/schema/$ref" in result.stderr
+
+
+@pytest.mark.parametrize("spec", sorted((SHARED / "specs" / "invalid").glob("*.yaml")), ids=lambda p: p.name)
+def test_shared_invalid_specs_never_crash(tmp_path, spec):
+    result = run("generate", str(spec), "-o", str(tmp_path / "out"))
+    assert "Traceback" not in result.stderr
+    assert result.returncode in (0, 2), result.stderr
+    assert spec.name in result.stderr  # every finding names where it is
+    if result.returncode == 2:
+        assert not (tmp_path / "out").exists()
+
+
+def test_strict_makes_validation_findings_fatal(tmp_path):
+    spec = SHARED / "specs" / "invalid" / "invalid-uuid-defaults.yaml"
+    lenient = run("generate", str(spec), "-o", str(tmp_path / "a"))
+    assert lenient.returncode == 0 and "warning" in lenient.stderr
+    strict = run("generate", str(spec), "-o", str(tmp_path / "b"), "--strict")
+    assert strict.returncode == 2 and "error" in strict.stderr
+    assert not (tmp_path / "b").exists()
+
+
+def test_validate_reports_and_exits_zero_unless_strict():
+    spec = SHARED / "specs" / "invalid" / "invalid-uuid-defaults.yaml"
+    result = run("validate", str(spec))
+    assert result.returncode == 0
+    assert "invalid-uuid-defaults.yaml:" in result.stdout and "#/paths" in result.stdout
+    assert run("validate", str(spec), "--strict").returncode == 2
+    assert "valid" in run("validate", str(PETSTORE_SPEC)).stdout
+
+
+def test_bad_arguments_exit_2(tmp_path):
+    assert run("generate").returncode == 2
+    assert run("frobnicate").returncode == 2
+    bad = run("generate", str(PETSTORE_SPEC), "--package-name", "not-valid", "-o", str(tmp_path / "o"))
+    assert bad.returncode == 2 and "--package-name" in bad.stderr
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("command", [[], ["generate"], ["validate"]])
+def test_help(command):
+    result = run(*command, "--help")
+    assert result.returncode == 0 and "usage: codegen" in result.stdout
+
+
+def test_output_is_byte_identical_across_hash_seeds(tmp_path):
+    for seed, name in (("1", "a"), ("12345", "b")):
+        result = run("generate", str(PETSTORE_SPEC), "-o", str(tmp_path / name), "-q", seed=seed)
+        assert result.returncode == 0, result.stderr
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+def test_package_and_client_names_from_options(tmp_path):
+    result = run(
+        "generate", str(PETSTORE_SPEC), "-o", str(tmp_path / "o"), "--package-name", "shop", "--client-name", "Shop"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "class Shop(SyncAPIClient)" in (tmp_path / "o" / "shop" / "_client.py").read_text()
+    assert "Generated shop (Shop)" in result.stdout
+
+
+def test_default_output_directory_is_the_package_name(tmp_path):
+    result = run("generate", str(PETSTORE_SPEC), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "petstore" / "petstore" / "__init__.py").is_file()
+
+
+def test_regeneration_keeps_user_files_and_reports_unchanged(tmp_path):
+    out = tmp_path / "o"
+    run("generate", str(PETSTORE_SPEC), "-o", str(out))
+    (out / "petstore" / "extra.py").write_text("# mine\n")
+    result = run("generate", str(PETSTORE_SPEC), "-o", str(out))
+    assert result.returncode == 0
+    assert "0 written" in result.stdout and "0 removed" in result.stdout
+    assert (out / "petstore" / "extra.py").read_text() == "# mine\n"

@@ -1,0 +1,28 @@
+"""generated/ holds the clients of specs/, exactly as generation writes them today."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import generate
+from generator.render.writer import MANIFEST_NAME, manifest_text
+from tests.conftest import ROOT
+
+SPECS = sorted(p for p in (ROOT / "specs").iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name)
+def test_committed_client_is_current(spec: Path):
+    committed = ROOT / "generated" / spec.stem
+    assert committed.is_dir(), f"run `make generate`: {committed} is missing"
+    files = generate(spec).files
+    expected = {**files, MANIFEST_NAME: manifest_text(files)}
+    on_disk = {
+        str(p.relative_to(committed)): p.read_text(encoding="utf-8")
+        for p in committed.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    stale = sorted(path for path in expected.keys() | on_disk.keys() if expected.get(path) != on_disk.get(path))
+    assert not stale, f"generated/{spec.stem} is out of date in {stale[:10]}; run `make generate`"

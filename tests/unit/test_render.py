@@ -1,0 +1,74 @@
+"""The render stage alone: the API model to a file plan."""
+
+import ast
+import re
+
+import yaml
+
+from generator.build import build_api
+from generator.render import render
+from generator.render.plan import dist_version, render_package
+from tests.conftest import PETSTORE_SPEC
+
+
+def petstore_api():
+    api, _ = build_api(yaml.safe_load(PETSTORE_SPEC.read_text()))
+    return api
+
+
+def test_the_plan_has_every_part_of_the_package():
+    files = render_package(petstore_api(), "petstore.yaml")
+    expected = {
+        "pyproject.toml", "README.md", "petstore/__init__.py", "petstore/_client.py", "petstore/py.typed",
+        "petstore/models/__init__.py", "petstore/models/pet.py", "petstore/models/pet_status.py",
+        "petstore/resources/__init__.py", "petstore/resources/pets.py", "petstore/resources/store.py",
+        "petstore/_base_client.py", "petstore/_decode.py", "petstore/_exceptions.py",
+    }
+    assert expected <= set(files)
+
+
+def test_every_python_file_parses_and_carries_the_generated_header():
+    for path, text in render(petstore_api(), "petstore.yaml").items():
+        if path.endswith(".py"):
+            ast.parse(text, path)
+            assert "Do not edit by hand" in text.split("\n\n")[0], path
+
+
+def test_generated_pyproject_depends_on_httpx_only():
+    pyproject = render_package(petstore_api(), "petstore.yaml")["pyproject.toml"]
+    assert re.search(r'^dependencies = \["httpx[^"]*"\]$', pyproject, re.M)
+    assert 'version = "1.2.0"' in pyproject
+
+
+def test_readme_example_is_valid_python_using_the_spec():
+    readme = render_package(petstore_api(), "petstore.yaml")["README.md"]
+    example = readme.split("```python\n")[1].split("```")[0]
+    ast.parse(example)
+    assert "client.pets.list()" in example
+
+
+def test_versions_become_pep_440():
+    assert dist_version("1.2.0") == "1.2.0"
+    assert dist_version("v2") == "2"
+    assert dist_version("2024-01-01") == "0.0.0"
+    assert dist_version("1.0-beta") == "0.0.0"
+
+
+def test_spec_strings_cannot_inject_code():
+    spec = yaml.safe_load(PETSTORE_SPEC.read_text())
+    spec["info"]["title"] = 'Evil"""\nimport os; os.system("boom")  # '
+    spec["info"]["description"] = '"""); import os #\\'
+    pet = spec["components"]["schemas"]["Pet"]
+    pet["description"] = 'ends with a quote"'
+    pet["properties"]["name"]["description"] = '""" + os.system("x") + """'
+    spec["components"]["schemas"]["PetStatus"]["enum"].append('"; import os; "')
+    api, _ = build_api(spec, package="evil", client_class="Evil")
+    files = render(api, 'weird"name.yaml')
+    for path, text in files.items():
+        if path.endswith(".py"):
+            tree = ast.parse(text, path)
+            calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "system"]
+            assert not calls, path
+    client = ast.parse(files["evil/_client.py"])
+    evil_class = next(n for n in client.body if isinstance(n, ast.ClassDef) and n.name == "Evil")
+    assert 'os.system("boom")' in ast.get_docstring(evil_class)  # kept, as text
