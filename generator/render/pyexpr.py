@@ -21,7 +21,7 @@ from ..model import (
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "binary": "bytes"}
 _SCALAR_DECODERS = {"string": "_d.string", "integer": "_d.integer", "number": "_d.number", "boolean": "_d.boolean"}
-_FORMAT_DECODERS = {"date-time": "_d.datetime", "date": "_d.date"}
+_FORMAT_DECODERS = {"date-time": "_d.datetime", "date": "_d.date", "binary": "_d.binary"}
 
 
 def annotation(ref: TypeRef) -> str:

@@ -95,8 +95,13 @@ def date(value: Any) -> _dt.date:
         raise DecodeError(f"expected an ISO 8601 date, got {text!r}") from None
 
 
-def literal(expected: T) -> Decoder[T]:
-    def decode(value: Any) -> T:
+def binary(value: Any) -> bytes:
+    """A `format: binary` string inside JSON: its text as UTF-8 bytes."""
+    return string(value).encode("utf-8")
+
+
+def literal(expected: Any) -> Decoder[Any]:
+    def decode(value: Any) -> Any:
         if value == expected and type(value) is type(expected):
             return expected
         raise DecodeError(f"expected {expected!r}, got {value!r}")

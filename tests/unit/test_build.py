@@ -4,7 +4,7 @@ import pytest
 
 from generator.build import build_api, default_names
 from generator.errors import SpecError
-from generator.model import EnumRef, ListOf, MapOf, ModelRef, Nullable, Primitive, UnionOf
+from generator.model import AnyValue, EnumRef, ListOf, MapOf, ModelRef, Nullable, Primitive, UnionOf
 
 
 def spec(paths=None, schemas=None, **extra):
@@ -298,3 +298,14 @@ def test_documents_the_builder_cannot_understand_are_spec_errors(document, messa
     with pytest.raises(SpecError, match=message) as info:
         build_api(document)
     assert info.value.diagnostics[0].pointer
+
+
+def test_recursion_through_unnamed_shapes_terminates():
+    schemas = {
+        "Tree": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Tree"}},
+        "Nested": {"type": "array", "items": {"$ref": "#/components/schemas/Nested"}},
+        "Holder": {"type": "object", "properties": {"tree": {"$ref": "#/components/schemas/Tree"}}},
+    }
+    api, _ = build_api(spec(schemas=schemas))
+    holder = next(m for m in api.models if m.name == "Holder")
+    assert holder.fields[0].type == MapOf(AnyValue("recursive"))

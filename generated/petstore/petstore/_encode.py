@@ -23,6 +23,8 @@ def to_json(value: Any) -> Any:
         return value.value
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="replace")
     if isinstance(value, dict):
         return {str(k): to_json(v) for k, v in value.items() if not isinstance(v, Unset)}
     if isinstance(value, (list, tuple)):
