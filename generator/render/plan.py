@@ -206,21 +206,26 @@ def operation_doc(op: Operation) -> str:
         parts.append(op.description)
     if op.deprecated:
         parts.append("Deprecated: the API may remove this operation.")
-    args = [(p.name, p.description) for p in op.parameters]
+    # In signature order: path parameters, the body, then the other parameters.
+    args = [(p.name, p.description) for p in op.parameters if p.location == "path"]
     if op.body and op.body.fields:
         args += [(f.name, f.description) for f in op.body.fields]
     elif op.body:
         args.append(("body", op.body.description))
+    args += [(p.name, p.description) for p in op.parameters if p.location != "path"]
     described = [f"    {name}: {' '.join(text.split())}" for name, text in args if text]
     if described:
         parts.append("Args:\n" + "\n".join(described))
-    raises = [
-        f"    {e.exception}: {' '.join(e.description.split()) or 'status ' + e.status} (status {e.status})"
-        for e in op.errors
-    ]
+    raises = [f"    {e.exception}: {_error_doc(e.status, e.description)}" for e in op.errors]
     if raises:
         parts.append("Raises:\n" + "\n".join(raises))
     return "\n\n".join(parts)
+
+
+def _error_doc(status: str, description: str) -> str:
+    when = "any other error status" if status == "default" else f"status {status}"
+    text = " ".join(description.split())
+    return f"{text} ({when})" if text else when.capitalize()
 
 
 # -- README example ----------------------------------------------------------------------

@@ -309,3 +309,10 @@ def test_recursion_through_unnamed_shapes_terminates():
     api, _ = build_api(spec(schemas=schemas))
     holder = next(m for m in api.models if m.name == "Holder")
     assert holder.fields[0].type == MapOf(AnyValue("recursive"))
+
+
+def test_parameters_named_like_the_signature_are_renamed():
+    params = [{"name": n, "in": "query", "schema": {"type": "string"}} for n in ("options", "self", "timeout", "body")]
+    api, _ = build_api(spec({"/x": {"get": op(parameters=params)}}))
+    names = [p.name for p in api.groups[0].operations[0].parameters]
+    assert names == ["query_options", "query_self", "query_timeout", "query_body"]

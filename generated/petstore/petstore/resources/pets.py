@@ -122,38 +122,33 @@ class PetsResource(SyncAPIResource):
 
         Raises:
             UnprocessableEntityError: The request was well-formed but not valid. (status 422)
-            APIStatusError: Something went wrong. (status default)
+            APIStatusError: Something went wrong. (any other error status)
         """
-        return self._client._request(
-            _LIST,
-            (limit, status, tags, x_request_id),
-            None,
-            options,
-        )
+        return self._client._request(_LIST, (limit, status, tags, x_request_id), None, options)
 
     def create(
         self,
         *,
-        x_request_id: str | None = None,
         name: str,
         status: PetStatus | str | None = None,
         tags: List[Tag] | None = None,
         owner: Owner | None = None,
         birthday: datetime.date | None = None,
         notes: str | None | Unset = UNSET,
+        x_request_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Pet:
         """Add a pet
 
         Args:
-            x_request_id: A caller-chosen id, echoed back by the server for tracing.
             name: The pet's name.
             status: Where the pet is in the sales process.
             notes: Free text; send null to clear it.
+            x_request_id: A caller-chosen id, echoed back by the server for tracing.
 
         Raises:
             UnprocessableEntityError: The request was well-formed but not valid. (status 422)
-            APIStatusError: Something went wrong. (status default)
+            APIStatusError: Something went wrong. (any other error status)
         """
         return self._client._request(
             _CREATE,
@@ -182,36 +177,31 @@ class PetsResource(SyncAPIResource):
 
         Raises:
             NotFoundError: No such resource. (status 404)
-            APIStatusError: Something went wrong. (status default)
+            APIStatusError: Something went wrong. (any other error status)
         """
-        return self._client._request(
-            _GET,
-            (pet_id,),
-            None,
-            options,
-        )
+        return self._client._request(_GET, (pet_id,), None, options)
 
     def update(
         self,
         *,
         pet_id: int,
-        x_request_id: str | None = None,
         name: str,
         status: PetStatus | str | None = None,
         tags: List[Tag] | None = None,
         owner: Owner | None = None,
         birthday: datetime.date | None = None,
         notes: str | None | Unset = UNSET,
+        x_request_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Pet:
         """Replace a pet
 
         Args:
             pet_id: The pet's id.
-            x_request_id: A caller-chosen id, echoed back by the server for tracing.
             name: The pet's name.
             status: Where the pet is in the sales process.
             notes: Free text; send null to clear it.
+            x_request_id: A caller-chosen id, echoed back by the server for tracing.
 
         Raises:
             NotFoundError: No such resource. (status 404)
@@ -245,12 +235,7 @@ class PetsResource(SyncAPIResource):
         Raises:
             NotFoundError: No such resource. (status 404)
         """
-        return self._client._request(
-            _DELETE,
-            (pet_id,),
-            None,
-            options,
-        )
+        return self._client._request(_DELETE, (pet_id,), None, options)
 
     def list_vaccinations(
         self,
@@ -267,12 +252,7 @@ class PetsResource(SyncAPIResource):
         Raises:
             NotFoundError: No such resource. (status 404)
         """
-        return self._client._request(
-            _LIST_VACCINATIONS,
-            (pet_id, since),
-            None,
-            options,
-        )
+        return self._client._request(_LIST_VACCINATIONS, (pet_id, since), None, options)
 
 
 class AsyncPetsResource(AsyncAPIResource):
@@ -298,38 +278,35 @@ class AsyncPetsResource(AsyncAPIResource):
 
         Raises:
             UnprocessableEntityError: The request was well-formed but not valid. (status 422)
-            APIStatusError: Something went wrong. (status default)
+            APIStatusError: Something went wrong. (any other error status)
         """
         return await self._client._request(
-            _LIST,
-            (limit, status, tags, x_request_id),
-            None,
-            options,
+            _LIST, (limit, status, tags, x_request_id), None, options
         )
 
     async def create(
         self,
         *,
-        x_request_id: str | None = None,
         name: str,
         status: PetStatus | str | None = None,
         tags: List[Tag] | None = None,
         owner: Owner | None = None,
         birthday: datetime.date | None = None,
         notes: str | None | Unset = UNSET,
+        x_request_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Pet:
         """Add a pet
 
         Args:
-            x_request_id: A caller-chosen id, echoed back by the server for tracing.
             name: The pet's name.
             status: Where the pet is in the sales process.
             notes: Free text; send null to clear it.
+            x_request_id: A caller-chosen id, echoed back by the server for tracing.
 
         Raises:
             UnprocessableEntityError: The request was well-formed but not valid. (status 422)
-            APIStatusError: Something went wrong. (status default)
+            APIStatusError: Something went wrong. (any other error status)
         """
         return await self._client._request(
             _CREATE,
@@ -358,36 +335,31 @@ class AsyncPetsResource(AsyncAPIResource):
 
         Raises:
             NotFoundError: No such resource. (status 404)
-            APIStatusError: Something went wrong. (status default)
+            APIStatusError: Something went wrong. (any other error status)
         """
-        return await self._client._request(
-            _GET,
-            (pet_id,),
-            None,
-            options,
-        )
+        return await self._client._request(_GET, (pet_id,), None, options)
 
     async def update(
         self,
         *,
         pet_id: int,
-        x_request_id: str | None = None,
         name: str,
         status: PetStatus | str | None = None,
         tags: List[Tag] | None = None,
         owner: Owner | None = None,
         birthday: datetime.date | None = None,
         notes: str | None | Unset = UNSET,
+        x_request_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Pet:
         """Replace a pet
 
         Args:
             pet_id: The pet's id.
-            x_request_id: A caller-chosen id, echoed back by the server for tracing.
             name: The pet's name.
             status: Where the pet is in the sales process.
             notes: Free text; send null to clear it.
+            x_request_id: A caller-chosen id, echoed back by the server for tracing.
 
         Raises:
             NotFoundError: No such resource. (status 404)
@@ -421,12 +393,7 @@ class AsyncPetsResource(AsyncAPIResource):
         Raises:
             NotFoundError: No such resource. (status 404)
         """
-        return await self._client._request(
-            _DELETE,
-            (pet_id,),
-            None,
-            options,
-        )
+        return await self._client._request(_DELETE, (pet_id,), None, options)
 
     async def list_vaccinations(
         self,
@@ -443,9 +410,4 @@ class AsyncPetsResource(AsyncAPIResource):
         Raises:
             NotFoundError: No such resource. (status 404)
         """
-        return await self._client._request(
-            _LIST_VACCINATIONS,
-            (pet_id, since),
-            None,
-            options,
-        )
+        return await self._client._request(_LIST_VACCINATIONS, (pet_id, since), None, options)

@@ -80,24 +80,14 @@ class StoreResource(SyncAPIResource):
         Raises:
             NotFoundError: No such resource. (status 404)
         """
-        return self._client._request(
-            _GET_ORDER,
-            (order_id,),
-            None,
-            options,
-        )
+        return self._client._request(_GET_ORDER, (order_id,), None, options)
 
     def get_inventory(
         self,
         **options: Unpack[RequestOptions],
     ) -> Dict[str, int]:
         """Pet counts by status"""
-        return self._client._request(
-            _GET_INVENTORY,
-            (),
-            None,
-            options,
-        )
+        return self._client._request(_GET_INVENTORY, (), None, options)
 
 
 class AsyncStoreResource(AsyncAPIResource):
@@ -135,21 +125,11 @@ class AsyncStoreResource(AsyncAPIResource):
         Raises:
             NotFoundError: No such resource. (status 404)
         """
-        return await self._client._request(
-            _GET_ORDER,
-            (order_id,),
-            None,
-            options,
-        )
+        return await self._client._request(_GET_ORDER, (order_id,), None, options)
 
     async def get_inventory(
         self,
         **options: Unpack[RequestOptions],
     ) -> Dict[str, int]:
         """Pet counts by status"""
-        return await self._client._request(
-            _GET_INVENTORY,
-            (),
-            None,
-            options,
-        )
+        return await self._client._request(_GET_INVENTORY, (), None, options)

@@ -1,0 +1,75 @@
+"""OpenAPI document (one dialect, after normalize) to the API model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import Diagnostic
+from ..model import Api, Server
+from .context import BuildContext, Locate, plain_diagnostic
+from .naming import class_name, identifier, snake
+from .operations import OperationBuilder
+from .schemas import SchemaBuilder
+
+__all__ = ["build_api", "default_names"]
+
+
+def default_names(root: dict[str, Any]) -> tuple[str, str]:
+    """The package name and client class name a spec's title suggests."""
+    info: dict[str, Any] = root["info"] if isinstance(root.get("info"), dict) else {}
+    title: str = info["title"] if isinstance(info.get("title"), str) else ""
+    package = snake(title) or "client"
+    if package[0].isdigit():
+        package = "api_" + package
+    return identifier(package, "api"), class_name(title, "Client") if title else "Client"
+
+
+def build_api(
+    root: dict[str, Any],
+    *,
+    package: str | None = None,
+    client_class: str | None = None,
+    locate: Locate = plain_diagnostic,
+) -> tuple[Api, list[Diagnostic]]:
+    """Build the API model; returns it with the warnings found on the way."""
+    ctx = BuildContext(root, locate)
+    ctx.mapping(root.get("info", {}), "/info", "info")
+    default_package, default_class = default_names(root)
+    package = package or default_package
+    client_class = client_class or default_class
+    schemas = SchemaBuilder(ctx)
+    schemas.build_components()
+    groups = OperationBuilder(ctx, schemas).build_groups()
+    info = root.get("info") or {}
+    api = Api(
+        title=_text(info.get("title")) or client_class,
+        version=str(info.get("version", "")),
+        description=_text(info.get("description")),
+        package=package,
+        client_class=client_class,
+        servers=_servers(root),
+        groups=tuple(groups),
+        models=tuple(sorted(schemas.models.values(), key=lambda m: m.name)),
+        enums=tuple(sorted(schemas.enums.values(), key=lambda e: e.name)),
+        env_prefix=package.upper(),
+    )
+    return api, ctx.warnings
+
+
+def _servers(root: dict[str, Any]) -> tuple[Server, ...]:
+    servers = []
+    for entry in root.get("servers") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+            continue
+        variables: dict[str, Any] = entry["variables"] if isinstance(entry.get("variables"), dict) else {}
+        pairs = tuple(
+            (str(name), str(var.get("default", "")))
+            for name, var in variables.items()
+            if isinstance(var, dict)
+        )
+        servers.append(Server(entry["url"], _text(entry.get("description")), pairs))
+    return tuple(servers)
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""

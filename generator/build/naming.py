@@ -1,0 +1,122 @@
+"""Turning spec strings into safe, stable Python names.
+
+Every identifier in the generated code passes through here, so a name from the spec can
+never become code: anything that is not a letter, digit or underscore is dropped, and
+keywords, soft keywords and shadowing-prone builtins are escaped with a trailing underscore.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+
+_WORD = re.compile(r"[A-Z]+\d*(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+[a-z]*")
+
+# Names the generated annotations use. A field or method with one of these names would
+# shadow it for the rest of its class body, so they are escaped there. (`list` and `dict`
+# stay usable as method names because annotations spell them `List` and `Dict`.)
+TYPE_NAMES = frozenset({"str", "int", "float", "bool", "bytes", "object", "datetime", "uuid", "decimal"})
+# Class names the generated modules import; models may not take them.
+RESERVED_CLASS_NAMES = frozenset(
+    {"Any", "Dict", "List", "Literal", "Optional", "Union", "Unset", "NotGiven", "Enum", "Model"}
+)
+
+
+def words(text: str) -> list[str]:
+    """Split a spec string into words: camelCase, snake_case, kebab-case, spaces, symbols."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    parts: list[str] = []
+    for chunk in re.split(r"[^A-Za-z0-9]+", ascii_text):
+        parts.extend(_WORD.findall(chunk))
+    return parts
+
+
+def snake(text: str) -> str:
+    return "_".join(w.lower() for w in words(text))
+
+
+def upper_snake(text: str) -> str:
+    return "_".join(w.upper() for w in words(text))
+
+
+def _pascal_word(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
+def class_name(text: str, fallback: str = "Model") -> str:
+    """A PascalCase class name; never empty, never starting with a digit."""
+    name = "".join(_pascal_word(w) for w in words(text))
+    if not name:
+        return fallback
+    if name[0].isdigit():
+        name = fallback + name
+    return name
+
+
+def identifier(text: str, fallback: str = "value", reserved: frozenset[str] = TYPE_NAMES) -> str:
+    """A snake_case identifier safe as an argument, attribute or method name."""
+    name = snake(text)
+    if not name:
+        return fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    return escape(name, reserved)
+
+
+def constant(text: str, fallback: str = "VALUE") -> str:
+    """An UPPER_SNAKE name for an enum member."""
+    name = upper_snake(text)
+    if not name:
+        return fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    return name
+
+
+def module_name(text: str) -> str:
+    name = snake(text) or "module"
+    if name[0].isdigit():
+        name = f"m_{name}"
+    return escape(name)
+
+
+def escape(name: str, reserved: frozenset[str] = frozenset()) -> str:
+    """Escape Python keywords and any name the caller reserves, with a trailing underscore."""
+    if keyword.iskeyword(name) or name in reserved:
+        return name + "_"
+    return name
+
+
+class NameAllocator:
+    """Hands out unique names within one namespace, deterministically.
+
+    A name that is already taken gets the smallest free numeric suffix; callers that care
+    about stability (models) first try a more specific candidate from where the thing stands,
+    so suffixes only appear for true clashes.
+    """
+
+    def __init__(self, reserved: set[str] | frozenset[str] = frozenset(), *, fold_case: bool = False):
+        self._fold = fold_case
+        self._taken: set[str] = {self._key(n) for n in reserved}
+
+    def _key(self, name: str) -> str:
+        return name.lower() if self._fold else name
+
+    def taken(self, name: str) -> bool:
+        return self._key(name) in self._taken
+
+    def claim(self, *candidates: str) -> str:
+        """The first free candidate, or the first one with the smallest free suffix."""
+        for candidate in candidates:
+            if not self.taken(candidate):
+                self._taken.add(self._key(candidate))
+                return candidate
+        base = candidates[0]
+        sep = "_" if base[-1:].isdigit() or "_" in base or base.islower() else ""
+        n = 2
+        while self.taken(f"{base}{sep}{n}"):
+            n += 1
+        name = f"{base}{sep}{n}"
+        self._taken.add(self._key(name))
+        return name

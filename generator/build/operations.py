@@ -1,0 +1,401 @@
+"""Paths and operations to resource groups of methods."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import join_pointer
+from ..model import (
+    AnyValue,
+    ErrorCase,
+    Field,
+    ModelRef,
+    Nullable,
+    Operation,
+    Parameter,
+    Primitive,
+    RequestBody,
+    ResourceGroup,
+    Response,
+    TypeRef,
+)
+from .context import BuildContext
+from .naming import NameAllocator, class_name, identifier, module_name, words
+from .schemas import SchemaBuilder
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+_VERSION_SEGMENT = re.compile(r"^(v\d+[a-z0-9]*|api|rest)$", re.IGNORECASE)
+# Names every method's signature already has; spec names that clash are renamed.
+OPTION_ARGS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "max_retries"})
+SIGNATURE_NAMES = OPTION_ARGS | {"self", "options", "body"}
+# Attributes of the resource classes themselves.
+RESOURCE_ATTRS = frozenset({"with_raw_response", "with_streaming_response", "with_options"})
+_GROUP_EXTENSIONS = ("x-codegen-group", "x-speakeasy-group", "x-fern-sdk-group-name")
+_NAME_EXTENSIONS = ("x-codegen-name", "x-fern-sdk-method-name", "x-speakeasy-name-override")
+
+ERROR_CLASSES = {
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    409: "ConflictError",
+    422: "UnprocessableEntityError",
+    429: "RateLimitError",
+}
+
+_BODY_PREFERENCE = (
+    "application/json",
+    "multipart/form-data",
+    "application/x-www-form-urlencoded",
+    "application/octet-stream",
+    "text/plain",
+)
+
+
+@dataclass
+class _RawOperation:
+    group: str
+    method: str
+    path: str
+    node: dict[str, Any]
+    path_item: dict[str, Any]
+    pointer: str
+    path_pointer: str
+
+
+class OperationBuilder:
+    def __init__(self, ctx: BuildContext, schemas: SchemaBuilder):
+        self.ctx = ctx
+        self.schemas = schemas
+
+    def build_groups(self) -> list[ResourceGroup]:
+        raw = self._collect()
+        by_group: dict[str, list[_RawOperation]] = {}
+        for op in raw:
+            by_group.setdefault(op.group, []).append(op)
+        attrs = NameAllocator({"with_options", "close", "copy", "base_url", "timeout", "max_retries"})
+        modules = NameAllocator({"__init__"}, fold_case=True)
+        classes = NameAllocator(fold_case=True)
+        groups = []
+        for group in sorted(by_group):
+            attr = attrs.claim(identifier(group, "group"))
+            operations = self._build_operations(group, by_group[group])
+            groups.append(
+                ResourceGroup(
+                    name=attr,
+                    class_name=classes.claim(class_name(group, "Group")),
+                    module=modules.claim(module_name(attr)),
+                    operations=tuple(operations),
+                    description=self._tag_description(group),
+                )
+            )
+        return groups
+
+    def _tag_description(self, group: str) -> str:
+        for tag in self.ctx.root.get("tags") or []:
+            if isinstance(tag, dict) and tag.get("name") == group and isinstance(tag.get("description"), str):
+                return tag["description"].strip()
+        return ""
+
+    # -- collecting -----------------------------------------------------------------
+
+    def _collect(self) -> list[_RawOperation]:
+        paths = self.ctx.mapping(self.ctx.root.get("paths") or {}, "/paths", "paths")
+        found = []
+        for path, item in paths.items():
+            path_pointer = join_pointer("/paths", path)
+            if str(path).startswith("x-"):
+                continue
+            item, item_pointer = self.ctx.deref(item, path_pointer)
+            item = self.ctx.mapping(item, item_pointer, f"path item {path}")
+            for method in HTTP_METHODS:
+                if method not in item:
+                    continue
+                pointer = join_pointer(item_pointer, method)
+                node = self.ctx.mapping(item[method], pointer, f"operation {method.upper()} {path}")
+                group = self._group_of(node, str(path))
+                found.append(_RawOperation(group, method.upper(), str(path), node, item, pointer, item_pointer))
+        return found
+
+    def _group_of(self, node: dict[str, Any], path: str) -> str:
+        for key in _GROUP_EXTENSIONS:
+            if isinstance(node.get(key), str) and node[key].strip():
+                return node[key].strip()
+        tags = node.get("tags")
+        if isinstance(tags, list) and tags and isinstance(tags[0], str) and tags[0].strip():
+            return tags[0].strip()
+        for segment in path.strip("/").split("/"):
+            if segment and not segment.startswith("{") and not _VERSION_SEGMENT.match(segment):
+                return segment
+        return "default"
+
+    # -- operations -------------------------------------------------------------------
+
+    def _build_operations(self, group: str, raw: list[_RawOperation]) -> list[Operation]:
+        names = NameAllocator(RESOURCE_ATTRS)
+        operations = []
+        for op in raw:
+            preferred, full = self._method_names(group, op)
+            name = names.claim(preferred, full)
+            operations.append(self._operation(name, op))
+        return operations
+
+    def _method_names(self, group: str, op: _RawOperation) -> tuple[str, str]:
+        """The short name (group words removed) and a longer fallback for clashes."""
+        for key in _NAME_EXTENSIONS:
+            if isinstance(op.node.get(key), str) and op.node[key].strip():
+                name = identifier(op.node[key], "call")
+                return name, name
+        operation_id = op.node.get("operationId")
+        if isinstance(operation_id, str) and words(operation_id):
+            op_words = [w.lower() for w in words(operation_id)]
+        else:
+            op_words = _derived_words(op.method, op.path)
+        full = identifier("_".join(op_words), "call")
+        short = _without_group_words(op_words, [w.lower() for w in words(group)])
+        return identifier("_".join(short), "call"), full
+
+    def _operation(self, name: str, op: _RawOperation) -> Operation:
+        operation_id = op.node.get("operationId")
+        arg_names = NameAllocator(SIGNATURE_NAMES)
+        parameters = self._parameters(op, arg_names)
+        body = self._request_body(op, name, arg_names)
+        responses, success, errors = self._responses(op, name)
+        idempotent = op.method in IDEMPOTENT_METHODS
+        if isinstance(op.node.get("x-codegen-idempotent"), bool):
+            idempotent = op.node["x-codegen-idempotent"]
+        return Operation(
+            name=name,
+            operation_id=operation_id if isinstance(operation_id, str) else "",
+            method=op.method,
+            path=op.path,
+            summary=_text(op.node.get("summary")),
+            description=_text(op.node.get("description")),
+            deprecated=op.node.get("deprecated") is True,
+            parameters=tuple(parameters),
+            body=body,
+            success=success,
+            responses=tuple(responses),
+            errors=tuple(errors),
+            idempotent=idempotent,
+            origin=op.pointer,
+        )
+
+    # -- parameters -------------------------------------------------------------------
+
+    def _parameters(self, op: _RawOperation, names: NameAllocator) -> list[Parameter]:
+        merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+        for owner, owner_pointer in ((op.path_item, op.path_pointer), (op.node, op.pointer)):
+            listed = owner.get("parameters") or []
+            listed = self.ctx.sequence(listed, join_pointer(owner_pointer, "parameters"), "parameters")
+            for index, entry in enumerate(listed):
+                node, pointer = self.ctx.deref(entry, join_pointer(owner_pointer, "parameters", index))
+                node = self.ctx.mapping(node, pointer, "a parameter")
+                if not isinstance(node.get("name"), str) or node.get("in") not in ("path", "query", "header", "cookie"):
+                    self.ctx.warn("parameter without a usable `name` and `in`; skipped", pointer)
+                    continue
+                merged[(node["name"], node["in"])] = (node, pointer)
+        # Path parameters first: they identify the resource and read best leading the call.
+        ordered = sorted(merged.values(), key=lambda item: item[0]["in"] != "path")
+        return [self._parameter(node, pointer, op, names) for node, pointer in ordered]
+
+    def _parameter(self, node: dict[str, Any], pointer: str, op: _RawOperation, names: NameAllocator) -> Parameter:
+        location = node["in"]
+        wire = node["name"]
+        required = node.get("required") is True
+        if location == "path" and not required:
+            self.ctx.warn(f"path parameter {wire!r} must be required; treated as required", pointer)
+            required = True
+        schema = node.get("schema")
+        if schema is None and isinstance(node.get("content"), dict) and node["content"]:
+            media = next(iter(node["content"].values()))
+            schema = media.get("schema") if isinstance(media, dict) else None
+        hint = class_name(op.node.get("operationId") or op.path) + class_name(wire, "Param")
+        ref: TypeRef = AnyValue()
+        default: Any = None
+        has_default = False
+        if schema is not None:
+            ref = self.schemas.type_of(schema, join_pointer(pointer, "schema"), hint)
+            resolved, _ = self.ctx.deref(schema, join_pointer(pointer, "schema"))
+            if isinstance(resolved, dict) and "default" in resolved:
+                default, has_default = resolved["default"], True
+        style = str(node["style"]) if isinstance(node.get("style"), str) else ""
+        explode = node["explode"] if isinstance(node.get("explode"), bool) else (style in ("", "form"))
+        return Parameter(
+            name=names.claim(identifier(wire, "param"), identifier(f"{location}_{wire}", "param")),
+            wire_name=wire,
+            location=location,
+            type=ref,
+            required=required,
+            description=_text(node.get("description")),
+            deprecated=node.get("deprecated") is True,
+            style=style,
+            explode=explode,
+            default=default,
+            has_default=has_default,
+        )
+
+    # -- request body -----------------------------------------------------------------
+
+    def _request_body(self, op: _RawOperation, method_name: str, names: NameAllocator) -> RequestBody | None:
+        if "requestBody" not in op.node:
+            return None
+        node, pointer = self.ctx.deref(op.node["requestBody"], join_pointer(op.pointer, "requestBody"))
+        node = self.ctx.mapping(node, pointer, "a request body")
+        content = self.ctx.mapping(node.get("content") or {}, join_pointer(pointer, "content"), "content")
+        if not content:
+            return None
+        content_type = _pick_content_type(list(content))
+        media = self.ctx.mapping(content[content_type], join_pointer(pointer, "content", content_type), "a media type")
+        schema = media.get("schema")
+        hint = class_name(op.node.get("operationId") or f"{method_name} {op.path}") + "Body"
+        schema_pointer = join_pointer(pointer, "content", content_type, "schema")
+        ref: TypeRef = AnyValue() if schema is None else self.schemas.type_of(schema, schema_pointer, hint)
+        if schema is None and not _is_json(content_type):
+            ref = Primitive("string", "binary")
+        required = node.get("required") is True
+        fields: tuple[Field, ...] = ()
+        model: str | None = None
+        if isinstance(ref, ModelRef) and ref.name in self.schemas.models:
+            model = ref.name
+            fields = tuple(
+                _renamed(f, names.claim(f.name, identifier("body_" + f.wire_name, "field")))
+                for f in self.schemas.models[model].fields
+                if not f.read_only
+            )
+        return RequestBody(
+            content_type=content_type,
+            type=ref,
+            required=required,
+            fields=fields,
+            model=model,
+            description=_text(node.get("description")),
+        )
+
+    # -- responses --------------------------------------------------------------------
+
+    def _responses(self, op: _RawOperation, method_name: str) -> tuple[list[Response], Response | None, list[ErrorCase]]:
+        listed = self.ctx.mapping(op.node.get("responses") or {}, join_pointer(op.pointer, "responses"), "responses")
+        responses: list[Response] = []
+        for status, entry in listed.items():
+            status = str(status).upper() if str(status).lower() != "default" else "default"
+            status_pointer = join_pointer(op.pointer, "responses", status)
+            if status != "default" and not re.fullmatch(r"[1-5](\d\d|XX)", status):
+                self.ctx.warn(f"{status!r} is not an HTTP status code; response ignored", status_pointer)
+                continue
+            node, pointer = self.ctx.deref(entry, status_pointer)
+            node = self.ctx.mapping(node, pointer, f"response {status}")
+            hint = class_name(op.node.get("operationId") or f"{method_name} {op.path}")
+            hint += "Response" if status.startswith("2") else f"{status}Error".replace("default", "Default")
+            responses.append(self._response(status, node, pointer, hint))
+        success = _pick_success(responses)
+        errors = [
+            ErrorCase(r.status, _error_class(r.status), r.type, r.description)
+            for r in responses
+            if r.status == "default" or r.status[0] in "45"
+        ]
+        return responses, success, errors
+
+    def _response(self, status: str, node: dict[str, Any], pointer: str, hint: str) -> Response:
+        content = node.get("content")
+        description = _text(node.get("description"))
+        if not isinstance(content, dict) or not content:
+            return Response(status, None, None, description)
+        content_type = _pick_content_type(list(content))
+        media = content[content_type] if isinstance(content[content_type], dict) else {}
+        schema = media.get("schema")
+        schema_pointer = join_pointer(pointer, "content", content_type, "schema")
+        ref: TypeRef
+        if schema is not None:
+            ref = self.schemas.type_of(schema, schema_pointer, hint)
+        else:
+            ref = AnyValue() if _is_json(content_type) else Primitive("string")
+        if not _is_json(content_type) and not content_type.startswith("text/"):
+            ref = Primitive("string", "binary")
+        elif content_type.startswith("text/") and not _is_json(content_type):
+            ref = Primitive("string")
+        return Response(status, content_type, ref, description)
+
+
+def _renamed(field: Field, name: str) -> Field:
+    if field.name == name:
+        return field
+    return Field(**{**field.__dict__, "name": name})
+
+
+def _derived_words(method: str, path: str) -> list[str]:
+    """Words for an operation that has no operationId: a verb and the path's nouns."""
+    segments = [s for s in path.strip("/").split("/") if s]
+    nouns = [s for s in segments if not s.startswith("{") and not _VERSION_SEGMENT.match(s)]
+    ends_in_param = bool(segments) and segments[-1].startswith("{")
+    verb = {
+        "GET": "get" if ends_in_param else "list",
+        "POST": "create",
+        "PUT": "update",
+        "PATCH": "update",
+        "DELETE": "delete",
+    }.get(method, method.lower())
+    noun_words = [w.lower() for noun in nouns for w in words(noun)]
+    return [verb, *noun_words]
+
+
+def _without_group_words(op_words: list[str], group_words: list[str]) -> list[str]:
+    """Drop the group's name (plural or singular) from a method name, once."""
+    if not group_words:
+        return op_words
+    forms = [group_words]
+    last = group_words[-1]
+    for singular in (last[:-3] + "y" if last.endswith("ies") else None, last[:-1] if last.endswith("s") else None):
+        if singular:
+            forms.append([*group_words[:-1], singular])
+    for form in forms:
+        n = len(form)
+        for start in range(len(op_words) - n + 1):
+            if op_words[start : start + n] == form:
+                rest = op_words[:start] + op_words[start + n :]
+                if rest and not rest[0].isdigit():
+                    return rest
+    return op_words
+
+
+def _pick_content_type(types: list[str]) -> str:
+    for preferred in _BODY_PREFERENCE:
+        for t in types:
+            if t.split(";")[0].strip().lower() == preferred:
+                return t
+    for t in types:
+        if _is_json(t):
+            return t
+    return types[0]
+
+
+def _is_json(content_type: str) -> bool:
+    base = content_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json") or base == "*/*"
+
+
+def _pick_success(responses: list[Response]) -> Response | None:
+    twos = sorted((r for r in responses if r.status.startswith("2")), key=lambda r: r.status)
+    if twos:
+        with_body = [r for r in twos if r.type is not None]
+        return with_body[0] if with_body else twos[0]
+    return None
+
+
+def _error_class(status: str) -> str:
+    if status.isdigit():
+        code = int(status)
+        if code in ERROR_CLASSES:
+            return ERROR_CLASSES[code]
+        if code >= 500:
+            return "InternalServerError"
+    if status == "5XX":
+        return "InternalServerError"
+    return "APIStatusError"
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""

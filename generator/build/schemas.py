@@ -1,0 +1,366 @@
+"""JSON Schema (OpenAPI 3.0 and 3.1 dialects) to TypeRefs, models and enums.
+
+Schemas are identified by the JSON pointer they live at, so a schema reached through many
+$refs becomes one model, and a recursive schema refers to itself by name instead of
+recursing forever. Component schemas are named after their key; inline schemas after
+where they stand (the model and property, or the operation), so names do not depend on
+the order in which the spec is walked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import join_pointer
+from ..model import (
+    AnyValue,
+    Enum,
+    EnumMember,
+    EnumRef,
+    Field,
+    ListOf,
+    Literal,
+    MapOf,
+    Model,
+    ModelRef,
+    Nullable,
+    Primitive,
+    TypeRef,
+    UnionOf,
+)
+from .context import BuildContext
+from .naming import RESERVED_CLASS_NAMES, NameAllocator, class_name, constant, identifier, module_name
+
+_PRIMITIVES = {"string", "integer", "number", "boolean"}
+_COMPONENT_PREFIX = "/components/schemas/"
+# The field holding properties the spec does not declare.
+EXTRA_FIELD = "additional_properties"
+
+
+class SchemaBuilder:
+    def __init__(self, ctx: BuildContext):
+        self.ctx = ctx
+        self.models: dict[str, Model] = {}
+        self.enums: dict[str, Enum] = {}
+        self._types: dict[str, TypeRef] = {}  # pointer -> finished type
+        self._building: set[str] = set()  # pointers whose type is being worked out
+        self._class_names = NameAllocator(RESERVED_CLASS_NAMES)
+        self._modules = NameAllocator({"__init__"}, fold_case=True)
+        self._component_names = self._claim_component_names()
+
+    # -- naming ---------------------------------------------------------------------
+
+    def _claim_component_names(self) -> dict[str, str]:
+        """Component schemas get first pick of class names, in sorted key order."""
+        schemas = (self.ctx.root.get("components") or {}).get("schemas") or {}
+        names: dict[str, str] = {}
+        if isinstance(schemas, dict):
+            for key in sorted(schemas, key=str):
+                base = class_name(str(key))
+                names[join_pointer("/components/schemas", key)] = self._class_names.claim(base, base + "Model")
+        return names
+
+    def _name_for(self, pointer: str, hint: str) -> str:
+        if pointer in self._component_names:
+            return self._component_names[pointer]
+        base = class_name(hint)
+        return self._class_names.claim(base, base + "Model", base + "Object")
+
+    def _module_for(self, name: str) -> str:
+        return self._modules.claim(module_name(name))
+
+    # -- entry points ---------------------------------------------------------------
+
+    def build_components(self) -> None:
+        """Build every component schema, used or not: they are the API's vocabulary."""
+        schemas = (self.ctx.root.get("components") or {}).get("schemas") or {}
+        if not isinstance(schemas, dict):
+            self.ctx.fail("components.schemas must be an object", "/components/schemas")
+        for key in schemas:
+            pointer = join_pointer("/components/schemas", key)
+            self.type_of(schemas[key], pointer, str(key))
+
+    def type_of(self, schema: Any, pointer: str, hint: str) -> TypeRef:
+        """The type of a schema at `pointer`; `hint` names inline models and enums."""
+        if schema is True or schema == {}:
+            return AnyValue()
+        schema, pointer = self.ctx.deref(schema, pointer)
+        if pointer in self._types:
+            return self._types[pointer]
+        if pointer.startswith(_COMPONENT_PREFIX):
+            hint = self._component_names.get(pointer, hint)
+        if isinstance(schema, bool):
+            return AnyValue()
+        schema = self.ctx.mapping(schema, pointer, "a schema")
+        if pointer in self._building:
+            # Recursion through an unnamed shape (a map or list of itself): models register
+            # their name before their fields, so only these arrive here; type the inner use loosely.
+            return AnyValue("recursive")
+        self._building.add(pointer)
+        try:
+            inner, nullable = self._split_null(schema, pointer, hint)
+        finally:
+            self._building.discard(pointer)
+        ref = Nullable(inner) if nullable else inner
+        self._types[pointer] = ref
+        return ref
+
+    # -- the dialects of "may be null" --------------------------------------------
+
+    def _split_null(self, schema: dict[str, Any], pointer: str, hint: str) -> tuple[TypeRef, bool]:
+        nullable = schema.get("nullable") is True or schema.get("x-nullable") is True
+        types = schema.get("type")
+        if isinstance(types, list):
+            nullable = nullable or "null" in types
+        enum = schema.get("enum")
+        if isinstance(enum, list) and None in enum:
+            nullable = True
+        inner = self._non_null_type(schema, pointer, hint)
+        if isinstance(inner, Nullable):
+            return inner.inner, True
+        return inner, nullable
+
+    def _non_null_type(self, schema: dict[str, Any], pointer: str, hint: str) -> TypeRef:
+        if "const" in schema:
+            return self._const(schema["const"], pointer)
+        if isinstance(schema.get("enum"), list):
+            return self._enum(schema, pointer, hint)
+        for key in ("oneOf", "anyOf"):
+            if key in schema and not schema.get("properties"):
+                return self._union(schema, key, pointer, hint)
+        if "allOf" in schema:
+            return self._all_of(schema, pointer, hint)
+        kind = self._kind(schema, pointer)
+        if kind == "array":
+            return self._array(schema, pointer, hint)
+        if kind == "object":
+            return self._object(schema, pointer, hint)
+        if kind in _PRIMITIVES:
+            return Primitive(kind, _format(schema))
+        if kind == "null":
+            return Nullable(AnyValue("null"))
+        if "not" in schema:
+            self.ctx.warn("`not` schemas cannot be expressed as a Python type; typed as Any", pointer)
+        return AnyValue()
+
+    def _kind(self, schema: dict[str, Any], pointer: str) -> str | None:
+        types = schema.get("type")
+        if isinstance(types, list):
+            real = [t for t in types if t != "null"]
+            if len(real) == 1:
+                return str(real[0])
+            if not real:
+                return "null"
+            return "multi"
+        if isinstance(types, str):
+            if types == "file":  # Swagger 2.0's upload type, common in the wild
+                return "string"
+            return types
+        if types is not None:
+            self.ctx.warn("`type` must be a string or an array of strings; ignored", join_pointer(pointer, "type"))
+        if "properties" in schema or "additionalProperties" in schema:
+            return "object"
+        if "items" in schema or "prefixItems" in schema:
+            return "array"
+        return None
+
+    # -- shapes -----------------------------------------------------------------------
+
+    def _const(self, value: Any, pointer: str) -> TypeRef:
+        if isinstance(value, (str, int, float, bool)):
+            return Literal(value)
+        if value is None:
+            return Nullable(AnyValue("null"))
+        return AnyValue("const")
+
+    def _array(self, schema: dict[str, Any], pointer: str, hint: str) -> TypeRef:
+        items = schema.get("items")
+        if items is None or isinstance(items, list):  # tuples (list form) are typed loosely
+            return ListOf(AnyValue())
+        return ListOf(self.type_of(items, join_pointer(pointer, "items"), hint + "Item"))
+
+    def _object(self, schema: dict[str, Any], pointer: str, hint: str) -> TypeRef:
+        properties = schema.get("properties")
+        additional = schema.get("additionalProperties", True)
+        if not properties:
+            if isinstance(additional, dict) and additional:
+                value = self.type_of(additional, join_pointer(pointer, "additionalProperties"), hint + "Value")
+                return MapOf(value)
+            return MapOf(AnyValue())
+        return self._model(schema, pointer, hint, self._all_properties(schema, pointer))
+
+    def _all_properties(self, schema: dict[str, Any], pointer: str) -> list[tuple[str, Any, str, bool]]:
+        """(wire name, schema, pointer, required) for each declared property."""
+        properties = self.ctx.mapping(schema.get("properties") or {}, join_pointer(pointer, "properties"), "properties")
+        required = schema.get("required") or []
+        if not isinstance(required, list):
+            required = []
+        return [
+            (str(name), prop, join_pointer(pointer, "properties", name), name in required)
+            for name, prop in properties.items()
+        ]
+
+    def _model(
+        self,
+        schema: dict[str, Any],
+        pointer: str,
+        hint: str,
+        properties: list[tuple[str, Any, str, bool]],
+    ) -> TypeRef:
+        name = self._name_for(pointer, hint)
+        ref = ModelRef(name)
+        self._types[pointer] = ref  # before the fields, so recursion finds it
+        names = NameAllocator({EXTRA_FIELD})
+        fields = [self._field(names, name, *prop) for prop in properties]
+        additional = schema.get("additionalProperties", True)
+        extra_type: TypeRef | None = None
+        if isinstance(additional, dict) and additional:
+            extra_type = self.type_of(additional, join_pointer(pointer, "additionalProperties"), name + "Value")
+        self.models[name] = Model(
+            name=name,
+            module=self._module_for(name),
+            fields=tuple(fields),
+            description=_text(schema.get("description")) or _text(schema.get("title")),
+            additional=extra_type,
+            additional_allowed=additional is not False,
+            deprecated=schema.get("deprecated") is True,
+            origin=pointer,
+        )
+        return ref
+
+    def _field(self, names: NameAllocator, owner: str, wire: str, schema: Any, pointer: str, required: bool) -> Field:
+        ref = self.type_of(schema, pointer, owner + class_name(wire, "Field"))
+        inner = ref.inner if isinstance(ref, Nullable) else ref
+        resolved, _ = self.ctx.deref(schema, pointer)
+        info = resolved if isinstance(resolved, dict) else {}
+        # Sibling keywords beside a $ref (3.1) describe this use of the schema.
+        local = schema if isinstance(schema, dict) else {}
+        return Field(
+            name=names.claim(identifier(wire, "field")),
+            wire_name=wire,
+            type=inner,
+            required=required,
+            nullable=isinstance(ref, Nullable),
+            description=_text(local.get("description")) or _text(info.get("description")),
+            deprecated=local.get("deprecated") is True or info.get("deprecated") is True,
+            read_only=info.get("readOnly") is True or local.get("readOnly") is True,
+            write_only=info.get("writeOnly") is True or local.get("writeOnly") is True,
+            default=info.get("default"),
+            has_default="default" in info,
+        )
+
+    def _all_of(self, schema: dict[str, Any], pointer: str, hint: str) -> TypeRef:
+        parts = self.ctx.sequence(schema["allOf"], join_pointer(pointer, "allOf"), "allOf")
+        own_shape = any(k in schema for k in ("properties", "type", "additionalProperties"))
+        if len(parts) == 1 and not own_shape:
+            # `allOf: [$ref]` is the 3.0 idiom for annotating a reference.
+            return self.type_of(parts[0], join_pointer(pointer, "allOf", 0), hint)
+        properties, required = self._collect_properties(schema, pointer, set())
+        if not properties:
+            # A composition of non-object schemas: the first typed member decides.
+            for index, part in enumerate(parts):
+                ref = self.type_of(part, join_pointer(pointer, "allOf", index), hint)
+                if not isinstance(ref, AnyValue):
+                    return ref
+            return AnyValue()
+        merged = [(wire, s, p, wire in required) for wire, (s, p) in properties.items()]
+        return self._model(schema, pointer, hint, merged)
+
+    def _collect_properties(
+        self, schema: dict[str, Any], pointer: str, seen: set[str]
+    ) -> tuple[dict[str, tuple[Any, str]], set[str]]:
+        """Properties and required names of a schema and, recursively, its allOf members."""
+        properties: dict[str, tuple[Any, str]] = {}
+        required: set[str] = set()
+        if pointer in seen:  # an allOf that reaches its own schema adds nothing new
+            return properties, required
+        seen.add(pointer)
+        for index, part in enumerate(schema.get("allOf") or []):
+            resolved, resolved_pointer = self.ctx.deref(part, join_pointer(pointer, "allOf", index))
+            resolved = self.ctx.mapping(resolved, resolved_pointer, "an allOf member")
+            nested, nested_required = self._collect_properties(resolved, resolved_pointer, seen)
+            properties.update(nested)
+            required |= nested_required
+        for wire, prop, prop_pointer, _ in self._all_properties(schema, pointer):
+            properties[wire] = (prop, prop_pointer)
+        required.update(r for r in schema.get("required") or [] if isinstance(r, str))
+        return properties, required
+
+    def _union(self, schema: dict[str, Any], key: str, pointer: str, hint: str) -> TypeRef:
+        parts = self.ctx.sequence(schema[key], join_pointer(pointer, key), key)
+        variants: list[TypeRef] = []
+        nullable = False
+        for index, part in enumerate(parts):
+            ref = self.type_of(part, join_pointer(pointer, key, index), f"{hint}Variant{index + 1}")
+            if isinstance(ref, Nullable):
+                nullable = True
+                ref = ref.inner
+            if isinstance(ref, AnyValue) and ref.reason == "null":
+                nullable = True
+                continue
+            if ref not in variants:
+                variants.append(ref)
+        result: TypeRef
+        if not variants:
+            result = AnyValue()
+        elif len(variants) == 1:
+            result = variants[0]
+        else:
+            result = UnionOf(tuple(variants))
+        return Nullable(result) if nullable else result
+
+    def _enum(self, schema: dict[str, Any], pointer: str, hint: str) -> TypeRef:
+        values = [v for v in schema["enum"] if v is not None]
+        kinds = {_value_kind(v) for v in values}
+        if not values or len(kinds) != 1 or None in kinds:
+            return AnyValue("mixed enum")
+        kind = kinds.pop()
+        if kind == "boolean":
+            return Primitive("boolean")
+        name = self._name_for(pointer, hint)
+        ref = EnumRef(name)
+        self._types[pointer] = ref
+        self.enums[name] = Enum(
+            name=name,
+            module=self._module_for(name),
+            kind=str(kind),
+            members=_members(values, schema.get("x-enum-varnames")),
+            description=_text(schema.get("description")),
+            origin=pointer,
+        )
+        return ref
+
+
+def _members(values: list[Any], varnames: Any) -> tuple[EnumMember, ...]:
+    names = NameAllocator({"name", "value"}, fold_case=False)
+    use_varnames = isinstance(varnames, list) and len(varnames) == len(values)
+    members = []
+    for index, value in enumerate(values):
+        raw = str(varnames[index]) if use_varnames else str(value)
+        fallback = "EMPTY" if raw == "" else "VALUE"
+        candidate = constant(raw, fallback)
+        if raw.startswith("-") and candidate[0] != "V":
+            candidate = "MINUS_" + candidate
+        members.append(EnumMember(names.claim(candidate), value))
+    return tuple(members)
+
+
+def _value_kind(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
+def _format(schema: dict[str, Any]) -> str | None:
+    fmt = schema.get("format")
+    return fmt if isinstance(fmt, str) else None
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
