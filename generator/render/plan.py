@@ -11,14 +11,10 @@ from ..model import (
     Enum,
     ListOf,
     Literal,
-    MapOf,
-    Nullable,
     Operation,
     Primitive,
     ResourceGroup,
     TypeRef,
-    UnionOf,
-    referenced_names,
 )
 from . import pyexpr
 from .environment import TEMPLATES_DIR, environment
@@ -59,7 +55,15 @@ def render_package(api: Api, source: str) -> dict[str, str]:
     render("package/models/__init__.py.jinja", f"{pkg}/models/__init__.py", exports=exports)
     for model in api.models:
         types = [f.type for f in model.fields] + ([model.additional] if model.additional else [])
-        needs = _needs(types, kinds, model.name, base={"Any", "ClassVar", "Dict"})
+        needs = _needs(
+            types,
+            [*types, Primitive("string")],  # from_dict always checks for an object through _d
+            kinds,
+            own=model.name,
+            typing=("Any", "ClassVar", "Dict"),
+            encoded=types,
+            unset=any(f.nullable and not f.required for f in model.fields),
+        )
         render("package/models/model.py.jinja", f"{pkg}/models/{model.module}.py", model=model, needs=needs)
     for enum in api.enums:
         render("package/models/enum.py.jinja", f"{pkg}/models/{enum.module}.py", enum=enum, base=_enum_base(enum))
@@ -102,50 +106,43 @@ def dist_version(version: str) -> str:
 
 @dataclass(frozen=True)
 class Needs:
+    """What a module imports, worked out from the annotations and decoders it will contain."""
+
     typing: tuple[str, ...]
     datetime: bool
     type_imports: tuple[tuple[str, str], ...]  # (module, name) imported for annotations only
+    decode: bool  # the runtime's decoders, as _d
+    encode: bool  # the runtime's encoders, as _e
+    models: bool  # the lazy models package, as _m
+    unset: bool  # the UNSET sentinel
 
 
-def _needs(types: Iterable[TypeRef], kinds: dict[str, tuple[str, str]], own: str, base: set[str]) -> Needs:
-    types = list(types)
-    names = set()
-    for t in types:
-        names |= referenced_names(t)
+def _needs(
+    annotated: Iterable[TypeRef],
+    decoded: Iterable[TypeRef],
+    kinds: dict[str, tuple[str, str]],
+    *,
+    own: str = "",
+    typing: Iterable[str] = (),
+    encoded: Iterable[TypeRef] = (),
+    unset: bool = False,
+) -> Needs:
+    annotations = " ".join(pyexpr.annotation(t) for t in annotated)
+    decoders = " ".join(pyexpr.decoder(t) for t in decoded)
+    names = set(re.findall(r"\b[A-Z]\w*", annotations)) & set(kinds)
     names.discard(own)
-    typing = set(base)
-    if any(_uses(t, ListOf) for t in types):
-        typing.add("List")
-    if any(_uses(t, MapOf) for t in types):
-        typing.add("Dict")
-    if any(_uses(t, Literal) for t in types):
-        typing.add("Literal")
+    used_typing = set(typing) | {n for n in ("Any", "Dict", "List", "Literal") if re.search(rf"\b{n}\b", annotations)}
     if names:
-        typing.add("TYPE_CHECKING")
-    datetime = any(_uses_datetime(t) for t in types)
-    return Needs(tuple(sorted(typing)), datetime, tuple(sorted((kinds[n][1], n) for n in names if n in kinds)))
-
-
-def _children(ref: TypeRef) -> tuple[TypeRef, ...]:
-    if isinstance(ref, ListOf):
-        return (ref.item,)
-    if isinstance(ref, MapOf):
-        return (ref.value,)
-    if isinstance(ref, Nullable):
-        return (ref.inner,)
-    if isinstance(ref, UnionOf):
-        return ref.variants
-    return ()
-
-
-def _uses(ref: TypeRef, kind: type) -> bool:
-    return isinstance(ref, kind) or any(_uses(c, kind) for c in _children(ref))
-
-
-def _uses_datetime(ref: TypeRef) -> bool:
-    if isinstance(ref, Primitive):
-        return pyexpr.annotation(ref).startswith("datetime.")
-    return any(_uses_datetime(c) for c in _children(ref))
+        used_typing.add("TYPE_CHECKING")
+    return Needs(
+        typing=tuple(sorted(used_typing)),
+        datetime="datetime." in annotations,
+        type_imports=tuple(sorted((kinds[n][1], n) for n in names)),
+        decode="_d." in decoders,
+        encode=any(not pyexpr.is_plain_json(t) for t in encoded),
+        models="_m." in decoders,
+        unset=unset,
+    )
 
 
 def _enum_base(enum: Enum) -> str:
@@ -156,15 +153,19 @@ def _enum_base(enum: Enum) -> str:
 
 
 def _group_values(group: ResourceGroup, kinds: dict[str, tuple[str, str]]) -> dict[str, Any]:
-    types: list[TypeRef] = []
+    annotated: list[TypeRef] = []
+    decoded: list[TypeRef] = []
+    unset = False
     for op in group.operations:
-        types += [p.type for p in op.parameters]
+        annotated += [p.type for p in op.parameters]
         if op.body:
-            types += [f.type for f in op.body.fields] if op.body.fields else [op.body.type]
-        if op.success and op.success.type:
-            types.append(op.success.type)
-        types += [e.type for e in op.errors if e.type]
-    needs = _needs(types, kinds, "", base={"Any", "Unpack"})
+            annotated += [f.type for f in op.body.fields] if op.body.fields else [op.body.type]
+            unset = unset or any(f.nullable and not f.required for f in op.body.fields)
+        if op.success and op.success.type and _response_kind(op) == "json":
+            annotated.append(op.success.type)
+            decoded.append(op.success.type)
+        decoded += [e.type for e in op.errors if e.type]
+    needs = _needs(annotated, decoded, kinds, typing=("Unpack",), unset=unset)
     return {
         "group": group,
         "needs": needs,

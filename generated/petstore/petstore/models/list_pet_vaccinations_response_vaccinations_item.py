@@ -10,8 +10,6 @@ from typing import Any, ClassVar, Dict
 
 from .. import _decode as _d
 from .. import _encode as _e
-from .. import models as _m
-from .._types import UNSET, Unset
 
 __all__ = ["ListPetVaccinationsResponseVaccinationsItem"]
 

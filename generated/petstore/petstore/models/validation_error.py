@@ -10,7 +10,6 @@ from typing import Any, ClassVar, Dict, List, TYPE_CHECKING
 from .. import _decode as _d
 from .. import _encode as _e
 from .. import models as _m
-from .._types import UNSET, Unset
 
 if TYPE_CHECKING:
     from .validation_error_errors_item import ValidationErrorErrorsItem

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, List, TYPE_CHECKING, Unpack
+from typing import List, TYPE_CHECKING, Unpack
 
 from .. import _decode as _d
 from .. import models as _m
@@ -13,15 +13,7 @@ from .._resource import AsyncAPIResource, SyncAPIResource
 from .._types import UNSET, RequestOptions, Unset
 
 if TYPE_CHECKING:
-    from ..models import (
-        Error,
-        ListPetVaccinationsResponse,
-        Owner,
-        Pet,
-        PetStatus,
-        Tag,
-        ValidationError,
-    )
+    from ..models import ListPetVaccinationsResponse, Owner, Pet, PetStatus, Tag
 
 __all__ = ["PetsResource", "AsyncPetsResource"]
 

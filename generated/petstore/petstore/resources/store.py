@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict, TYPE_CHECKING, Unpack
+from typing import Dict, TYPE_CHECKING, Unpack
 
 from .. import _decode as _d
 from .. import models as _m
 from .._base_client import Endpoint, Param
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._types import UNSET, RequestOptions, Unset
+from .._types import RequestOptions
 
 if TYPE_CHECKING:
-    from ..models import Error, Order, ValidationError
+    from ..models import Order
 
 __all__ = ["StoreResource", "AsyncStoreResource"]
 
