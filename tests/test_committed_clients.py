@@ -26,3 +26,23 @@ def test_committed_client_is_current(spec: Path):
     }
     stale = sorted(path for path in expected.keys() | on_disk.keys() if expected.get(path) != on_disk.get(path))
     assert not stale, f"generated/{spec.stem} is out of date in {stale[:10]}; run `make generate`"
+
+
+def test_committed_clients_pass_mypy_strict_and_pyflakes():
+    """The code we ship to users is held to a higher bar than the default mypy run."""
+    import subprocess
+    import sys
+
+    for spec in SPECS:
+        committed = ROOT / "generated" / spec.stem
+        package = next(p.name for p in committed.iterdir() if (p / "__init__.py").is_file())
+        mypy = subprocess.run(
+            [sys.executable, "-m", "mypy", "--strict", "--no-incremental", package],
+            cwd=committed, capture_output=True, text=True,
+        )
+        assert mypy.returncode == 0, mypy.stdout
+        ruff = subprocess.run(
+            [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "F", "."],
+            cwd=committed, capture_output=True, text=True,
+        )
+        assert ruff.returncode == 0, ruff.stdout + ruff.stderr
