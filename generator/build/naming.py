@@ -16,7 +16,9 @@ _WORD = re.compile(r"[A-Z]+\d*(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+[a-z]*
 # Names the generated annotations use. A field or method with one of these names would
 # shadow it for the rest of its class body, so they are escaped there. (`list` and `dict`
 # stay usable as method names because annotations spell them `List` and `Dict`.)
-TYPE_NAMES = frozenset({"str", "int", "float", "bool", "bytes", "object", "datetime", "uuid", "decimal"})
+TYPE_NAMES = frozenset(
+    {"str", "int", "float", "bool", "bytes", "object", "frozenset", "datetime", "uuid", "decimal"}
+)
 # Class names the generated modules import; models may not take them.
 RESERVED_CLASS_NAMES = frozenset(
     {"Any", "Dict", "List", "Literal", "Optional", "Union", "Unset", "NotGiven", "Enum", "Model"}

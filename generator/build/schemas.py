@@ -25,9 +25,12 @@ from ..model import (
     ModelRef,
     Nullable,
     Primitive,
+    Tagged,
+    TupleOf,
     TypeRef,
     UnionOf,
 )
+from ..spec.refs import ref_pointer
 from .context import BuildContext
 from .naming import RESERVED_CLASS_NAMES, NameAllocator, class_name, constant, identifier, module_name
 
@@ -47,6 +50,7 @@ class SchemaBuilder:
         self._class_names = NameAllocator(RESERVED_CLASS_NAMES)
         self._modules = NameAllocator({"__init__"}, fold_case=True)
         self._component_names = self._claim_component_names()
+        self._children: dict[str, list[str]] | None = None  # base pointer -> allOf children
 
     # -- naming ---------------------------------------------------------------------
 
@@ -125,6 +129,11 @@ class SchemaBuilder:
             return self._const(schema["const"], pointer)
         if isinstance(schema.get("enum"), list):
             return self._enum(schema, pointer, hint)
+        discriminator = schema.get("discriminator")
+        if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
+            tagged = self._tagged(schema, pointer, hint, discriminator)
+            if tagged is not None:
+                return tagged
         for key in ("oneOf", "anyOf"):
             if key in schema and not schema.get("properties"):
                 return self._union(schema, key, pointer, hint)
@@ -174,8 +183,16 @@ class SchemaBuilder:
         return AnyValue("const")
 
     def _array(self, schema: dict[str, Any], pointer: str, hint: str) -> TypeRef:
+        prefix = schema.get("prefixItems")
+        if isinstance(prefix, list):
+            return TupleOf(
+                tuple(
+                    self.type_of(item, join_pointer(pointer, "prefixItems", i), f"{hint}Item{i + 1}")
+                    for i, item in enumerate(prefix)
+                )
+            )
         items = schema.get("items")
-        if items is None or isinstance(items, list):  # tuples (list form) are typed loosely
+        if items is None or isinstance(items, list):  # the old list form of tuples is typed loosely
             return ListOf(AnyValue())
         return ListOf(self.type_of(items, join_pointer(pointer, "items"), hint + "Item"))
 
@@ -206,10 +223,13 @@ class SchemaBuilder:
         pointer: str,
         hint: str,
         properties: list[tuple[str, Any, str, bool]],
+        *,
+        register: bool = True,
     ) -> TypeRef:
         name = self._name_for(pointer, hint)
         ref = ModelRef(name)
-        self._types[pointer] = ref  # before the fields, so recursion finds it
+        if register:
+            self._types[pointer] = ref  # before the fields, so recursion finds it
         names = NameAllocator({EXTRA_FIELD})
         fields = [self._field(names, name, *prop) for prop in properties]
         additional = schema.get("additionalProperties", True)
@@ -309,6 +329,77 @@ class SchemaBuilder:
             result = UnionOf(tuple(variants))
         return Nullable(result) if nullable else result
 
+    # -- discriminated unions ----------------------------------------------------------
+
+    def _tagged(
+        self, schema: dict[str, Any], pointer: str, hint: str, discriminator: dict[str, Any]
+    ) -> TypeRef | None:
+        """A union whose cases are told apart by a property, or None when no case is known.
+
+        Cases come from the discriminator's mapping, else from the oneOf/anyOf members
+        (tagged by schema name), else from the schemas that extend this one through allOf.
+        In that last (inheritance) pattern this schema is a model too, and tags the spec
+        does not list decode to it.
+        """
+        members = schema.get("oneOf") or schema.get("anyOf")
+        targets = self._tag_targets(discriminator, members, pointer)
+        if not targets:
+            return None
+        fallback: TypeRef | None = None
+        if not isinstance(members, list):
+            properties, required = self._collect_properties(schema, pointer, set())
+            entries = [(wire, s, p, wire in required) for wire, (s, p) in properties.items()]
+            fallback = self._model(schema, pointer, hint, entries, register=False) if entries else None
+        # Register the union before building its cases: they usually refer back to it.
+        known = [(tag, target) for tag, target in targets if target in self._component_names]
+        provisional = Tagged(
+            discriminator["propertyName"],
+            tuple((tag, ModelRef(self._component_names[target])) for tag, target in known),
+            fallback,
+        )
+        self._types[pointer] = provisional
+        cases = []
+        for tag, target in targets:
+            node, target = self.ctx.deref({"$ref": "#" + target}, join_pointer(pointer, "discriminator"))
+            case = self.type_of(node, target, hint + class_name(tag, "Case"))
+            cases.append((tag, case.inner if isinstance(case, Nullable) else case))
+        return Tagged(discriminator["propertyName"], tuple(cases), fallback)
+
+    def _tag_targets(self, discriminator: dict[str, Any], members: Any, pointer: str) -> list[tuple[str, str]]:
+        """(tag, pointer of the case's schema) pairs, explicit mapping first."""
+        targets: dict[str, str] = {}
+        mapping = discriminator.get("mapping")
+        for tag, target in (mapping.items() if isinstance(mapping, dict) else []):
+            if isinstance(target, str):
+                resolved = ref_pointer(target) if target.startswith("#") else join_pointer("/components/schemas", target)
+                if resolved is not None and resolved != pointer:
+                    targets[str(tag)] = resolved
+        mapped = set(targets.values())
+        if isinstance(members, list):
+            implicit = [ref_pointer(m["$ref"]) for m in members if isinstance(m, dict) and isinstance(m.get("$ref"), str)]
+        elif not targets:
+            implicit = self._extensions_of(pointer)
+        else:
+            implicit = []
+        for target in implicit:
+            if target and target not in mapped and target != pointer:
+                targets.setdefault(_last_token(target), target)
+        return list(targets.items())
+
+    def _extensions_of(self, pointer: str) -> list[str]:
+        """Component schemas that extend the one at `pointer` through allOf."""
+        if self._children is None:
+            self._children = {}
+            schemas = (self.ctx.root.get("components") or {}).get("schemas") or {}
+            for key in sorted(schemas if isinstance(schemas, dict) else {}, key=str):
+                parts = schemas[key].get("allOf") if isinstance(schemas[key], dict) else None
+                for part in parts if isinstance(parts, list) else []:
+                    if isinstance(part, dict) and isinstance(part.get("$ref"), str):
+                        parent = ref_pointer(part["$ref"])
+                        if parent:
+                            self._children.setdefault(parent, []).append(join_pointer("/components/schemas", key))
+        return self._children.get(pointer, [])
+
     def _enum(self, schema: dict[str, Any], pointer: str, hint: str) -> TypeRef:
         values = [v for v in schema["enum"] if v is not None]
         kinds = {_value_kind(v) for v in values}
@@ -318,7 +409,7 @@ class SchemaBuilder:
         if kind == "boolean":
             return Primitive("boolean")
         name = self._name_for(pointer, hint)
-        ref = EnumRef(name)
+        ref = EnumRef(name, str(kind))
         self._types[pointer] = ref
         self.enums[name] = Enum(
             name=name,
@@ -329,6 +420,10 @@ class SchemaBuilder:
             origin=pointer,
         )
         return ref
+
+
+def _last_token(pointer: str) -> str:
+    return pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
 
 
 def _members(values: list[Any], varnames: Any) -> tuple[EnumMember, ...]:

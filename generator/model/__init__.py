@@ -23,8 +23,11 @@ from .types import (
     ModelRef,
     Nullable,
     Primitive,
+    Tagged,
+    TupleOf,
     TypeRef,
     UnionOf,
+    children,
     referenced_names,
     strip_nullable,
 )
@@ -32,6 +35,6 @@ from .types import (
 __all__ = [
     "Api", "AnyValue", "Enum", "EnumMember", "EnumRef", "ErrorCase", "Field", "ListOf",
     "Literal", "MapOf", "Model", "ModelRef", "Nullable", "Operation", "Parameter",
-    "Primitive", "RequestBody", "ResourceGroup", "Response", "Server", "TypeRef", "UnionOf",
-    "referenced_names", "strip_nullable",
+    "Primitive", "RequestBody", "ResourceGroup", "Response", "Server", "Tagged", "TupleOf", "TypeRef",
+    "UnionOf", "children", "referenced_names", "strip_nullable",
 ]

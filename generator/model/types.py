@@ -34,9 +34,10 @@ class ModelRef:
 
 @dataclass(frozen=True)
 class EnumRef:
-    """A named enum defined in Api.enums."""
+    """A named enum defined in Api.enums; `kind` is the JSON type of its values."""
 
     name: str
+    kind: str = "string"
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,33 @@ class UnionOf:
 
 
 @dataclass(frozen=True)
+class Tagged:
+    """A discriminated union: the value's `property` names which case it is.
+
+    `fallback` decodes a tag the spec does not list (a base model in the inheritance
+    pattern); without one such values stay plain dicts.
+    """
+
+    property: str
+    cases: tuple[tuple[str, TypeRef], ...]
+    fallback: TypeRef | None = None
+
+
+@dataclass(frozen=True)
+class TupleOf:
+    """A fixed-length array (`prefixItems`): one type per position."""
+
+    items: tuple[TypeRef, ...]
+
+
+@dataclass(frozen=True)
 class Literal:
     """A single constant value (`const`, or an enum with one member)."""
 
     value: str | int | float | bool
 
 
-TypeRef = Union[Primitive, AnyValue, ModelRef, EnumRef, ListOf, MapOf, Nullable, UnionOf, Literal]
+TypeRef = Union[Primitive, AnyValue, ModelRef, EnumRef, ListOf, MapOf, Nullable, UnionOf, Tagged, TupleOf, Literal]
 
 
 def strip_nullable(ref: TypeRef) -> tuple[TypeRef, bool]:
@@ -82,19 +103,28 @@ def strip_nullable(ref: TypeRef) -> tuple[TypeRef, bool]:
     return ref, False
 
 
+def children(ref: TypeRef) -> tuple[TypeRef, ...]:
+    """The types directly inside a type."""
+    if isinstance(ref, ListOf):
+        return (ref.item,)
+    if isinstance(ref, MapOf):
+        return (ref.value,)
+    if isinstance(ref, Nullable):
+        return (ref.inner,)
+    if isinstance(ref, UnionOf):
+        return ref.variants
+    if isinstance(ref, TupleOf):
+        return ref.items
+    if isinstance(ref, Tagged):
+        return tuple(case for _, case in ref.cases) + ((ref.fallback,) if ref.fallback else ())
+    return ()
+
+
 def referenced_names(ref: TypeRef) -> set[str]:
     """Names of models and enums a type mentions, at any depth."""
     if isinstance(ref, (ModelRef, EnumRef)):
         return {ref.name}
-    if isinstance(ref, ListOf):
-        return referenced_names(ref.item)
-    if isinstance(ref, MapOf):
-        return referenced_names(ref.value)
-    if isinstance(ref, Nullable):
-        return referenced_names(ref.inner)
-    if isinstance(ref, UnionOf):
-        names: set[str] = set()
-        for variant in ref.variants:
-            names |= referenced_names(variant)
-        return names
-    return set()
+    names: set[str] = set()
+    for child in children(ref):
+        names |= referenced_names(child)
+    return names

@@ -109,7 +109,7 @@ class Needs:
     """What a module imports, worked out from the annotations and decoders it will contain."""
 
     typing: tuple[str, ...]
-    datetime: bool
+    stdlib: tuple[str, ...]  # standard library modules the annotations name
     type_imports: tuple[tuple[str, str], ...]  # (module, name) imported for annotations only
     decode: bool  # the runtime's decoders, as _d
     encode: bool  # the runtime's encoders, as _e
@@ -131,12 +131,12 @@ def _needs(
     decoders = " ".join(pyexpr.decoder(t) for t in decoded)
     names = set(re.findall(r"\b[A-Z]\w*", annotations)) & set(kinds)
     names.discard(own)
-    used_typing = set(typing) | {n for n in ("Any", "Dict", "List", "Literal") if re.search(rf"\b{n}\b", annotations)}
+    used_typing = set(typing) | {n for n in ("Any", "Dict", "List", "Literal", "Tuple") if re.search(rf"\b{n}\b", annotations)}
     if names:
         used_typing.add("TYPE_CHECKING")
     return Needs(
         typing=tuple(sorted(used_typing)),
-        datetime="datetime." in annotations,
+        stdlib=tuple(m for m in ("datetime", "decimal", "uuid") if f"{m}." in annotations),
         type_imports=tuple(sorted((kinds[n][1], n) for n in names)),
         decode="_d." in decoders,
         encode=any(not pyexpr.is_plain_json(t) for t in encoded),

@@ -14,14 +14,30 @@ from ..model import (
     ModelRef,
     Nullable,
     Primitive,
+    Tagged,
+    TupleOf,
     TypeRef,
     UnionOf,
 )
 
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-_FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "binary": "bytes"}
+_FORMATS = {
+    "date-time": "datetime.datetime",
+    "date": "datetime.date",
+    "uuid": "uuid.UUID",
+    "binary": "bytes",
+    "byte": "bytes",
+    "decimal": "decimal.Decimal",
+}
 _SCALAR_DECODERS = {"string": "_d.string", "integer": "_d.integer", "number": "_d.number", "boolean": "_d.boolean"}
-_FORMAT_DECODERS = {"date-time": "_d.datetime", "date": "_d.date", "binary": "_d.binary"}
+_FORMAT_DECODERS = {
+    "date-time": "_d.datetime",
+    "date": "_d.date",
+    "uuid": "_d.uuid",
+    "binary": "_d.binary",
+    "byte": "_d.base64",
+    "decimal": "_d.decimal",
+}
 
 
 def annotation(ref: TypeRef) -> str:
@@ -34,7 +50,7 @@ def annotation(ref: TypeRef) -> str:
         return ref.name
     if isinstance(ref, EnumRef):
         # Values the spec does not list (yet) arrive as plain values instead of failing.
-        return f"{ref.name} | str"
+        return f"{ref.name} | {_SCALARS.get(ref.kind, 'Any')}"
     if isinstance(ref, ListOf):
         return f"List[{annotation(ref.item)}]"
     if isinstance(ref, MapOf):
@@ -43,6 +59,12 @@ def annotation(ref: TypeRef) -> str:
         return f"{annotation(ref.inner)} | None"
     if isinstance(ref, UnionOf):
         return " | ".join(dict.fromkeys(annotation(v) for v in ref.variants))
+    if isinstance(ref, Tagged):
+        # A tag the spec does not list (yet) decodes to the fallback, or stays a dict.
+        rest = annotation(ref.fallback) if ref.fallback else "Dict[str, Any]"
+        return " | ".join(dict.fromkeys([*(annotation(case) for _, case in ref.cases), rest]))
+    if isinstance(ref, TupleOf):
+        return f"Tuple[{', '.join(annotation(i) for i in ref.items)}]" if ref.items else "Tuple[()]"
     if isinstance(ref, Literal):
         return f"Literal[{ref.value!r}]"
     return "Any"
@@ -66,6 +88,12 @@ def decoder(ref: TypeRef) -> str:
         return f"_d.nullable({decoder(ref.inner)})"
     if isinstance(ref, UnionOf):
         return f"_d.union({', '.join(decoder(v) for v in ref.variants)})"
+    if isinstance(ref, Tagged):
+        cases = ", ".join(f"{tag!r}: {decoder(case)}" for tag, case in ref.cases)
+        fallback = decoder(ref.fallback) if ref.fallback else "_d.obj"
+        return f"_d.tagged({ref.property!r}, {{{cases}}}, {fallback})"
+    if isinstance(ref, TupleOf):
+        return f"_d.tuple_of({', '.join(decoder(i) for i in ref.items)})"
     if isinstance(ref, Literal):
         return f"_d.literal({ref.value!r})"
     return "_d.any_value"
@@ -83,4 +111,4 @@ def is_plain_json(ref: TypeRef) -> bool:
         return is_plain_json(ref.value)
     if isinstance(ref, UnionOf):
         return all(is_plain_json(v) for v in ref.variants)
-    return isinstance(ref, Literal)
+    return isinstance(ref, Literal)  # tuples must become lists, tagged cases are models

@@ -7,9 +7,13 @@ out, so the cost of locating an error is only paid when there is one.
 
 from __future__ import annotations
 
+import base64 as _base64
+import binascii
 import datetime as _dt
+import decimal as _decimal
+import uuid as _uuid
 from enum import Enum
-from typing import Any, Callable, Dict, List, TypeVar
+from typing import Any, Callable, Dict, List, Mapping, Tuple, TypeVar
 
 from ._types import UNSET
 
@@ -95,6 +99,34 @@ def date(value: Any) -> _dt.date:
         raise DecodeError(f"expected an ISO 8601 date, got {text!r}") from None
 
 
+def uuid(value: Any) -> _uuid.UUID:
+    text = string(value)
+    try:
+        return _uuid.UUID(text)
+    except ValueError:
+        raise DecodeError(f"expected a UUID, got {text!r}") from None
+
+
+def decimal(value: Any) -> _decimal.Decimal:
+    """A decimal written as a string (or a number), kept exact."""
+    if type(value) in (int, float):
+        return _decimal.Decimal(str(value))
+    text = string(value)
+    try:
+        return _decimal.Decimal(text)
+    except _decimal.InvalidOperation:
+        raise DecodeError(f"expected a decimal number, got {text!r}") from None
+
+
+def base64(value: Any) -> bytes:
+    """`format: byte`: base64 text to the bytes it encodes."""
+    text = string(value)
+    try:
+        return _base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_" if "-" in text or "_" in text else None)
+    except (binascii.Error, ValueError):
+        raise DecodeError("expected base64-encoded bytes") from None
+
+
 def binary(value: Any) -> bytes:
     """A `format: binary` string inside JSON: its text as UTF-8 bytes."""
     return string(value).encode("utf-8")
@@ -163,6 +195,35 @@ def union(*variants: Decoder[Any]) -> Decoder[Any]:
             except DecodeError:
                 continue
         return value
+
+    return decode
+
+
+def tuple_of(*items: Decoder[Any]) -> Decoder[Tuple[Any, ...]]:
+    def decode(value: Any) -> Tuple[Any, ...]:
+        if type(value) is not list:
+            raise _expected("array", value)
+        if len(value) < len(items):
+            raise DecodeError(f"expected at least {len(items)} items, got {len(value)}")
+        out = []
+        for index, element in enumerate(value):
+            try:
+                out.append(items[index](element) if index < len(items) else element)
+            except DecodeError as exc:
+                raise exc.within(index) from None
+        return tuple(out)
+
+    return decode
+
+
+def tagged(prop: str, cases: Mapping[str, Decoder[Any]], fallback: Decoder[Any]) -> Decoder[Any]:
+    """A discriminated union: the value's `prop` picks the decoder, without trial and error."""
+
+    def decode(value: Any) -> Any:
+        data = obj(value)
+        tag = data.get(prop)
+        case = cases.get(tag) if isinstance(tag, str) else None
+        return (case or fallback)(data)
 
     return decode
 

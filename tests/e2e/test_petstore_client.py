@@ -109,7 +109,7 @@ def test_orders_inventory_and_nested_inline_models(petstore, client, petstore_se
     ship = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
     order = client.store.place_order(pet_id=pet.id, quantity=2, ship_date=ship)
     assert petstore_server.last_request.json() == {"petId": pet.id, "quantity": 2, "shipDate": ship.isoformat()}
-    assert uuid.UUID(order.id) and order.quantity == 2 and order.ship_date == ship
+    assert isinstance(order.id, uuid.UUID) and order.quantity == 2 and order.ship_date == ship
     assert order.status is petstore.models.OrderStatus.PLACED
     assert client.store.get_order(order_id=order.id) == order
     inventory = client.store.get_inventory()

@@ -217,7 +217,7 @@ def test_schema_shapes():
     types = {f.name: (f.type, f.nullable) for f in pet.fields}
     assert types["tags"] == (ListOf(ModelRef("Tag")), False)
     assert types["meta"] == (MapOf(Primitive("integer")), False)
-    assert types["status"] == (EnumRef("PetStatus"), False)
+    assert types["status"] == (EnumRef("PetStatus", "string"), False)
     assert types["kind"] == (UnionOf((Primitive("string"), Primitive("integer"))), False)
     assert types["parent"] == (ModelRef("Pet"), False)  # recursion refers back by name
     assert types["note"] == (Primitive("string"), True)

@@ -4,7 +4,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
+import decimal
+import uuid
 from enum import Enum
 from typing import Any, Iterable, List, Tuple
 from urllib.parse import quote
@@ -24,7 +27,10 @@ def to_json(value: Any) -> Any:
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return value.isoformat()
     if isinstance(value, (bytes, bytearray)):
-        return bytes(value).decode("utf-8", errors="replace")
+        # Bytes inside JSON travel as base64 (`format: byte`), the only standard way.
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, (uuid.UUID, decimal.Decimal)):
+        return str(value)
     if isinstance(value, dict):
         return {str(k): to_json(v) for k, v in value.items() if not isinstance(v, Unset)}
     if isinstance(value, (list, tuple)):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import Any, ClassVar, Dict, TYPE_CHECKING
@@ -22,7 +23,7 @@ __all__ = ["Order"]
 class Order:
     """Order model."""
 
-    id: str
+    id: uuid.UUID
     pet_id: int
     quantity: int
     ship_date: datetime.datetime | None = None
@@ -40,7 +41,7 @@ class Order:
         """Decode from JSON; a mismatch raises DecodeError naming its JSON path."""
         d = _d.obj(data)
         return cls(
-            id=_d.required(d, "id", _d.string),
+            id=_d.required(d, "id", _d.uuid),
             pet_id=_d.required(d, "petId", _d.integer),
             quantity=_d.required(d, "quantity", _d.integer),
             ship_date=_d.optional(d, "shipDate", _d.datetime),
@@ -52,7 +53,7 @@ class Order:
     def to_dict(self) -> Dict[str, Any]:
         """This model as JSON-compatible data, with the API's field names."""
         data: Dict[str, Any] = dict(self.additional_properties)
-        data["id"] = self.id
+        data["id"] = _e.to_json(self.id)
         data["petId"] = self.pet_id
         data["quantity"] = self.quantity
         if self.ship_date is not None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Dict, TYPE_CHECKING, Unpack
 
 from .. import _decode as _d
@@ -72,7 +73,7 @@ class StoreResource(SyncAPIResource):
     def get_order(
         self,
         *,
-        order_id: str,
+        order_id: uuid.UUID,
         **options: Unpack[RequestOptions],
     ) -> Order:
         """Find an order
@@ -117,7 +118,7 @@ class AsyncStoreResource(AsyncAPIResource):
     async def get_order(
         self,
         *,
-        order_id: str,
+        order_id: uuid.UUID,
         **options: Unpack[RequestOptions],
     ) -> Order:
         """Find an order
