@@ -375,12 +375,11 @@ class SchemaBuilder:
                 if resolved is not None and resolved != pointer:
                     targets[str(tag)] = resolved
         mapped = set(targets.values())
+        implicit: list[str | None] = []
         if isinstance(members, list):
             implicit = [ref_pointer(m["$ref"]) for m in members if isinstance(m, dict) and isinstance(m.get("$ref"), str)]
         elif not targets:
-            implicit = self._extensions_of(pointer)
-        else:
-            implicit = []
+            implicit = list(self._extensions_of(pointer))
         for target in implicit:
             if target and target not in mapped and target != pointer:
                 targets.setdefault(_last_token(target), target)
