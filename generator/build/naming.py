@@ -7,9 +7,14 @@ keywords, soft keywords and shadowing-prone builtins are escaped with a trailing
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 import unicodedata
+
+# Derived names grow with nesting (loket.nl's inline schemas reach 220 characters); past
+# this length they are cut, and a hash of the whole name keeps them distinct and stable.
+MAX_NAME_LENGTH = 80
 
 _WORD = re.compile(r"[A-Z]+\d*(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+[a-z]*")
 
@@ -46,6 +51,15 @@ def _pascal_word(word: str) -> str:
     return word[:1].upper() + word[1:].lower()
 
 
+def shorten(name: str, limit: int = MAX_NAME_LENGTH) -> str:
+    """`name`, or its first characters and a hash of all of it when it is too long."""
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    sep = "_" if "_" in name or name.islower() else ""
+    return name[: limit - len(digest) - len(sep)].rstrip("_") + sep + (digest if sep else digest.upper())
+
+
 def class_name(text: str, fallback: str = "Model") -> str:
     """A PascalCase class name; never empty, never starting with a digit."""
     name = "".join(_pascal_word(w) for w in words(text))
@@ -53,7 +67,7 @@ def class_name(text: str, fallback: str = "Model") -> str:
         return fallback
     if name[0].isdigit():
         name = fallback + name
-    return name
+    return shorten(name)
 
 
 def identifier(text: str, fallback: str = "value", reserved: frozenset[str] = TYPE_NAMES) -> str:
@@ -80,7 +94,7 @@ def module_name(text: str) -> str:
     name = snake(text) or "module"
     if name[0].isdigit():
         name = f"m_{name}"
-    return escape(name)
+    return escape(shorten(name))
 
 
 def escape(name: str, reserved: frozenset[str] = frozenset()) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Final, Mapping, TypedDict, Union
+import os
+from typing import IO, Any, AsyncIterable, Final, Iterable, Mapping, Optional, Tuple, TypedDict, Union
 
 import httpx
 
@@ -41,10 +42,24 @@ DEFAULT_MAX_RETRIES: Final = 2
 
 
 class RequestOptions(TypedDict, total=False):
-    """Options every operation accepts as keyword arguments."""
+    """Options every operation accepts as keyword arguments.
+
+    extra_headers, extra_query and extra_body are sent as well as (and win over) what the
+    operation's arguments produce: for what the spec does not describe (yet).
+    """
 
     extra_headers: Mapping[str, str]
     extra_query: Mapping[str, Any]
     extra_body: Mapping[str, Any]
     timeout: TimeoutTypes
     max_retries: int
+
+
+# What an upload may be: the bytes, an open binary file, or a path to read them from.
+FileContent = Union[bytes, IO[bytes], os.PathLike[str]]
+# A file part of a multipart body: its content, or (filename, content) or
+# (filename, content, content type).
+FileTypes = Union[FileContent, Tuple[Optional[str], FileContent], Tuple[Optional[str], FileContent, Optional[str]]]
+# A binary request body (application/octet-stream and the like). Iterables of chunks are
+# streamed: such a request is never retried, because it cannot be sent again.
+BinaryContent = Union[bytes, str, IO[bytes], os.PathLike[str], Iterable[bytes], AsyncIterable[bytes]]

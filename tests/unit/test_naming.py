@@ -73,3 +73,14 @@ def test_allocator_can_fold_case_for_file_systems():
 def test_words_split_camel_acronyms_and_symbols():
     assert words("getHTTPResponseCode") == ["get", "HTTP", "Response", "Code"]
     assert words("a.b[c]") == ["a", "b", "c"]
+
+
+def test_long_names_are_cut_stably_and_stay_distinct():
+    from generator.build.naming import MAX_NAME_LENGTH
+
+    a = class_name("list " + "payroll administration " * 10 + "item")
+    b = class_name("list " + "payroll administration " * 10 + "entry")
+    assert len(a) <= MAX_NAME_LENGTH and len(b) <= MAX_NAME_LENGTH
+    assert a != b and a.isidentifier()
+    assert a == class_name("list " + "payroll administration " * 10 + "item")  # stable
+    assert len(module_name(a)) <= MAX_NAME_LENGTH
