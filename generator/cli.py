@@ -66,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--client-name", metavar="NAME", help="class name of the client (default: from info.title)")
     _common(gen)
     gen.add_argument("--force", action="store_true", help="overwrite files in OUTDIR that codegen did not write")
+    gen.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="format everything afresh instead of reusing earlier results ($CODEGEN_CACHE_DIR, else ~/.cache/codegen)",
+    )
     gen.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     gen.set_defaults(run=_generate)
 
@@ -93,8 +98,11 @@ def _generate(args: argparse.Namespace) -> int:
         if value is not None and (not value.isidentifier() or keyword.iskeyword(value)):
             raise UsageError(f"{option} {value!r} is not a valid Python identifier")
     started = time.perf_counter()
+    from .render import FormatCache
+
+    cache = None if args.no_cache else FormatCache.default()
     generated = generate(
-        args.spec, package=args.package_name, client_class=args.client_name, strict=args.strict
+        args.spec, package=args.package_name, client_class=args.client_name, strict=args.strict, cache=cache
     )
     if not args.quiet:
         _print_diagnostics(generated.warnings, sys.stderr, verbose=args.verbose)

@@ -8,7 +8,7 @@ from pathlib import Path
 from .build import build_api
 from .errors import Diagnostic, SpecError
 from .model import Api
-from .render import WriteResult, render, write_tree
+from .render import FormatCache, WriteResult, render, write_tree
 from .spec import Document, load, validate
 from .spec.normalize import normalize
 
@@ -35,12 +35,13 @@ def generate(
     package: str | None = None,
     client_class: str | None = None,
     strict: bool = False,
+    cache: FormatCache | None = None,
 ) -> Generated:
     """Everything up to, not including, writing: a bad spec raises before any file exists."""
     document, warnings = check_spec(path, strict=strict)
     root, upgrade_warnings = normalize(document.root, diagnostic=document.diagnostic)
     api, build_warnings = build_api(root, package=package, client_class=client_class, locate=document.diagnostic)
-    files = render(api, source=Path(path).name)
+    files = render(api, source=Path(path).name, cache=cache)
     return Generated(api, files, [*warnings, *upgrade_warnings, *build_warnings])
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -11,6 +13,9 @@ import pytest
 
 from generator.pipeline import generate, generate_into
 from tests.servers.petstore import PetstoreServer
+
+# The suite must neither read nor fill the user's format cache: it gets one of its own.
+os.environ["CODEGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="codegen-test-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -1,0 +1,32 @@
+from generator.render.format import FormatCache, format_files
+
+UGLY = "x = {  'a':1 }\n"
+PRETTY = 'x = {"a": 1}\n'
+
+
+def test_formats_python_files_only_and_skips_static_ones():
+    files = {"a.py": UGLY, "b.py": UGLY, "README.md": UGLY}
+    out = format_files(files, skip=frozenset({"b.py"}), jobs=1)
+    assert out == {"a.py": PRETTY, "b.py": UGLY, "README.md": UGLY}
+
+
+def test_parallel_formatting_gives_the_same_result():
+    files = {f"m{i}.py": f"value_{i} = [  {i},{i} ]\n" for i in range(40)}
+    assert format_files(files, jobs=2) == format_files(files, jobs=1)
+
+
+def test_cache_is_keyed_by_content(tmp_path):
+    cache = FormatCache(tmp_path)
+    format_files({"a.py": UGLY}, cache=cache, jobs=1)
+    assert cache.get(UGLY) == PRETTY
+    assert cache.get(UGLY + "# changed\n") is None  # a changed input never hits
+    # A hit is served from the cache: prove it by planting a different answer.
+    cache.put(UGLY, "planted = 1\n")
+    assert format_files({"a.py": UGLY}, cache=cache, jobs=1)["a.py"] == "planted = 1\n"
+
+
+def test_default_cache_honours_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("CODEGEN_CACHE_DIR", str(tmp_path / "c"))
+    assert FormatCache.default().directory == tmp_path / "c" / "black"
+    monkeypatch.setenv("CODEGEN_CACHE_DIR", "")
+    assert FormatCache.default() is None
