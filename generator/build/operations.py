@@ -12,7 +12,6 @@ from ..model import (
     ErrorCase,
     Field,
     ModelRef,
-    Nullable,
     Operation,
     Parameter,
     Primitive,
@@ -46,6 +45,12 @@ ERROR_CLASSES = {
     429: "RateLimitError",
 }
 
+# Header parameters that carry an idempotency key (compared in lower case): with one, a
+# POST or PATCH is safe to retry, because the server recognises a repeated attempt.
+IDEMPOTENCY_HEADERS = frozenset({"idempotency-key", "x-idempotency-key"})
+# Header parameters OpenAPI says to ignore because the client sets them from the media types.
+_IGNORED_HEADERS = frozenset({"accept", "content-type"})
+
 _BODY_PREFERENCE = (
     "application/json",
     "multipart/form-data",
@@ -78,7 +83,12 @@ class OperationBuilder:
             by_group.setdefault(op.group, []).append(op)
         attrs = NameAllocator({"with_options", "close", "copy", "base_url", "timeout", "max_retries"})
         modules = NameAllocator({"__init__"}, fold_case=True)
-        classes = NameAllocator(fold_case=True)
+        # Resource classes are <Stem>Resource and Async<Stem>Resource: no stem may make a model's name.
+        model_names = [*self.schemas.models, *self.schemas.enums]
+        classes = NameAllocator(
+            {n[len("Async") if n.startswith("Async") else 0 : -len("Resource")] for n in model_names if n.endswith("Resource")},
+            fold_case=True,
+        )
         groups = []
         for group in sorted(by_group):
             attr = attrs.claim(identifier(group, "group"))
@@ -86,7 +96,7 @@ class OperationBuilder:
             groups.append(
                 ResourceGroup(
                     name=attr,
-                    class_name=classes.claim(class_name(group, "Group")),
+                    class_name=classes.claim(class_name(group, "Group"), class_name(group, "Group") + "Group"),
                     module=modules.claim(module_name(attr)),
                     operations=tuple(operations),
                     description=self._tag_description(group),
@@ -160,11 +170,13 @@ class OperationBuilder:
 
     def _operation(self, name: str, op: _RawOperation) -> Operation:
         operation_id = op.node.get("operationId")
-        arg_names = NameAllocator(SIGNATURE_NAMES)
+        # `content_type` is the argument that chooses among a body's content types.
+        arg_names = NameAllocator(SIGNATURE_NAMES | ({"content_type"} if self._several_body_types(op) else set()))
         parameters = self._parameters(op, arg_names)
+        parameters, idempotency_key = _with_idempotency_key(parameters, op.node)
         body = self._request_body(op, name, arg_names)
         responses, success, errors = self._responses(op, name)
-        idempotent = op.method in IDEMPOTENT_METHODS
+        idempotent = op.method in IDEMPOTENT_METHODS or bool(idempotency_key)
         if isinstance(op.node.get("x-codegen-idempotent"), bool):
             idempotent = op.node["x-codegen-idempotent"]
         return Operation(
@@ -181,6 +193,7 @@ class OperationBuilder:
             responses=tuple(responses),
             errors=tuple(errors),
             idempotent=idempotent,
+            idempotency_key=idempotency_key,
             origin=op.pointer,
         )
 
@@ -197,6 +210,8 @@ class OperationBuilder:
                 if not isinstance(node.get("name"), str) or node.get("in") not in ("path", "query", "header", "cookie"):
                     self.ctx.warn("parameter without a usable `name` and `in`; skipped", pointer)
                     continue
+                if node["in"] == "header" and node["name"].lower() in _IGNORED_HEADERS:
+                    continue  # OpenAPI: such a definition SHALL be ignored; the client sets these
                 merged[(node["name"], node["in"])] = (node, pointer)
         # Path parameters first: they identify the resource and read best leading the call.
         ordered = sorted(merged.values(), key=lambda item: item[0]["in"] != "path")
@@ -210,9 +225,12 @@ class OperationBuilder:
             self.ctx.warn(f"path parameter {wire!r} must be required; treated as required", pointer)
             required = True
         schema = node.get("schema")
+        style = str(node["style"]) if isinstance(node.get("style"), str) else ""
         if schema is None and isinstance(node.get("content"), dict) and node["content"]:
-            media = next(iter(node["content"].values()))
+            media_type, media = next(iter(node["content"].items()))
             schema = media.get("schema") if isinstance(media, dict) else None
+            # A parameter with `content` is serialized by its media type, not a style.
+            style = "json" if _is_json(str(media_type)) else style
         hint = class_name(op.node.get("operationId") or op.path) + class_name(wire, "Param")
         ref: TypeRef = AnyValue()
         default: Any = None
@@ -222,8 +240,8 @@ class OperationBuilder:
             resolved, _ = self.ctx.deref(schema, join_pointer(pointer, "schema"))
             if isinstance(resolved, dict) and "default" in resolved:
                 default, has_default = resolved["default"], True
-        style = str(node["style"]) if isinstance(node.get("style"), str) else ""
-        explode = node["explode"] if isinstance(node.get("explode"), bool) else (style in ("", "form"))
+        default_style = "form" if location in ("query", "cookie") else "simple"
+        explode = node["explode"] if isinstance(node.get("explode"), bool) else (style or default_style) == "form"
         return Parameter(
             name=names.claim(identifier(wire, "param"), identifier(f"{location}_{wire}", "param")),
             wire_name=wire,
@@ -251,6 +269,7 @@ class OperationBuilder:
         content_type = _pick_content_type(list(content))
         media = self.ctx.mapping(content[content_type], join_pointer(pointer, "content", content_type), "a media type")
         schema = media.get("schema")
+        content_types = self._body_alternatives(content, content_type, schema, pointer)
         hint = class_name(op.node.get("operationId") or f"{method_name} {op.path}") + "Body"
         schema_pointer = join_pointer(pointer, "content", content_type, "schema")
         ref: TypeRef = AnyValue() if schema is None else self.schemas.type_of(schema, schema_pointer, hint)
@@ -273,7 +292,31 @@ class OperationBuilder:
             fields=fields,
             model=model,
             description=_text(node.get("description")),
+            content_types=content_types,
         )
+
+    def _several_body_types(self, op: _RawOperation) -> bool:
+        if "requestBody" not in op.node:
+            return False
+        node, _ = self.ctx.deref(op.node["requestBody"], join_pointer(op.pointer, "requestBody"))
+        return isinstance(node, dict) and isinstance(node.get("content"), dict) and len(node["content"]) > 1
+
+    def _body_alternatives(self, content: dict[str, Any], chosen: str, schema: Any, pointer: str) -> tuple[str, ...]:
+        """The content types a caller may choose between: those with the chosen one's schema."""
+        if len(content) < 2:
+            return ()
+        wanted = self._resolved(schema, join_pointer(pointer, "content", chosen, "schema"))
+        same = []
+        for media_type, media in content.items():
+            other = media.get("schema") if isinstance(media, dict) else None
+            if media_type == chosen or self._resolved(other, join_pointer(pointer, "content", media_type, "schema")) == wanted:
+                same.append(str(media_type))
+        if len(same) < 2:
+            return ()
+        return (chosen, *sorted((t for t in same if t != chosen), key=_preference))
+
+    def _resolved(self, schema: Any, pointer: str) -> Any:
+        return None if schema is None else self.ctx.deref(schema, pointer)[0]
 
     # -- responses --------------------------------------------------------------------
 
@@ -308,15 +351,18 @@ class OperationBuilder:
         media = content[content_type] if isinstance(content[content_type], dict) else {}
         schema = media.get("schema")
         schema_pointer = join_pointer(pointer, "content", content_type, "schema")
+        base = content_type.split(";")[0].strip().lower()
         ref: TypeRef
-        if schema is not None:
-            ref = self.schemas.type_of(schema, schema_pointer, hint)
+        if base == "text/event-stream":
+            # The schema describes the data of each event; without one (or a plain string)
+            # the events stay as they came.
+            resolved = None if schema is None else self.ctx.deref(schema, schema_pointer)[0]
+            typed = isinstance(resolved, dict) and resolved.get("type") != "string"
+            ref = self.schemas.type_of(schema, schema_pointer, hint + "Event") if typed else Primitive("string")
         else:
-            ref = AnyValue() if _is_json(content_type) else Primitive("string")
-        if not _is_json(content_type) and not content_type.startswith("text/"):
-            ref = Primitive("string", "binary")
-        elif content_type.startswith("text/") and not _is_json(content_type):
-            ref = Primitive("string")
+            ref = AnyValue() if schema is None else self.schemas.type_of(schema, schema_pointer, hint)
+            if not _is_json(content_type):
+                ref = Primitive("string") if base.startswith("text/") else Primitive("string", "binary")
         return Response(status, content_type, ref, description)
 
 
@@ -370,6 +416,26 @@ def _pick_content_type(types: list[str]) -> str:
         if _is_json(t):
             return t
     return types[0]
+
+
+def _preference(content_type: str) -> int:
+    base = content_type.split(";")[0].strip().lower()
+    return _BODY_PREFERENCE.index(base) if base in _BODY_PREFERENCE else len(_BODY_PREFERENCE)
+
+
+def _with_idempotency_key(parameters: list[Parameter], node: dict[str, Any]) -> tuple[list[Parameter], str]:
+    """Find the idempotency key header, if the operation takes one, and make it optional: the
+    client generates a key when the caller passes none."""
+    for index, param in enumerate(parameters):
+        if param.location == "header" and (param.wire_name.lower() in IDEMPOTENCY_HEADERS or node.get("x-codegen-idempotency-key") == param.wire_name):
+            if param.required:
+                parameters = [*parameters[:index], _optional(param), *parameters[index + 1 :]]
+            return parameters, param.wire_name
+    return parameters, ""
+
+
+def _optional(param: Parameter) -> Parameter:
+    return Parameter(**{**param.__dict__, "required": False})
 
 
 def _is_json(content_type: str) -> bool:

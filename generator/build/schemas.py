@@ -30,7 +30,7 @@ from ..model import (
     TypeRef,
     UnionOf,
 )
-from ..spec.refs import ref_pointer
+from ..spec.refs import PointerError, ref_pointer, resolve_pointer
 from .context import BuildContext
 from .naming import RESERVED_CLASS_NAMES, NameAllocator, class_name, constant, identifier, module_name
 
@@ -370,10 +370,17 @@ class SchemaBuilder:
         targets: dict[str, str] = {}
         mapping = discriminator.get("mapping")
         for tag, target in (mapping.items() if isinstance(mapping, dict) else []):
-            if isinstance(target, str):
-                resolved = ref_pointer(target) if target.startswith("#") else join_pointer("/components/schemas", target)
-                if resolved is not None and resolved != pointer:
-                    targets[str(tag)] = resolved
+            if not isinstance(target, str):
+                continue
+            resolved = ref_pointer(target) if target.startswith("#") else join_pointer("/components/schemas", target)
+            if resolved is None or not self._exists(resolved):
+                # Common in merged specs: the mapping still names the file a schema came from.
+                self.ctx.warn(
+                    f"discriminator mapping {tag!r} -> {target!r} names no schema in the document; ignored",
+                    join_pointer(pointer, "discriminator", "mapping", tag),
+                )
+            elif resolved != pointer:
+                targets[str(tag)] = resolved
         mapped = set(targets.values())
         implicit: list[str | None] = []
         if isinstance(members, list):
@@ -384,6 +391,13 @@ class SchemaBuilder:
             if target and target not in mapped and target != pointer:
                 targets.setdefault(_last_token(target), target)
         return list(targets.items())
+
+    def _exists(self, pointer: str) -> bool:
+        try:
+            resolve_pointer(self.ctx.root, pointer)
+        except PointerError:
+            return False
+        return True
 
     def _extensions_of(self, pointer: str) -> list[str]:
         """Component schemas that extend the one at `pointer` through allOf."""

@@ -68,8 +68,8 @@ class Parameter:
     required: bool
     description: str = ""
     deprecated: bool = False
-    style: str = ""
-    explode: bool = True
+    style: str = ""  # as the spec gives it ("" for the location's default); "json" for `content` parameters
+    explode: bool = True  # resolved: the spec's value, else the style's default (true for form only)
     default: object = None
     has_default: bool = False
 
@@ -89,6 +89,9 @@ class RequestBody:
     fields: tuple[Field, ...] = ()
     model: str | None = None  # the model the fields come from, when there is one
     description: str = ""
+    # Every content type the caller may choose for this body (content_type first): those the
+    # spec lists with the same schema. One entry, or empty, means no choice.
+    content_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,8 @@ class Operation:
     success: Response | None = None  # the response a successful call returns
     responses: tuple[Response, ...] = ()
     errors: tuple[ErrorCase, ...] = ()
-    idempotent: bool = False
+    idempotent: bool = False  # safe to retry: by method, idempotency key or x-codegen-idempotent
+    idempotency_key: str = ""  # wire name of the header parameter that carries an idempotency key
     origin: str = ""
 
 

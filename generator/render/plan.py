@@ -12,6 +12,7 @@ from ..model import (
     ListOf,
     Literal,
     Operation,
+    Parameter,
     Primitive,
     ResourceGroup,
     TypeRef,
@@ -161,34 +162,160 @@ def _group_values(group: ResourceGroup, kinds: dict[str, tuple[str, str]]) -> di
         if op.body:
             annotated += [f.type for f in op.body.fields] if op.body.fields else [op.body.type]
             unset = unset or any(f.nullable and not f.required for f in op.body.fields)
-        if op.success and op.success.type and _response_kind(op) == "json":
+        if _typed_success(op):
+            assert op.success is not None and op.success.type is not None
             annotated.append(op.success.type)
             decoded.append(op.success.type)
         decoded += [e.type for e in op.errors if e.type]
-    needs = _needs(annotated, decoded, kinds, typing=("Unpack",), unset=unset)
+    views = {op.name: _operation_view(group, op) for op in group.operations}
+    typing = ["Unpack"] + (["Literal"] if any(v.content_types for v in views.values()) else [])
+    needs = _needs(annotated, decoded, kinds, typing=typing, unset=unset)
+    used = " ".join(f"{v.returns_sync} {v.returns_async} {v.body} {' '.join(v.files.values())}" for v in views.values())
+    types = ["RequestOptions"] + [n for n in ("BinaryContent", "FileTypes") if n in used]
+    if needs.unset:
+        types += ["UNSET", "Unset"]
     return {
         "group": group,
         "needs": needs,
-        "endpoints": {op.name: "_" + op.name.upper() for op in group.operations},
-        "returns": {op.name: _return_annotation(op) for op in group.operations},
-        "response_kinds": {op.name: _response_kind(op) for op in group.operations},
+        "ops": views,
+        "types_imports": sorted(types),
+        "streaming_imports": [n for n in ("AsyncStream", "ServerSentEvent", "Stream") if re.search(rf"\b{n}\b", used)],
+        "uses_params": any(op.parameters for op in group.operations),
+        # kept for templates and tests that look operations up by name
+        "endpoints": {op.name: views[op.name].const for op in group.operations},
+        "returns": {op.name: views[op.name].returns_sync for op in group.operations},
+        "response_kinds": {op.name: views[op.name].kind for op in group.operations},
         "docs": {op.name: operation_doc(op) for op in group.operations},
     }
 
 
+@dataclass(frozen=True)
+class OperationView:
+    """What the group template needs to know about one operation, beyond the API model."""
+
+    const: str  # the module constant holding its Endpoint
+    name: str  # "group.method"
+    kind: str  # see _response_kind
+    endpoint_type: str  # T of Endpoint[T]
+    returns_sync: str
+    returns_async: str
+    call: str  # the client method: _request, or _stream for event streams
+    params: tuple[str, ...]  # Param(...) expressions
+    accept: str | None
+    body: str  # annotation of the `body` argument, when the body is not fields
+    files: dict[str, str]  # field name -> annotation, for file fields of multipart bodies
+    content_types: tuple[str, ...]  # the caller's choice of body content type, if any
+
+
+def _operation_view(group: ResourceGroup, op: Operation) -> OperationView:
+    kind = _response_kind(op)
+    endpoint_type = _return_annotation(op)
+    returns_sync = returns_async = endpoint_type
+    if kind == "sse":
+        returns_sync, returns_async = f"Stream[{endpoint_type}]", f"AsyncStream[{endpoint_type}]"
+    body = op.body
+    choice = body.content_types if body and len(body.content_types) > 1 else ()
+    return OperationView(
+        const="_" + op.name.upper(),
+        name=f"{group.name}.{op.name}",
+        kind=kind,
+        endpoint_type=endpoint_type,
+        returns_sync=returns_sync,
+        returns_async=returns_async,
+        call="_stream" if kind == "sse" else "_request",
+        params=tuple(_param_expr(p) for p in op.parameters),
+        accept=_accept(op, kind),
+        body=_body_annotation(op),
+        files=_file_fields(op),
+        content_types=choice,
+    )
+
+
+_DEFAULT_STYLES = {"query": "form", "cookie": "form", "path": "simple", "header": "simple"}
+
+
+def _param_expr(param: Parameter) -> str:
+    """The Param(...) for a parameter; style and explode only when they are not the defaults."""
+    default = _DEFAULT_STYLES.get(param.location, "simple")
+    style = param.style or default
+    args = [repr(param.wire_name), repr(param.location)]
+    if style != default or param.explode != (style == "form"):
+        args += [repr("" if style == default else style), repr(param.explode)]
+    return f"Param({', '.join(args)})"
+
+
+def _accept(op: Operation, kind: str) -> str | None:
+    """The Accept header when the answer is not JSON (JSON error bodies stay acceptable)."""
+    if kind in ("json", "none") or op.success is None or not op.success.content_type:
+        return None
+    if any(e.type is not None for e in op.errors):
+        return f"{op.success.content_type}, application/json;q=0.9"
+    return op.success.content_type
+
+
+def _is_file(ref: TypeRef) -> bool:
+    return isinstance(ref, Primitive) and ref.kind == "string" and ref.format in ("binary", "byte")
+
+
+def _body_annotation(op: Operation) -> str:
+    if op.body is None or op.body.fields:
+        return ""
+    if _is_file(op.body.type) and not _is_json_type(op.body.content_type):
+        return "BinaryContent"
+    return pyexpr.annotation(op.body.type)
+
+
+def _file_fields(op: Operation) -> dict[str, str]:
+    """Annotations of the file fields of a multipart body: anything an upload may be."""
+    if op.body is None or not op.body.content_type.lower().startswith("multipart/"):
+        return {}
+    files = {}
+    for f in op.body.fields:
+        if _is_file(f.type):
+            base = "FileTypes"
+        elif isinstance(f.type, ListOf) and _is_file(f.type.item):
+            base = "List[FileTypes]"
+        else:
+            continue
+        # The same nullability rules as the other fields (see _macros.jinja).
+        files[f.name] = base + (" | None" if f.nullable or not f.required else "") + (" | Unset" if f.nullable and not f.required else "")
+    return files
+
+
+def _is_json_type(content_type: str) -> bool:
+    base = content_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
+
+
+def _typed_success(op: Operation) -> bool:
+    """Whether the success body decodes into a declared type (JSON, or the events of a typed stream)."""
+    if op.success is None or op.success.type is None:
+        return False
+    kind = _response_kind(op)
+    return kind == "json" or (kind == "sse" and not _is_text(op.success.type))
+
+
+def _is_text(ref: TypeRef) -> bool:
+    return isinstance(ref, Primitive) and ref.kind == "string" and ref.format is None
+
+
 def _response_kind(op: Operation) -> str:
+    """How the success body is read: "json", "text", "binary", "sse" (event stream) or "none"."""
     if op.success is None or op.success.type is None:
         return "none"
+    content_type = (op.success.content_type or "").split(";")[0].strip().lower()
+    if content_type == "text/event-stream":
+        return "sse"
     ref = op.success.type
     if isinstance(ref, Primitive) and ref.format == "binary":
         return "binary"
-    content_type = (op.success.content_type or "").lower()
     if content_type.startswith("text/") and "json" not in content_type:
         return "text"
     return "json"
 
 
 def _return_annotation(op: Operation) -> str:
+    """What a call returns; for an event stream, what each event is."""
     kind = _response_kind(op)
     if kind == "none":
         return "None"
@@ -197,6 +324,8 @@ def _return_annotation(op: Operation) -> str:
     if kind == "text":
         return "str"
     assert op.success is not None and op.success.type is not None
+    if kind == "sse" and _is_text(op.success.type):
+        return "ServerSentEvent"
     return pyexpr.annotation(op.success.type)
 
 
@@ -213,7 +342,15 @@ def operation_doc(op: Operation) -> str:
         args += [(f.name, f.description) for f in op.body.fields]
     elif op.body:
         args.append(("body", op.body.description))
-    args += [(p.name, p.description) for p in op.parameters if p.location != "path"]
+    for p in op.parameters:
+        if p.location == "path":
+            continue
+        text = p.description
+        if op.idempotency_key and p.wire_name == op.idempotency_key:
+            text = (text + " " if text else "") + "Generated when not given, and the same on every retry."
+        args.append((p.name, text))
+    if op.body and len(op.body.content_types) > 1:
+        args.append(("content_type", "How the body is sent: " + ", ".join(op.body.content_types) + "."))
     described = [f"    {name}: {' '.join(text.split())}" for name, text in args if text]
     if described:
         parts.append("Args:\n" + "\n".join(described))

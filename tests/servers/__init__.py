@@ -2,6 +2,7 @@
 
 from .base import Abort, Fault, Headers, LiveServer, Reply, Request
 from .petstore import PetstoreServer, petstore_server
+from .workbench import WorkbenchServer
 
 __all__ = [
     "Abort",
@@ -11,5 +12,6 @@ __all__ = [
     "PetstoreServer",
     "Reply",
     "Request",
+    "WorkbenchServer",
     "petstore_server",
 ]

@@ -169,12 +169,17 @@ class Reply:
     `Reply(200, json={...})` sends JSON (Content-Type: application/json);
     `Reply(200, body=b"...", headers={"Content-Type": "text/plain"})` sends bytes;
     `Reply(204)` sends nothing. `headers` may be a dict or a list of (name, value) pairs.
+    `Reply(200, chunks=iterable_of_bytes)` streams the body with chunked transfer encoding,
+    each chunk written as the iterable yields it (it may block, e.g. on a threading.Event);
+    `on_abort` is called if the client goes away before the last chunk.
     """
 
     status: int = 200
     json: Any = _NOTHING
     body: bytes = b""
     headers: Mapping[str, str] | list[tuple[str, str]] = field(default_factory=dict)
+    chunks: Iterable[bytes] | None = None
+    on_abort: Callable[[], None] | None = None
 
     def __post_init__(self) -> None:
         pairs = (
@@ -420,6 +425,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, request: Request | None, reply: Reply) -> None:
         if request is not None:
             request.reply_status = reply.status
+        if reply.chunks is not None:
+            self._send_chunked(reply)
+            return
         self.send_response(reply.status)
         no_body = reply.status in (204, 304) or 100 <= reply.status < 200
         for name, value in reply.header_pairs:
@@ -435,6 +443,26 @@ class _Handler(BaseHTTPRequestHandler):
         if not no_body and self.command != "HEAD":
             self._headers_buffer.append(reply.body)
         self.flush_headers()  # status line, headers and body in one write
+
+    def _send_chunked(self, reply: Reply) -> None:
+        assert reply.chunks is not None
+        self.send_response(reply.status)
+        for name, value in reply.header_pairs:
+            if name.lower() not in ("content-length", "transfer-encoding"):
+                self.send_header(name, value)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            for chunk in reply.chunks:
+                if chunk:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True
+            if reply.on_abort is not None:
+                reply.on_abort()
 
 
 class LiveServer:

@@ -316,3 +316,22 @@ def test_parameters_named_like_the_signature_are_renamed():
     api, _ = build_api(spec({"/x": {"get": op(parameters=params)}}))
     names = [p.name for p in api.groups[0].operations[0].parameters]
     assert names == ["query_options", "query_self", "query_timeout", "query_body"]
+
+
+def test_dangling_discriminator_mapping_is_a_warning_not_an_error():
+    schemas = {
+        "A": {"type": "object", "properties": {"kind": {"type": "string"}}},
+        "U": {
+            "oneOf": [{"$ref": "#/components/schemas/A"}],
+            "discriminator": {"propertyName": "kind", "mapping": {"a": "models/a.yml", "b": "#/nowhere"}},
+        },
+    }
+    api, warnings = build_api(spec(schemas=schemas))
+    assert sum("names no schema" in w.message for w in warnings) == 2
+    assert any(m.name == "A" for m in api.models)
+
+
+def test_resource_class_names_avoid_model_names():
+    schemas = {"PetsResource": {"type": "object", "properties": {"a": {"type": "string"}}}}
+    api, _ = build_api(spec({"/pets": {"get": op(tags=["pets"])}}, schemas))
+    assert api.groups[0].class_name == "PetsGroup"

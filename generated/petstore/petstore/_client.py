@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import httpx
 
-from ._base_client import AsyncAPIClient, SyncAPIClient
+from ._base_client import AsyncAPIClient, RequestHook, ResponseHook, SyncAPIClient
 from ._types import DEFAULT_MAX_RETRIES, UNSET, TimeoutTypes, Unset
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ class Petstore(SyncAPIClient):
 
     _package = "petstore"
     _version = "1.2.0"
+    _log_variable = "PETSTORE_LOG"
 
     def __init__(
         self,
@@ -50,6 +51,8 @@ class Petstore(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        on_request: Sequence[RequestHook] = (),
+        on_response: Sequence[ResponseHook] = (),
     ) -> None:
         """Create a client.
 
@@ -58,7 +61,11 @@ class Petstore(SyncAPIClient):
             timeout: Seconds (or an httpx.Timeout) for each request; 30 s total, 5 s to connect by default.
             max_retries: How many times an idempotent call is retried after a transient failure.
             default_headers: Headers sent with every request.
-            http_client: An httpx client to send requests with, configured as you like.
+            http_client: An httpx client to send requests with, configured as you like (its timeout,
+                headers and transport are kept).
+            on_request: Functions called with each httpx.Request before it is sent, on every attempt
+                (to sign, trace or count it).
+            on_response: Functions called with each httpx.Response as it arrives.
         """
         super().__init__(
             base_url=_base_url(base_url),
@@ -66,6 +73,8 @@ class Petstore(SyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            on_request=on_request,
+            on_response=on_response,
         )
 
     @cached_property
@@ -92,6 +101,7 @@ class AsyncPetstore(AsyncAPIClient):
 
     _package = "petstore"
     _version = "1.2.0"
+    _log_variable = "PETSTORE_LOG"
 
     def __init__(
         self,
@@ -101,6 +111,8 @@ class AsyncPetstore(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        on_request: Sequence[RequestHook] = (),
+        on_response: Sequence[ResponseHook] = (),
     ) -> None:
         """Create a client.
 
@@ -109,7 +121,11 @@ class AsyncPetstore(AsyncAPIClient):
             timeout: Seconds (or an httpx.Timeout) for each request; 30 s total, 5 s to connect by default.
             max_retries: How many times an idempotent call is retried after a transient failure.
             default_headers: Headers sent with every request.
-            http_client: An httpx client to send requests with, configured as you like.
+            http_client: An httpx client to send requests with, configured as you like (its timeout,
+                headers and transport are kept).
+            on_request: Functions called with each httpx.Request before it is sent, on every attempt
+                (to sign, trace or count it); coroutine functions are awaited.
+            on_response: Functions called with each httpx.Response as it arrives; coroutine functions are awaited.
         """
         super().__init__(
             base_url=_base_url(base_url),
@@ -117,6 +133,8 @@ class AsyncPetstore(AsyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            on_request=on_request,
+            on_response=on_response,
         )
 
     @cached_property
@@ -132,3 +150,8 @@ class AsyncPetstore(AsyncAPIClient):
         from .resources.store import AsyncStoreResource
 
         return AsyncStoreResource(self)
+
+
+# The two clients under names that do not depend on the spec, for the runtime's own modules.
+_SyncClient = Petstore
+_AsyncClient = AsyncPetstore

@@ -98,11 +98,12 @@ class APITimeoutError(APIConnectionError):
 class ResponseValidationError(APIError):
     """A successful response whose body does not match the schema the spec declares."""
 
-    def __init__(self, message: str, *, response: httpx.Response, body: Any, path: str) -> None:
+    def __init__(self, message: str, *, response: httpx.Response, body: Any, path: str, attempts: int = 1) -> None:
         super().__init__(message, request=response.request, body=body)
         self.response = response
         self.status_code = response.status_code
-        self.path = path
+        self.path = path  # JSON path of the first value that does not match, e.g. "$.items[3].id"
+        self.attempts = attempts
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

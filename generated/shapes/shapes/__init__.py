@@ -2,6 +2,9 @@
 # Do not edit by hand: changes are lost when the client is regenerated.
 """Python client for the Shapes API."""
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from . import models
 from ._client import Shapes, AsyncShapes
 from ._decode import DecodeError
@@ -20,27 +23,54 @@ from ._exceptions import (
     ResponseValidationError,
     UnprocessableEntityError,
 )
-from ._types import UNSET, RequestOptions, Unset
+from ._types import UNSET, BinaryContent, FileTypes, RequestOptions, Unset
+
+if TYPE_CHECKING:
+    from ._response import APIResponse, AsyncAPIResponse
+    from ._streaming import AsyncStream, ServerSentEvent, Stream
 
 __version__ = "0.3.0"
+
+# Loaded on first use: most programs never need them, and imports should stay cheap.
+_LAZY = {
+    "APIResponse": "_response",
+    "AsyncAPIResponse": "_response",
+    "AsyncStream": "_streaming",
+    "ServerSentEvent": "_streaming",
+    "Stream": "_streaming",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Shapes",
     "AsyncShapes",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncAPIResponse",
+    "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
+    "BinaryContent",
     "ConflictError",
     "DecodeError",
+    "FileTypes",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestOptions",
     "ResponseValidationError",
+    "ServerSentEvent",
+    "Stream",
     "UNSET",
     "UnprocessableEntityError",
     "Unset",

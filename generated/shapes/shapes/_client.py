@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import httpx
 
-from ._base_client import AsyncAPIClient, SyncAPIClient
+from ._base_client import AsyncAPIClient, RequestHook, ResponseHook, SyncAPIClient
 from ._types import DEFAULT_MAX_RETRIES, UNSET, TimeoutTypes, Unset
 
 if TYPE_CHECKING:
@@ -20,9 +20,21 @@ __all__ = ["Shapes", "AsyncShapes"]
 
 DEFAULT_BASE_URL = "https://eu.shapes.example/api"
 BASE_URL_VARIABLE = "SHAPES_BASE_URL"
+# The first server of the spec, and the defaults of its variables.
+SERVER_URL = "https://{region}.shapes.example/api"
+SERVER_VARIABLES = {"region": "eu"}
 
 
-def _base_url(given: str | None) -> str:
+def _server_url(variables: Mapping[str, str]) -> str:
+    url = SERVER_URL
+    for name, value in {**SERVER_VARIABLES, **variables}.items():
+        url = url.replace("{" + name + "}", value)
+    return url
+
+
+def _base_url(given: str | None, variables: Mapping[str, str] | None) -> str:
+    if given is None and variables:
+        given = _server_url(variables)
     url = given or os.environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL
     if not url.startswith(("http://", "https://")):
         raise ValueError(
@@ -40,31 +52,42 @@ class Shapes(SyncAPIClient):
 
     _package = "shapes"
     _version = "0.3.0"
+    _log_variable = "SHAPES_LOG"
 
     def __init__(
         self,
         *,
         base_url: str | None = None,
+        server_variables: Mapping[str, str] | None = None,
         timeout: TimeoutTypes | Unset = UNSET,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        on_request: Sequence[RequestHook] = (),
+        on_response: Sequence[ResponseHook] = (),
     ) -> None:
         """Create a client.
 
         Args:
             base_url: The API's address; defaults to $SHAPES_BASE_URL, then to the spec's first server.
+            server_variables: Values for the variables of the spec's first server (region), when no base_url is given.
             timeout: Seconds (or an httpx.Timeout) for each request; 30 s total, 5 s to connect by default.
             max_retries: How many times an idempotent call is retried after a transient failure.
             default_headers: Headers sent with every request.
-            http_client: An httpx client to send requests with, configured as you like.
+            http_client: An httpx client to send requests with, configured as you like (its timeout,
+                headers and transport are kept).
+            on_request: Functions called with each httpx.Request before it is sent, on every attempt
+                (to sign, trace or count it).
+            on_response: Functions called with each httpx.Response as it arrives.
         """
         super().__init__(
-            base_url=_base_url(base_url),
+            base_url=_base_url(base_url, server_variables),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            on_request=on_request,
+            on_response=on_response,
         )
 
     @cached_property
@@ -90,31 +113,42 @@ class AsyncShapes(AsyncAPIClient):
 
     _package = "shapes"
     _version = "0.3.0"
+    _log_variable = "SHAPES_LOG"
 
     def __init__(
         self,
         *,
         base_url: str | None = None,
+        server_variables: Mapping[str, str] | None = None,
         timeout: TimeoutTypes | Unset = UNSET,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        on_request: Sequence[RequestHook] = (),
+        on_response: Sequence[ResponseHook] = (),
     ) -> None:
         """Create a client.
 
         Args:
             base_url: The API's address; defaults to $SHAPES_BASE_URL, then to the spec's first server.
+            server_variables: Values for the variables of the spec's first server (region), when no base_url is given.
             timeout: Seconds (or an httpx.Timeout) for each request; 30 s total, 5 s to connect by default.
             max_retries: How many times an idempotent call is retried after a transient failure.
             default_headers: Headers sent with every request.
-            http_client: An httpx client to send requests with, configured as you like.
+            http_client: An httpx client to send requests with, configured as you like (its timeout,
+                headers and transport are kept).
+            on_request: Functions called with each httpx.Request before it is sent, on every attempt
+                (to sign, trace or count it); coroutine functions are awaited.
+            on_response: Functions called with each httpx.Response as it arrives; coroutine functions are awaited.
         """
         super().__init__(
-            base_url=_base_url(base_url),
+            base_url=_base_url(base_url, server_variables),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            on_request=on_request,
+            on_response=on_response,
         )
 
     @cached_property
@@ -130,3 +164,8 @@ class AsyncShapes(AsyncAPIClient):
         from .resources.zoo import AsyncZooResource
 
         return AsyncZooResource(self)
+
+
+# The two clients under names that do not depend on the spec, for the runtime's own modules.
+_SyncClient = Shapes
+_AsyncClient = AsyncShapes

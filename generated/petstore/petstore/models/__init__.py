@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .validation_error import ValidationError as ValidationError
     from .validation_error_errors_item import ValidationErrorErrorsItem as ValidationErrorErrorsItem
 
-_MODULES = {
+_MODULES: dict[str, str] = {
     "Error": "error",
     "ListPetVaccinationsResponse": "list_pet_vaccinations_response",
     "ListPetVaccinationsResponseVaccinationsItem": "list_pet_vaccinations_response_vaccinations_item",

@@ -4,13 +4,22 @@
 from __future__ import annotations
 
 import datetime
+from functools import cached_property
 from typing import List, TYPE_CHECKING, Unpack
 
 from .. import _decode as _d
 from .. import models as _m
 from .._base_client import Endpoint, Param
-from .._resource import AsyncAPIResource, SyncAPIResource
-from .._types import UNSET, RequestOptions, Unset
+from .._resource import (
+    AsyncAPIResource,
+    AsyncRawMethod,
+    AsyncStreamedMethod,
+    RawMethod,
+    ResourceView,
+    StreamedMethod,
+    SyncAPIResource,
+)
+from .._types import RequestOptions, UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models import ListPetVaccinationsResponse, Owner, Pet, PetStatus, Tag
@@ -18,12 +27,13 @@ if TYPE_CHECKING:
 __all__ = ["PetsResource", "AsyncPetsResource"]
 
 _LIST: Endpoint[List[Pet]] = Endpoint(
+    "pets.list",
     "GET",
     "/pets",
     [
         Param("limit", "query"),
         Param("status", "query"),
-        Param("tags", "query", "form", True),
+        Param("tags", "query"),
         Param("X-Request-Id", "header"),
     ],
     decode=lambda v: _d.list_of(_m.Pet.from_dict)(v),
@@ -34,11 +44,12 @@ _LIST: Endpoint[List[Pet]] = Endpoint(
     idempotent=True,
 )
 _CREATE: Endpoint[Pet] = Endpoint(
+    "pets.create",
     "POST",
     "/pets",
     [Param("X-Request-Id", "header")],
     body_type="application/json",
-    nullable_fields=frozenset({"notes"}),
+    fields=frozenset({"notes"}),
     decode=lambda v: _m.Pet.from_dict(v),
     errors={
         "422": lambda v: _m.ValidationError.from_dict(v),
@@ -46,6 +57,7 @@ _CREATE: Endpoint[Pet] = Endpoint(
     },
 )
 _GET: Endpoint[Pet] = Endpoint(
+    "pets.get",
     "GET",
     "/pets/{petId}",
     [Param("petId", "path")],
@@ -57,11 +69,12 @@ _GET: Endpoint[Pet] = Endpoint(
     idempotent=True,
 )
 _UPDATE: Endpoint[Pet] = Endpoint(
+    "pets.update",
     "PUT",
     "/pets/{petId}",
     [Param("petId", "path"), Param("X-Request-Id", "header")],
     body_type="application/json",
-    nullable_fields=frozenset({"notes"}),
+    fields=frozenset({"notes"}),
     decode=lambda v: _m.Pet.from_dict(v),
     errors={
         "404": lambda v: _m.Error.from_dict(v),
@@ -70,6 +83,7 @@ _UPDATE: Endpoint[Pet] = Endpoint(
     idempotent=True,
 )
 _DELETE: Endpoint[None] = Endpoint(
+    "pets.delete",
     "DELETE",
     "/pets/{petId}",
     [Param("petId", "path")],
@@ -80,6 +94,7 @@ _DELETE: Endpoint[None] = Endpoint(
     idempotent=True,
 )
 _LIST_VACCINATIONS: Endpoint[ListPetVaccinationsResponse] = Endpoint(
+    "pets.list_vaccinations",
     "GET",
     "/pets/{petId}/vaccinations",
     [Param("petId", "path"), Param("since", "query")],
@@ -93,6 +108,16 @@ _LIST_VACCINATIONS: Endpoint[ListPetVaccinationsResponse] = Endpoint(
 
 class PetsResource(SyncAPIResource):
     """Everything about your pets"""
+
+    @cached_property
+    def with_raw_response(self) -> PetsResourceWithRawResponse:
+        """The same methods, returning the response as it arrived: status, headers, then .parse()."""
+        return PetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PetsResourceWithStreamingResponse:
+        """The same methods, as context managers around a response whose body is read lazily."""
+        return PetsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -145,14 +170,14 @@ class PetsResource(SyncAPIResource):
         return self._client._request(
             _CREATE,
             (x_request_id,),
-            [
-                ("name", name),
-                ("status", status),
-                ("tags", tags),
-                ("owner", owner),
-                ("birthday", birthday),
-                ("notes", notes),
-            ],
+            {
+                "name": name,
+                "status": status,
+                "tags": tags,
+                "owner": owner,
+                "birthday": birthday,
+                "notes": notes,
+            },
             options,
         )
 
@@ -202,14 +227,14 @@ class PetsResource(SyncAPIResource):
         return self._client._request(
             _UPDATE,
             (pet_id, x_request_id),
-            [
-                ("name", name),
-                ("status", status),
-                ("tags", tags),
-                ("owner", owner),
-                ("birthday", birthday),
-                ("notes", notes),
-            ],
+            {
+                "name": name,
+                "status": status,
+                "tags": tags,
+                "owner": owner,
+                "birthday": birthday,
+                "notes": notes,
+            },
             options,
         )
 
@@ -247,8 +272,36 @@ class PetsResource(SyncAPIResource):
         return self._client._request(_LIST_VACCINATIONS, (pet_id, since), None, options)
 
 
+class PetsResourceWithRawResponse(ResourceView):
+    list = RawMethod(PetsResource.list)
+    create = RawMethod(PetsResource.create)
+    get = RawMethod(PetsResource.get)
+    update = RawMethod(PetsResource.update)
+    delete = RawMethod(PetsResource.delete)
+    list_vaccinations = RawMethod(PetsResource.list_vaccinations)
+
+
+class PetsResourceWithStreamingResponse(ResourceView):
+    list = StreamedMethod(PetsResource.list)
+    create = StreamedMethod(PetsResource.create)
+    get = StreamedMethod(PetsResource.get)
+    update = StreamedMethod(PetsResource.update)
+    delete = StreamedMethod(PetsResource.delete)
+    list_vaccinations = StreamedMethod(PetsResource.list_vaccinations)
+
+
 class AsyncPetsResource(AsyncAPIResource):
     """Everything about your pets"""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPetsResourceWithRawResponse:
+        """The same methods, returning the response as it arrived: status, headers, then .parse()."""
+        return AsyncPetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPetsResourceWithStreamingResponse:
+        """The same methods, as context managers around a response whose body is read lazily."""
+        return AsyncPetsResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -303,14 +356,14 @@ class AsyncPetsResource(AsyncAPIResource):
         return await self._client._request(
             _CREATE,
             (x_request_id,),
-            [
-                ("name", name),
-                ("status", status),
-                ("tags", tags),
-                ("owner", owner),
-                ("birthday", birthday),
-                ("notes", notes),
-            ],
+            {
+                "name": name,
+                "status": status,
+                "tags": tags,
+                "owner": owner,
+                "birthday": birthday,
+                "notes": notes,
+            },
             options,
         )
 
@@ -360,14 +413,14 @@ class AsyncPetsResource(AsyncAPIResource):
         return await self._client._request(
             _UPDATE,
             (pet_id, x_request_id),
-            [
-                ("name", name),
-                ("status", status),
-                ("tags", tags),
-                ("owner", owner),
-                ("birthday", birthday),
-                ("notes", notes),
-            ],
+            {
+                "name": name,
+                "status": status,
+                "tags": tags,
+                "owner": owner,
+                "birthday": birthday,
+                "notes": notes,
+            },
             options,
         )
 
@@ -403,3 +456,21 @@ class AsyncPetsResource(AsyncAPIResource):
             NotFoundError: No such resource. (status 404)
         """
         return await self._client._request(_LIST_VACCINATIONS, (pet_id, since), None, options)
+
+
+class AsyncPetsResourceWithRawResponse(ResourceView):
+    list = AsyncRawMethod(AsyncPetsResource.list)
+    create = AsyncRawMethod(AsyncPetsResource.create)
+    get = AsyncRawMethod(AsyncPetsResource.get)
+    update = AsyncRawMethod(AsyncPetsResource.update)
+    delete = AsyncRawMethod(AsyncPetsResource.delete)
+    list_vaccinations = AsyncRawMethod(AsyncPetsResource.list_vaccinations)
+
+
+class AsyncPetsResourceWithStreamingResponse(ResourceView):
+    list = AsyncStreamedMethod(AsyncPetsResource.list)
+    create = AsyncStreamedMethod(AsyncPetsResource.create)
+    get = AsyncStreamedMethod(AsyncPetsResource.get)
+    update = AsyncStreamedMethod(AsyncPetsResource.update)
+    delete = AsyncStreamedMethod(AsyncPetsResource.delete)
+    list_vaccinations = AsyncStreamedMethod(AsyncPetsResource.list_vaccinations)

@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from functools import cached_property
 from typing import Dict, TYPE_CHECKING, Unpack
 
 from .. import _decode as _d
 from .. import models as _m
 from .._base_client import Endpoint, Param
-from .._resource import AsyncAPIResource, SyncAPIResource
+from .._resource import (
+    AsyncAPIResource,
+    AsyncRawMethod,
+    AsyncStreamedMethod,
+    RawMethod,
+    ResourceView,
+    StreamedMethod,
+    SyncAPIResource,
+)
 from .._types import RequestOptions
 
 if TYPE_CHECKING:
@@ -19,9 +28,11 @@ if TYPE_CHECKING:
 __all__ = ["StoreResource", "AsyncStoreResource"]
 
 _PLACE_ORDER: Endpoint[Order] = Endpoint(
+    "store.place_order",
     "POST",
     "/store/orders",
     body_type="application/json",
+    fields=frozenset(),
     decode=lambda v: _m.Order.from_dict(v),
     errors={
         "409": lambda v: _m.Error.from_dict(v),
@@ -29,6 +40,7 @@ _PLACE_ORDER: Endpoint[Order] = Endpoint(
     },
 )
 _GET_ORDER: Endpoint[Order] = Endpoint(
+    "store.get_order",
     "GET",
     "/store/orders/{orderId}",
     [Param("orderId", "path")],
@@ -39,6 +51,7 @@ _GET_ORDER: Endpoint[Order] = Endpoint(
     idempotent=True,
 )
 _GET_INVENTORY: Endpoint[Dict[str, int]] = Endpoint(
+    "store.get_inventory",
     "GET",
     "/store/inventory",
     decode=lambda v: _d.map_of(_d.integer)(v),
@@ -48,6 +61,16 @@ _GET_INVENTORY: Endpoint[Dict[str, int]] = Endpoint(
 
 class StoreResource(SyncAPIResource):
     """Orders for pets"""
+
+    @cached_property
+    def with_raw_response(self) -> StoreResourceWithRawResponse:
+        """The same methods, returning the response as it arrived: status, headers, then .parse()."""
+        return StoreResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> StoreResourceWithStreamingResponse:
+        """The same methods, as context managers around a response whose body is read lazily."""
+        return StoreResourceWithStreamingResponse(self)
 
     def place_order(
         self,
@@ -66,7 +89,7 @@ class StoreResource(SyncAPIResource):
         return self._client._request(
             _PLACE_ORDER,
             (),
-            [("petId", pet_id), ("quantity", quantity), ("shipDate", ship_date)],
+            {"petId": pet_id, "quantity": quantity, "shipDate": ship_date},
             options,
         )
 
@@ -91,8 +114,30 @@ class StoreResource(SyncAPIResource):
         return self._client._request(_GET_INVENTORY, (), None, options)
 
 
+class StoreResourceWithRawResponse(ResourceView):
+    place_order = RawMethod(StoreResource.place_order)
+    get_order = RawMethod(StoreResource.get_order)
+    get_inventory = RawMethod(StoreResource.get_inventory)
+
+
+class StoreResourceWithStreamingResponse(ResourceView):
+    place_order = StreamedMethod(StoreResource.place_order)
+    get_order = StreamedMethod(StoreResource.get_order)
+    get_inventory = StreamedMethod(StoreResource.get_inventory)
+
+
 class AsyncStoreResource(AsyncAPIResource):
     """Orders for pets"""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncStoreResourceWithRawResponse:
+        """The same methods, returning the response as it arrived: status, headers, then .parse()."""
+        return AsyncStoreResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncStoreResourceWithStreamingResponse:
+        """The same methods, as context managers around a response whose body is read lazily."""
+        return AsyncStoreResourceWithStreamingResponse(self)
 
     async def place_order(
         self,
@@ -111,7 +156,7 @@ class AsyncStoreResource(AsyncAPIResource):
         return await self._client._request(
             _PLACE_ORDER,
             (),
-            [("petId", pet_id), ("quantity", quantity), ("shipDate", ship_date)],
+            {"petId": pet_id, "quantity": quantity, "shipDate": ship_date},
             options,
         )
 
@@ -134,3 +179,15 @@ class AsyncStoreResource(AsyncAPIResource):
     ) -> Dict[str, int]:
         """Pet counts by status"""
         return await self._client._request(_GET_INVENTORY, (), None, options)
+
+
+class AsyncStoreResourceWithRawResponse(ResourceView):
+    place_order = AsyncRawMethod(AsyncStoreResource.place_order)
+    get_order = AsyncRawMethod(AsyncStoreResource.get_order)
+    get_inventory = AsyncRawMethod(AsyncStoreResource.get_inventory)
+
+
+class AsyncStoreResourceWithStreamingResponse(ResourceView):
+    place_order = AsyncStreamedMethod(AsyncStoreResource.place_order)
+    get_order = AsyncStreamedMethod(AsyncStoreResource.get_order)
+    get_inventory = AsyncStreamedMethod(AsyncStoreResource.get_inventory)

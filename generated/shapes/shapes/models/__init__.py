@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .zoo_maybe_color import ZooMaybeColor as ZooMaybeColor
     from .zoo_patch import ZooPatch as ZooPatch
 
-_MODULES = {
+_MODULES: dict[str, str] = {
     "Base": "base",
     "Bike": "bike",
     "Car": "car",

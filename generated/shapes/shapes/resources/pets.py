@@ -4,12 +4,21 @@
 from __future__ import annotations
 
 import uuid
+from functools import cached_property
 from typing import Any, Dict, TYPE_CHECKING, Unpack
 
 from .. import _decode as _d
 from .. import models as _m
 from .._base_client import Endpoint, Param
-from .._resource import AsyncAPIResource, SyncAPIResource
+from .._resource import (
+    AsyncAPIResource,
+    AsyncRawMethod,
+    AsyncStreamedMethod,
+    RawMethod,
+    ResourceView,
+    StreamedMethod,
+    SyncAPIResource,
+)
 from .._types import RequestOptions
 
 if TYPE_CHECKING:
@@ -18,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["PetsResource", "AsyncPetsResource"]
 
 _GET: Endpoint[Cat | Dog | Dict[str, Any]] = Endpoint(
+    "pets.get",
     "GET",
     "/pets/{id}",
     [Param("id", "path")],
@@ -31,6 +41,16 @@ _GET: Endpoint[Cat | Dog | Dict[str, Any]] = Endpoint(
 class PetsResource(SyncAPIResource):
     """Operations of the pets group."""
 
+    @cached_property
+    def with_raw_response(self) -> PetsResourceWithRawResponse:
+        """The same methods, returning the response as it arrived: status, headers, then .parse()."""
+        return PetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PetsResourceWithStreamingResponse:
+        """The same methods, as context managers around a response whose body is read lazily."""
+        return PetsResourceWithStreamingResponse(self)
+
     def get(
         self,
         *,
@@ -41,8 +61,26 @@ class PetsResource(SyncAPIResource):
         return self._client._request(_GET, (id,), None, options)
 
 
+class PetsResourceWithRawResponse(ResourceView):
+    get = RawMethod(PetsResource.get)
+
+
+class PetsResourceWithStreamingResponse(ResourceView):
+    get = StreamedMethod(PetsResource.get)
+
+
 class AsyncPetsResource(AsyncAPIResource):
     """Operations of the pets group."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPetsResourceWithRawResponse:
+        """The same methods, returning the response as it arrived: status, headers, then .parse()."""
+        return AsyncPetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPetsResourceWithStreamingResponse:
+        """The same methods, as context managers around a response whose body is read lazily."""
+        return AsyncPetsResourceWithStreamingResponse(self)
 
     async def get(
         self,
@@ -52,3 +90,11 @@ class AsyncPetsResource(AsyncAPIResource):
     ) -> Cat | Dog | Dict[str, Any]:
         """GET /pets/{id}"""
         return await self._client._request(_GET, (id,), None, options)
+
+
+class AsyncPetsResourceWithRawResponse(ResourceView):
+    get = AsyncRawMethod(AsyncPetsResource.get)
+
+
+class AsyncPetsResourceWithStreamingResponse(ResourceView):
+    get = AsyncStreamedMethod(AsyncPetsResource.get)

@@ -3,12 +3,21 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Unpack
 
 from .. import models as _m
 from .._base_client import Endpoint
-from .._resource import AsyncAPIResource, SyncAPIResource
-from .._types import UNSET, RequestOptions, Unset
+from .._resource import (
+    AsyncAPIResource,
+    AsyncRawMethod,
+    AsyncStreamedMethod,
+    RawMethod,
+    ResourceView,
+    StreamedMethod,
+    SyncAPIResource,
+)
+from .._types import RequestOptions, UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models import Zoo
@@ -16,22 +25,34 @@ if TYPE_CHECKING:
 __all__ = ["ZooResource", "AsyncZooResource"]
 
 _GET: Endpoint[Zoo] = Endpoint(
+    "zoo.get",
     "GET",
     "/zoo",
     decode=lambda v: _m.Zoo.from_dict(v),
     idempotent=True,
 )
 _PATCH: Endpoint[Zoo] = Endpoint(
+    "zoo.patch",
     "PATCH",
     "/zoo",
     body_type="application/json",
-    nullable_fields=frozenset({"nullable_optional"}),
+    fields=frozenset({"nullable_optional"}),
     decode=lambda v: _m.Zoo.from_dict(v),
 )
 
 
 class ZooResource(SyncAPIResource):
     """Operations of the zoo group."""
+
+    @cached_property
+    def with_raw_response(self) -> ZooResourceWithRawResponse:
+        """The same methods, returning the response as it arrived: status, headers, then .parse()."""
+        return ZooResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ZooResourceWithStreamingResponse:
+        """The same methods, as context managers around a response whose body is read lazily."""
+        return ZooResourceWithStreamingResponse(self)
 
     def get(
         self,
@@ -49,12 +70,32 @@ class ZooResource(SyncAPIResource):
     ) -> Zoo:
         """PATCH /zoo"""
         return self._client._request(
-            _PATCH, (), [("name", name), ("nullable_optional", nullable_optional)], options
+            _PATCH, (), {"name": name, "nullable_optional": nullable_optional}, options
         )
+
+
+class ZooResourceWithRawResponse(ResourceView):
+    get = RawMethod(ZooResource.get)
+    patch = RawMethod(ZooResource.patch)
+
+
+class ZooResourceWithStreamingResponse(ResourceView):
+    get = StreamedMethod(ZooResource.get)
+    patch = StreamedMethod(ZooResource.patch)
 
 
 class AsyncZooResource(AsyncAPIResource):
     """Operations of the zoo group."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncZooResourceWithRawResponse:
+        """The same methods, returning the response as it arrived: status, headers, then .parse()."""
+        return AsyncZooResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncZooResourceWithStreamingResponse:
+        """The same methods, as context managers around a response whose body is read lazily."""
+        return AsyncZooResourceWithStreamingResponse(self)
 
     async def get(
         self,
@@ -72,5 +113,15 @@ class AsyncZooResource(AsyncAPIResource):
     ) -> Zoo:
         """PATCH /zoo"""
         return await self._client._request(
-            _PATCH, (), [("name", name), ("nullable_optional", nullable_optional)], options
+            _PATCH, (), {"name": name, "nullable_optional": nullable_optional}, options
         )
+
+
+class AsyncZooResourceWithRawResponse(ResourceView):
+    get = AsyncRawMethod(AsyncZooResource.get)
+    patch = AsyncRawMethod(AsyncZooResource.patch)
+
+
+class AsyncZooResourceWithStreamingResponse(ResourceView):
+    get = AsyncStreamedMethod(AsyncZooResource.get)
+    patch = AsyncStreamedMethod(AsyncZooResource.patch)
