@@ -24,9 +24,20 @@ _WORD = re.compile(r"[A-Z]+\d*(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+[a-z]*
 TYPE_NAMES = frozenset(
     {"str", "int", "float", "bool", "bytes", "object", "frozenset", "datetime", "uuid", "decimal"}
 )
-# Class names the generated modules import; models may not take them.
+# Names the generated modules import beside the models; a model may not take one, or it
+# would shadow the import. tests/unit/test_reserved_names.py keeps this list complete.
 RESERVED_CLASS_NAMES = frozenset(
-    {"Any", "Dict", "List", "Literal", "Optional", "Union", "Unset", "NotGiven", "Enum", "Model"}
+    {
+        # typing and the standard library
+        "Any", "Awaitable", "Callable", "ClassVar", "Dict", "Enum", "IntEnum", "List", "Literal",
+        "Mapping", "Optional", "Sequence", "StrEnum", "Tuple", "Union", "Unpack",
+        # the runtime
+        "AsyncAPIClient", "AsyncAPIResource", "AsyncRawMethod", "AsyncStream", "AsyncStreamedMethod",
+        "BinaryContent", "Endpoint", "FileTypes", "Model", "NotGiven", "Param", "RawMethod", "RequestHook",
+        "RequestOptions", "ResourceView", "ResponseHook", "ServerSentEvent", "Stream", "StreamedMethod",
+        "SyncAPIClient", "SyncAPIResource", "TimeoutTypes", "Unset",
+        "AsyncPage", "AsyncPager", "Page", "Pager", "Paging", "SyncPage", "SyncPager",
+    }
 )
 
 

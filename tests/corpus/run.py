@@ -23,6 +23,7 @@ import argparse
 import concurrent.futures
 import json
 import os
+import queue
 import re
 import shutil
 import signal
@@ -202,8 +203,14 @@ class Proc:
 
 
 def run_process(
-    argv: Sequence[str], *, cwd: Path | None = None, timeout: float, env: dict[str, str] | None = None
+    argv: Sequence[str],
+    *,
+    cwd: Path | None = None,
+    timeout: float,
+    env: dict[str, str] | None = None,
+    cpus: frozenset[int] | None = None,
 ) -> Proc:
+    """Run argv to completion or timeout; `cpus` pins it (and what it forks) to those cores."""
     import subprocess
 
     with tempfile.TemporaryFile("w+b") as out, tempfile.TemporaryFile("w+b") as err:
@@ -211,6 +218,11 @@ def run_process(
         proc = subprocess.Popen(
             list(argv), cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True
         )
+        if cpus:
+            try:  # before it has started anything of its own: its worker pools inherit the mask
+                os.sched_setaffinity(proc.pid, cpus)
+            except (OSError, AttributeError):
+                pass
         returncode: int | None = None
         rusage = None
         deadline = started + timeout
@@ -293,9 +305,28 @@ def discover(only: Sequence[str] = ()) -> list[Doc]:
 # Checking one document.
 
 
+def snapshot_generator(target: Path) -> str:
+    """Copy generator/ and templates/ to `target`; return a digest of what was copied.
+
+    Generating from a copy keeps a long run consistent while the working tree is being edited
+    (the generator finds its templates relative to its own package).
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in ("generator", "templates"):
+        shutil.copytree(ROOT / part, target / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        for path in sorted((target / part).rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(target)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 @dataclass
 class Options:
     python: str
+    generator_path: Path  # put on PYTHONPATH for `python -m generator`
+    format_cache: bool  # let the generator use its black cache (else every run formats afresh)
     mypy: bool
     gen_timeout: float
     check_timeout: float
@@ -366,12 +397,12 @@ MYPY_ERROR = re.compile(r"^.+?:\d+(?::\d+)?: error: ", re.M)
 MYPY_FOUND = re.compile(r"Found (\d+) errors? in (\d+) files?")
 
 
-def check_document(doc: Doc, options: Options) -> Result:
+def check_document(doc: Doc, options: Options, cpus: frozenset[int] | None = None) -> Result:
     package = package_name(doc.path)
     result = Result(doc.name, doc.kind, str(doc.path), doc.size // 1024, package)
     work = Path(tempfile.mkdtemp(prefix=f"corpus-{package[:40]}-"))
     try:
-        _check(doc, options, result, work)
+        _check(doc, options, result, work, cpus)
     finally:
         if options.keep is not None:
             target = options.keep / package
@@ -382,14 +413,16 @@ def check_document(doc: Doc, options: Options) -> Result:
     return result
 
 
-def _check(doc: Doc, options: Options, result: Result, work: Path) -> None:
+def _check(doc: Doc, options: Options, result: Result, work: Path, cpus: frozenset[int] | None) -> None:
     outdir = work / "pkg"
     py = options.python
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, PYTHONPATH=str(options.generator_path), PYTHONDONTWRITEBYTECODE="1")
     env.pop("PYTHONWARNINGS", None)
+    if not options.format_cache:
+        env["CODEGEN_CACHE_DIR"] = ""  # cold: black runs on every file, and nothing lands in ~/.cache
     argv = [py, "-m", "generator", "generate", str(doc.path), "-o", str(outdir), "--package-name", result.package]
 
-    gen = run_process(argv, cwd=work, timeout=options.gen_timeout, env=env)
+    gen = run_process(argv, cwd=work, timeout=options.gen_timeout, env=env, cpus=cpus)
     result.gen_s = round(gen.seconds, 2)
     result.gen_peak_mb = round(gen.peak_mb, 1)
     traceback_seen = "Traceback (most recent call last)" in gen.stderr
@@ -415,10 +448,10 @@ def _check(doc: Doc, options: Options, result: Result, work: Path) -> None:
         result.generated = why
         excerpt = tail(gen.stderr)
         if gen.returncode == 3 and gen.seconds < 600:  # an internal error: rerun with --debug for the traceback
-            debug = run_process([*argv, "--debug"], cwd=work, timeout=options.gen_timeout, env=env)
-            outdir_excerpt = tail(debug.stderr, 25)
-            if outdir_excerpt:
-                excerpt = outdir_excerpt
+            debug = run_process([*argv, "--debug"], cwd=work, timeout=options.gen_timeout, env=env, cpus=cpus)
+            debug_excerpt = tail(debug.stderr, 25)
+            if debug_excerpt:
+                excerpt = debug_excerpt
         result.failures["generate"] = excerpt
         return
 
@@ -443,7 +476,7 @@ def _check(doc: Doc, options: Options, result: Result, work: Path) -> None:
     env_bytecode = dict(env)
     env_bytecode.pop("PYTHONDONTWRITEBYTECODE")
     comp = run_process(
-        [py, "-W", "always", "-m", "compileall", "-q", str(pkgdir)], cwd=outdir, timeout=options.check_timeout, env=env_bytecode
+        [py, "-W", "always", "-m", "compileall", "-q", str(pkgdir)], cwd=outdir, timeout=options.check_timeout, env=env_bytecode, cpus=cpus
     )
     result.compile_s = round(comp.seconds, 2)
     result.compile_warnings = [line for line in (comp.stdout + comp.stderr).splitlines() if "Warning" in line][:10]
@@ -455,7 +488,7 @@ def _check(doc: Doc, options: Options, result: Result, work: Path) -> None:
 
     # imports (in a clean interpreter that sees only the generated package and httpx)
     env_import = dict(env_bytecode, PYTHONPATH=str(outdir))
-    imp = run_process([py, "-c", IMPORT_CHECK, result.package], cwd=outdir, timeout=options.check_timeout, env=env_import)
+    imp = run_process([py, "-c", IMPORT_CHECK, result.package], cwd=outdir, timeout=options.check_timeout, env=env_import, cpus=cpus)
     result.import_s = round(imp.seconds, 2)
     parsed = parse_import_check(imp.stdout)
     detail = parsed.get(result.package) if parsed else None
@@ -489,6 +522,7 @@ def _check(doc: Doc, options: Options, result: Result, work: Path) -> None:
             cwd=outdir,
             timeout=options.mypy_timeout,
             env=env,
+            cpus=cpus,
         )
         result.mypy_s = round(my.seconds, 2)
         result.mypy_peak_mb = round(my.peak_mb, 1)
@@ -622,6 +656,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--mypy-timeout", type=float, default=1800, help="seconds per mypy run (default 1800)")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep each generated package under DIR/<package>")
     parser.add_argument("--smallest-first", action="store_true", help="run small documents first (default: biggest first)")
+    parser.add_argument("--no-snapshot", dest="snapshot", action="store_false",
+                        help="generate with the live working tree instead of a copy of generator/ and templates/ "
+                        "taken at the start (edits made during the run then change its results)")
+    parser.add_argument("--format-cache", action="store_true",
+                        help="let the generator reuse its black cache ($CODEGEN_CACHE_DIR or ~/.cache/codegen); "
+                        "by default it is disabled so that generation times are cold")
     args = parser.parse_args(argv)
 
     docs = discover(args.only)
@@ -631,29 +671,72 @@ def main(argv: Sequence[str] | None = None) -> int:
     docs.sort(key=lambda d: d.size, reverse=not args.smallest_first)
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
-    options = Options(sys.executable, args.mypy, args.timeout, args.check_timeout, args.mypy_timeout, args.keep)
     report_path = args.report or Path(tempfile.gettempdir()) / "corpus-report.json"
+    snapshot_dir = Path(tempfile.mkdtemp(prefix="corpus-generator-"))
+    try:
+        if args.snapshot:
+            generator_path = snapshot_dir
+            snapshot = snapshot_generator(snapshot_dir)
+        else:
+            generator_path, snapshot = ROOT, "live working tree"
+        options = Options(
+            sys.executable, generator_path, args.format_cache, args.mypy, args.timeout, args.check_timeout, args.mypy_timeout, args.keep
+        )
+        return _run(docs, options, args, report_path, snapshot)
+    finally:
+        shutil.rmtree(snapshot_dir, ignore_errors=True)
 
-    print(f"checking {len(docs)} documents with {args.jobs} jobs (mypy {'on' if args.mypy else 'off'})", flush=True)
+
+def _run(docs: list[Doc], options: Options, args: argparse.Namespace, report_path: Path, snapshot: str) -> int:
+    import subprocess
+
+    where = subprocess.run(
+        [options.python, "-c", "import generator; print(generator.__file__)"],
+        env=dict(os.environ, PYTHONPATH=str(options.generator_path)),
+        cwd=tempfile.gettempdir(),  # like the generation runs: not from a directory holding generator/
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if not where.startswith(str(options.generator_path)):
+        print(f"the generator would be imported from {where!r}, not from {options.generator_path}", file=sys.stderr)
+        return 2
+    # Each job gets its share of the cores, so the generator's formatting pool (one worker per
+    # core it may use) does not multiply the processes: --jobs 2 on 2 cores runs 2 at a time.
+    jobs = max(1, min(args.jobs, len(docs)))
+    available = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    slots: queue.Queue[frozenset[int] | None] = queue.Queue()
+    for i in range(jobs):
+        n = len(available)
+        share = available[i * n // jobs : (i + 1) * n // jobs] or available[i % n : i % n + 1] if n else []
+        slots.put(frozenset(share) or None)
+    print(
+        f"checking {len(docs)} documents with {jobs} jobs (mypy {'on' if args.mypy else 'off'}, "
+        f"{max(1, len(available) // jobs)} core(s) each, format cache {'on' if options.format_cache else 'off'}); "
+        f"generator: {snapshot}",
+        flush=True,
+    )
     started = time.perf_counter()
     results: dict[Doc, Result] = {}
     lock = threading.Lock()
 
     def one(doc: Doc) -> Result:
+        cpus = slots.get()
         try:
-            result = check_document(doc, options)
+            result = check_document(doc, options, cpus)
         except Exception as exc:  # a bug of this runner: report it as the document's failure
             import traceback
 
             result = Result(doc.name, doc.kind, str(doc.path), doc.size // 1024, package_name(doc.path))
             result.generated = f"runner error: {type(exc).__name__}"
             result.failures["runner"] = tail(traceback.format_exc())
+        finally:
+            slots.put(cpus)
         with lock:
             results[doc] = result
             print(progress_line(result, len(results), len(docs), time.perf_counter() - started), flush=True)
         return result
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         try:
             list(pool.map(one, docs))
         except KeyboardInterrupt:
@@ -672,6 +755,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "totals": counts,
         "elapsed_s": round(elapsed, 1),
         "mypy": args.mypy,
+        "generator_snapshot": snapshot,
+        "jobs": jobs,
+        "format_cache": options.format_cache,
         "python": sys.version,
         "results": [r.__dict__ for r in ordered],
     }
