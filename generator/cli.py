@@ -12,6 +12,7 @@ from typing import Sequence, TextIO
 
 from . import __version__
 from .errors import Diagnostic, SpecError, UsageError
+from .model import Api
 from .render import FormatError, WriteError
 
 EXIT_OK = 0
@@ -117,7 +118,33 @@ def _generate(args: argparse.Namespace) -> int:
             f"{len(result.unchanged)} unchanged, {len(result.removed)} removed; "
             f"{time.perf_counter() - started:.1f}s",
         )
+        for line in domain_report(api, verbose=args.verbose):
+            print(line)
     return EXIT_OK
+
+
+def domain_report(api: Api, *, verbose: bool = False) -> list[str]:
+    """What the generator took the API's domain knowledge to be, for the user to check: which
+    operations page and how (with --verbose, why), and which credentials the client takes."""
+    lines: list[str] = []
+    paginated = [(g, op) for g in api.groups for op in g.operations if op.pagination is not None]
+    if paginated:
+        lines.append(f"Paginated operations ({len(paginated)}):")
+        names = [f"{g.name}.{op.name}" for g, op in paginated]
+        width = min(max(len(n) for n in names), 48)
+        for name, (_, op) in zip(names, paginated):
+            assert op.pagination is not None
+            declared = "" if op.pagination.source == "inferred" else f" [{op.pagination.source}]"
+            lines.append(f"  {name:<{width}}  {op.pagination.summary()}{declared}")
+            if verbose:
+                lines.append(f"  {'':<{width}}  because: {op.pagination.reason}")
+    else:
+        lines.append("Paginated operations: none")
+    if api.security_schemes:
+        configured = [f"{c.argument} (${c.env})" for s in api.security_schemes for c in s.credentials]
+        count = len(api.security_schemes)
+        lines.append(f"Credentials ({count} security scheme{'s' if count != 1 else ''}): " + (", ".join(configured) or "none to give"))
+    return lines
 
 
 def _validate(args: argparse.Namespace) -> int:

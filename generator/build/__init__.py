@@ -6,6 +6,7 @@ from typing import Any
 
 from ..errors import Diagnostic
 from ..model import Api, Server
+from .auth import security_schemes
 from .context import BuildContext, Locate, plain_diagnostic
 from .naming import class_name, identifier, snake
 from .operations import OperationBuilder
@@ -39,7 +40,9 @@ def build_api(
     client_class = client_class or default_class
     schemas = SchemaBuilder(ctx)
     schemas.build_components()
-    groups = OperationBuilder(ctx, schemas).build_groups()
+    env_prefix = package.upper()
+    schemes = security_schemes(ctx, env_prefix)
+    groups = OperationBuilder(ctx, schemas, schemes).build_groups()
     info = root.get("info") or {}
     api = Api(
         title=_text(info.get("title")) or client_class,
@@ -51,7 +54,8 @@ def build_api(
         groups=tuple(groups),
         models=tuple(sorted(schemas.models.values(), key=lambda m: m.name)),
         enums=tuple(sorted(schemas.enums.values(), key=lambda e: e.name)),
-        env_prefix=package.upper(),
+        env_prefix=env_prefix,
+        security_schemes=schemes,
     )
     return api, ctx.warnings
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import join_pointer
 from ..model import (
     AnyValue,
+    SecurityScheme,
     ErrorCase,
     Field,
     ModelRef,
@@ -20,8 +21,10 @@ from ..model import (
     Response,
     TypeRef,
 )
+from .auth import operation_security
 from .context import BuildContext
 from .naming import NameAllocator, class_name, identifier, module_name, words
+from .pagination import pagination_of
 from .schemas import SchemaBuilder
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -72,9 +75,10 @@ class _RawOperation:
 
 
 class OperationBuilder:
-    def __init__(self, ctx: BuildContext, schemas: SchemaBuilder):
+    def __init__(self, ctx: BuildContext, schemas: SchemaBuilder, security_schemes: tuple[SecurityScheme, ...] = ()):
         self.ctx = ctx
         self.schemas = schemas
+        self.security_schemes = security_schemes
 
     def build_groups(self) -> list[ResourceGroup]:
         raw = self._collect()
@@ -179,7 +183,7 @@ class OperationBuilder:
         idempotent = op.method in IDEMPOTENT_METHODS or bool(idempotency_key)
         if isinstance(op.node.get("x-codegen-idempotent"), bool):
             idempotent = op.node["x-codegen-idempotent"]
-        return Operation(
+        built = Operation(
             name=name,
             operation_id=operation_id if isinstance(operation_id, str) else "",
             method=op.method,
@@ -195,7 +199,31 @@ class OperationBuilder:
             idempotent=idempotent,
             idempotency_key=idempotency_key,
             origin=op.pointer,
+            security=operation_security(self.ctx, op.node, op.pointer, self.security_schemes),
         )
+        pagination = pagination_of(
+            built,
+            op.node,
+            self.schemas.models,
+            response_headers=self._success_headers(op, success),
+            warn=self.ctx.warn,
+            pointer=op.pointer,
+        )
+        return replace(built, pagination=pagination) if pagination else built
+
+    def _success_headers(self, op: _RawOperation, success: Response | None) -> frozenset[str]:
+        """The names (lower case) of the headers the success response declares."""
+        if success is None:
+            return frozenset()
+        listed = op.node.get("responses")
+        entry = listed.get(success.status) if isinstance(listed, dict) else None
+        if entry is None and isinstance(listed, dict):
+            entry = next((v for k, v in listed.items() if str(k).upper() == success.status), None)
+        if entry is None:
+            return frozenset()
+        node, _ = self.ctx.deref(entry, join_pointer(op.pointer, "responses", success.status))
+        headers = node.get("headers") if isinstance(node, dict) else None
+        return frozenset(str(name).lower() for name in headers) if isinstance(headers, dict) else frozenset()
 
     # -- parameters -------------------------------------------------------------------
 
@@ -235,11 +263,14 @@ class OperationBuilder:
         ref: TypeRef = AnyValue()
         default: Any = None
         has_default = False
+        maximum: int | None = None
         if schema is not None:
             ref = self.schemas.type_of(schema, join_pointer(pointer, "schema"), hint)
             resolved, _ = self.ctx.deref(schema, join_pointer(pointer, "schema"))
             if isinstance(resolved, dict) and "default" in resolved:
                 default, has_default = resolved["default"], True
+            if isinstance(resolved, dict) and isinstance(resolved.get("maximum"), int) and not isinstance(resolved["maximum"], bool):
+                maximum = resolved["maximum"]
         default_style = "form" if location in ("query", "cookie") else "simple"
         explode = node["explode"] if isinstance(node.get("explode"), bool) else (style or default_style) == "form"
         return Parameter(
@@ -254,6 +285,7 @@ class OperationBuilder:
             explode=explode,
             default=default,
             has_default=has_default,
+            maximum=maximum,
         )
 
     # -- request body -----------------------------------------------------------------

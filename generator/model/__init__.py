@@ -2,6 +2,10 @@
 
 from .api import (
     Api,
+    Credential,
+    Pagination,
+    SecurityRequirement,
+    SecurityScheme,
     Enum,
     EnumMember,
     ErrorCase,
@@ -33,7 +37,7 @@ from .types import (
 )
 
 __all__ = [
-    "Api", "AnyValue", "Enum", "EnumMember", "EnumRef", "ErrorCase", "Field", "ListOf",
+    "Api", "AnyValue", "Credential", "Pagination", "SecurityRequirement", "SecurityScheme", "Enum", "EnumMember", "EnumRef", "ErrorCase", "Field", "ListOf",
     "Literal", "MapOf", "Model", "ModelRef", "Nullable", "Operation", "Parameter",
     "Primitive", "RequestBody", "ResourceGroup", "Response", "Server", "Tagged", "TupleOf", "TypeRef",
     "UnionOf", "children", "referenced_names", "strip_nullable",

@@ -72,6 +72,7 @@ class Parameter:
     explode: bool = True  # resolved: the spec's value, else the style's default (true for form only)
     default: object = None
     has_default: bool = False
+    maximum: int | None = None  # an integer parameter's schema maximum (a page size's cap)
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,110 @@ class Operation:
     idempotent: bool = False  # safe to retry: by method, idempotency key or x-codegen-idempotent
     idempotency_key: str = ""  # wire name of the header parameter that carries an idempotency key
     origin: str = ""
+    # The alternatives of credentials the operation accepts, in the spec's order: the first one
+    # the caller configured is sent. Empty: the operation needs no credentials.
+    security: tuple[SecurityRequirement, ...] = ()
+    pagination: Pagination | None = None
+
+
+@dataclass(frozen=True)
+class SecurityRequirement:
+    """One alternative of an operation's `security`: every scheme listed is sent together.
+
+    No schemes means anonymous access is one of the alternatives."""
+
+    schemes: tuple[str, ...]  # keys of Api.security_schemes
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A constructor argument of the client that configures a security scheme."""
+
+    argument: str  # Python argument name, e.g. "api_key"
+    env: str  # environment variable read when the argument is not given, e.g. "PETSTORE_API_KEY"
+    role: str  # what it is to the scheme: "key", "token", "username", "password", "client_id", "client_secret", "token_url"
+    secret: bool = True
+    callable: bool = False  # may also be a function returning the value (a token provider)
+    default: str = ""  # the value when neither argument nor environment gives one (token_url)
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """How the API authenticates, as the runtime applies it.
+
+    kind is one of:
+      "api_key"             `param` in `location` (header, query or cookie)
+      "http"                Authorization: <scheme> <token> (bearer, and any other token scheme)
+      "basic"               HTTP basic, username and password
+      "oauth2"              a token: from client credentials (tokenUrl) when those are
+                            configured, else given (a string or a provider)
+      "none"                nothing the client can send (mutualTLS: configure the http_client)
+    """
+
+    key: str  # the name in components.securitySchemes
+    kind: str
+    description: str = ""
+    location: str = ""  # api_key: "header", "query" or "cookie"
+    param: str = ""  # api_key: the wire name of the header, query parameter or cookie
+    scheme: str = ""  # http: the Authorization scheme word as the spec spells it ("bearer")
+    token_url: str = ""  # oauth2 client credentials
+    flows: tuple[str, ...] = ()  # oauth2: the flows the spec declares, e.g. ("clientCredentials",)
+    scopes: tuple[str, ...] = ()  # oauth2: every scope the flows declare
+    credentials: tuple[Credential, ...] = ()  # the constructor arguments that configure it
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a list operation pages, so that iterating its result walks every page.
+
+    style is one of:
+      "cursor"    send `cursor_param` = the `next_cursor` field of the last page (or, without
+                  one, the `cursor_item` field of its last item); stop without a next cursor,
+                  on a cursor seen before, on an empty page or `has_more` false
+      "offset"    `cursor_param` is an offset: advanced by the number of items received;
+                  stop on an empty page, a page shorter than the limit, `has_more` false or
+                  reaching `total`
+      "page"      `cursor_param` is a page number, advanced by one; stops as offset does, and
+                  follows a Link rel="next" header when the response has one
+      "link"      follow the Link header's rel="next" URL (GitHub); stop without one
+      "next_url"  follow the URL in the `next_url` field of the body; stop without one
+    Paths are tuples of wire names into the response body; `items` empty: the body is the list.
+    """
+
+    style: str
+    items: tuple[str, ...] = ()
+    item_attrs: tuple[str, ...] = ()  # the same path as attributes of the decoded body
+    item_type: TypeRef | None = None
+    cursor_param: str = ""  # wire name of the query parameter that moves through the pages
+    limit_param: str = ""  # wire name of the page size parameter
+    limit_default: int | None = None  # the page size when the caller gives none (the spec's default)
+    limit_max: int | None = None  # the largest page size the API serves (the spec's maximum)
+    next_cursor: tuple[str, ...] = ()
+    cursor_item: str = ""  # cursor style without next_cursor: the item field that is the cursor
+    has_more: tuple[str, ...] = ()
+    next_url: tuple[str, ...] = ()
+    total: tuple[str, ...] = ()  # the number of items in all pages
+    total_pages: tuple[str, ...] = ()  # the number of pages
+    start: int | None = None  # offset and page: the first value when the caller gives none (the spec's default)
+    source: str = "inferred"  # "inferred", or the extension it was declared with
+    reason: str = ""  # why, in words, for the generation report
+
+    def summary(self) -> str:
+        """How the operation pages, in a few words: for the report and the README."""
+        dotted = ".".join
+        if self.style == "cursor":
+            source = f"`{dotted(self.next_cursor)}`" if self.next_cursor else f"the last item's `{self.cursor_item}`"
+            how = f"cursor: `{self.cursor_param}` from {source}"
+        elif self.style == "offset":
+            how = f"offset: `{self.cursor_param}` advanced by the items received"
+        elif self.style == "page":
+            how = f"page number: `{self.cursor_param}` advanced by one"
+        elif self.style == "link":
+            how = "the Link header's rel=\"next\""
+        else:
+            how = f"next URL in `{dotted(self.next_url)}`"
+        items = f"items in `{dotted(self.items)}`" if self.items else "items are the body"
+        return f"{how}; {items}"
 
 
 @dataclass(frozen=True)
@@ -159,4 +264,5 @@ class Api:
     models: tuple[Model, ...]
     enums: tuple[Enum, ...]
     env_prefix: str = ""  # e.g. PETSTORE, for environment variables
+    security_schemes: tuple[SecurityScheme, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)

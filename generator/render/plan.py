@@ -12,9 +12,11 @@ from ..model import (
     ListOf,
     Literal,
     Operation,
+    Pagination,
     Parameter,
     Primitive,
     ResourceGroup,
+    SecurityScheme,
     TypeRef,
 )
 from . import pyexpr
@@ -42,6 +44,8 @@ def render_package(api: Api, source: str) -> dict[str, str]:
         "base_url": default_base_url(api),
         "dist_name": pkg.replace("_", "-"),
         "dist_version": dist_version(api.version),
+        "security": security_view(api),
+        "paginated": [(g, op) for g in api.groups for op in g.operations if op.pagination],
     }
     files: dict[str, str] = {}
 
@@ -49,7 +53,11 @@ def render_package(api: Api, source: str) -> dict[str, str]:
         files[path] = env.get_template(template).render(**common, **values)
 
     render("package/__init__.py.jinja", f"{pkg}/__init__.py")
-    render("package/_client.py.jinja", f"{pkg}/_client.py")
+    render(
+        "package/_client.py.jinja",
+        f"{pkg}/_client.py",
+        client_docs={is_async: client_doc(api, is_async) for is_async in (False, True)},
+    )
     render("package/pyproject.toml.jinja", "pyproject.toml")
     render("package/README.md.jinja", "README.md", example=usage_example(api))
     exports = sorted((name, module) for name, (_, module) in kinds.items())
@@ -166,9 +174,13 @@ def _group_values(group: ResourceGroup, kinds: dict[str, tuple[str, str]]) -> di
             assert op.success is not None and op.success.type is not None
             annotated.append(op.success.type)
             decoded.append(op.success.type)
+        if op.pagination is not None and op.pagination.item_type is not None:
+            annotated.append(op.pagination.item_type)
         decoded += [e.type for e in op.errors if e.type]
     views = {op.name: _operation_view(group, op) for op in group.operations}
     typing = ["Unpack"] + (["Literal"] if any(v.content_types for v in views.values()) else [])
+    if any("Any" in v.returns_sync for v in views.values() if v.paging):
+        typing.append("Any")
     needs = _needs(annotated, decoded, kinds, typing=typing, unset=unset)
     used = " ".join(f"{v.returns_sync} {v.returns_async} {v.body} {' '.join(v.files.values())}" for v in views.values())
     types = ["RequestOptions"] + [n for n in ("BinaryContent", "FileTypes") if n in used]
@@ -180,6 +192,7 @@ def _group_values(group: ResourceGroup, kinds: dict[str, tuple[str, str]]) -> di
         "ops": views,
         "types_imports": sorted(types),
         "streaming_imports": [n for n in ("AsyncStream", "ServerSentEvent", "Stream") if re.search(rf"\b{n}\b", used)],
+        "pagination_imports": ["AsyncPager", "Paging", "SyncPage"] if any(v.paging for v in views.values()) else [],
         "uses_params": any(op.parameters for op in group.operations),
         # kept for templates and tests that look operations up by name
         "endpoints": {op.name: views[op.name].const for op in group.operations},
@@ -205,6 +218,8 @@ class OperationView:
     body: str  # annotation of the `body` argument, when the body is not fields
     files: dict[str, str]  # field name -> annotation, for file fields of multipart bodies
     content_types: tuple[str, ...]  # the caller's choice of body content type, if any
+    security: str  # the Endpoint's security alternatives, as a Python literal ("" for none)
+    paging: str  # the Endpoint's Paging(...) expression ("" when the operation does not page)
 
 
 def _operation_view(group: ResourceGroup, op: Operation) -> OperationView:
@@ -215,6 +230,13 @@ def _operation_view(group: ResourceGroup, op: Operation) -> OperationView:
         returns_sync, returns_async = f"Stream[{endpoint_type}]", f"AsyncStream[{endpoint_type}]"
     body = op.body
     choice = body.content_types if body and len(body.content_types) > 1 else ()
+    call = "_stream" if kind == "sse" else "_request"
+    paging = ""
+    if op.pagination is not None and kind == "json":
+        item = pyexpr.annotation(op.pagination.item_type) if op.pagination.item_type is not None else "Any"
+        returns_sync, returns_async = f"SyncPage[{item}]", f"AsyncPager[{item}]"
+        call, paging = "_paginate", paging_expr(op.pagination)
+        choice = ()
     return OperationView(
         const="_" + op.name.upper(),
         name=f"{group.name}.{op.name}",
@@ -222,13 +244,37 @@ def _operation_view(group: ResourceGroup, op: Operation) -> OperationView:
         endpoint_type=endpoint_type,
         returns_sync=returns_sync,
         returns_async=returns_async,
-        call="_stream" if kind == "sse" else "_request",
+        call=call,
         params=tuple(_param_expr(p) for p in op.parameters),
         accept=_accept(op, kind),
         body=_body_annotation(op),
         files=_file_fields(op),
         content_types=choice,
+        security=repr(tuple(r.schemes for r in op.security)) if op.security else "",
+        paging=paging,
     )
+
+
+def paging_expr(pagination: Pagination) -> str:
+    """The runtime's Paging(...) for an operation: only what differs from the defaults."""
+    args = [repr(pagination.style)]
+    keywords = (
+        ("param", pagination.cursor_param, ""),
+        ("items", pagination.items, ()),
+        ("item_attrs", pagination.item_attrs, pagination.items),
+        ("limit", pagination.limit_param, ""),
+        ("limit_default", pagination.limit_default, None),
+        ("limit_max", pagination.limit_max, None),
+        ("start", pagination.start, None),
+        ("next_cursor", pagination.next_cursor, ()),
+        ("cursor_item", pagination.cursor_item, ""),
+        ("has_more", pagination.has_more, ()),
+        ("next_url", pagination.next_url, ()),
+        ("total", pagination.total, ()),
+        ("total_pages", pagination.total_pages, ()),
+    )
+    args += [f"{name}={value!r}" for name, value, default in keywords if value != default]
+    return f"Paging({', '.join(args)})"
 
 
 _DEFAULT_STYLES = {"query": "form", "cookie": "form", "path": "simple", "header": "simple"}
@@ -366,6 +412,109 @@ def _error_doc(status: str, description: str) -> str:
     return f"{text} ({when})" if text else when.capitalize()
 
 
+# -- security: the client's constructor arguments ----------------------------------------
+
+
+@dataclass(frozen=True)
+class CredentialArgument:
+    name: str
+    sync_annotation: str
+    async_annotation: str
+    env: str
+    doc: str  # for the constructor's docstring and the README (spec text included: escape it)
+    role: str
+
+
+@dataclass(frozen=True)
+class SecurityView:
+    specs: tuple[str, ...]  # SchemeSpec(...) expressions
+    arguments: tuple[CredentialArgument, ...]
+    secret_names: tuple[str, ...]  # header, query and cookie names that carry keys (lower case)
+
+    @property
+    def callables(self) -> bool:
+        return any("Callable" in a.sync_annotation for a in self.arguments)
+
+
+def security_view(api: Api) -> SecurityView:
+    specs, arguments, secrets = [], [], set()
+    for scheme in api.security_schemes:
+        specs.append(_scheme_spec(scheme))
+        if scheme.kind == "api_key":
+            secrets.add(scheme.param.lower())
+        for credential in scheme.credentials:
+            base = "str"
+            sync, async_ = base, base
+            if credential.callable:
+                sync, async_ = "str | Callable[[], str]", "str | Callable[[], str | Awaitable[str]]"
+            arguments.append(
+                CredentialArgument(
+                    credential.argument,
+                    sync + " | None",
+                    async_ + " | None",
+                    credential.env,
+                    _credential_doc(scheme, credential.role, credential.default),
+                    credential.role,
+                )
+            )
+    return SecurityView(tuple(specs), tuple(arguments), tuple(sorted(secrets)))
+
+
+def _scheme_spec(scheme: SecurityScheme) -> str:
+    arguments = tuple((c.role, c.argument, c.env) for c in scheme.credentials)
+    args = [repr(scheme.key), repr(scheme.kind), repr(arguments)]
+    for name, value in (("location", scheme.location), ("param", scheme.param), ("scheme", scheme.scheme), ("token_url", scheme.token_url)):
+        if value and not (name == "scheme" and scheme.kind != "http"):
+            args.append(f"{name}={value!r}")
+    return f"_auth.SchemeSpec({', '.join(args)})"
+
+
+def _credential_doc(scheme: SecurityScheme, role: str, default: str) -> str:
+    where = f"security scheme {scheme.key!r}"
+    if scheme.kind == "api_key":
+        return f"The API key sent in the {scheme.location} {scheme.param!r} ({where})."
+    if scheme.kind == "http":
+        return f"The token sent as `Authorization: {scheme.scheme} <token>`, or a function returning it ({where})."
+    if scheme.kind in ("basic", "digest"):
+        return f"The {role} for HTTP {scheme.scheme.lower()} authentication ({where})."
+    if role == "token":
+        how = "OpenID Connect" if "openIdConnect" in scheme.flows else "OAuth2"
+        return f"An {how} access token, or a function returning the current one ({where})."
+    if role == "token_url":
+        return f"Where client-credentials tokens come from (default: {default})."
+    return f"The OAuth2 {role.replace('_', ' ')} of the client-credentials flow ({where}); tokens are fetched and refreshed as needed."
+
+
+def client_doc(api: Api, is_async: bool) -> str:
+    """The docstring of the client's constructor."""
+    server_variables = api.servers[0].variables if api.servers else ()
+    lines = [
+        "Create a client.",
+        "",
+        "Args:",
+        f"    base_url: The API's address; defaults to ${api.env_prefix}_BASE_URL, then to the spec's first server.",
+    ]
+    if server_variables:
+        names = ", ".join(name for name, _ in server_variables)
+        lines.append(f"    server_variables: Values for the variables of the spec's first server ({names}), when no base_url is given.")
+    for argument in security_view(api).arguments:
+        lines.append(f"    {argument.name}: {argument.doc} Defaults to ${argument.env}.")
+    awaited = "; coroutine functions are awaited" if is_async else ""
+    lines += [
+        "    timeout: Seconds (or an httpx.Timeout) for each request; 30 s total, 5 s to connect by default.",
+        "    max_retries: How many times an idempotent call is retried after a transient failure.",
+        "    default_headers: Headers sent with every request.",
+        "    http_client: An httpx client to send requests with, configured as you like (its timeout,",
+        "        headers and transport are kept).",
+        "    auth: Any httpx.Auth, applied to every request after the spec's credentials (to sign",
+        "        requests, or for a scheme the spec cannot describe).",
+        "    on_request: Functions called with each httpx.Request before it is sent, on every attempt",
+        f"        (to sign, trace or count it){awaited}.",
+        f"    on_response: Functions called with each httpx.Response as it arrives{awaited}.",
+    ]
+    return "\n".join(lines)
+
+
 # -- README example ----------------------------------------------------------------------
 
 
@@ -378,6 +527,18 @@ def usage_example(api: Api) -> str:
         return "\n".join([*lines, f"client = {api.client_class}()"])
     group, op = reads[0]
     args = ", ".join(f"{p.name}={_example_value(p.type)}" for p in op.parameters if p.required)
+    if op.pagination is not None:
+        return "\n".join(
+            [
+                *lines,
+                f"with {api.client_class}() as client:",
+                "    try:",
+                f"        for item in client.{group.name}.{op.name}({args}):  # every page, fetched as needed",
+                "            print(item)",
+                "    except APIStatusError as error:",
+                "        print(error.status_code, error.body)",
+            ]
+        )
     return "\n".join(
         [
             *lines,

@@ -44,6 +44,8 @@ from ._exceptions import (
 from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, UNSET, TimeoutTypes, Unset
 
 if TYPE_CHECKING:
+    from ._auth import Credentials, Scheme
+    from ._pagination import AsyncPage, AsyncPager, PageRequest, Paging, SyncPage
     from ._streaming import AsyncStream, Stream
 
 Self = TypeVar("Self", bound="BaseClient")
@@ -97,6 +99,8 @@ class Endpoint(Generic[T]):
         "errors",
         "idempotent",
         "idempotency_header",
+        "security",
+        "paging",
     )
 
     def __init__(
@@ -115,6 +119,8 @@ class Endpoint(Generic[T]):
         errors: Optional[Mapping[str, Callable[[Any], Any]]] = None,
         idempotent: bool = False,
         idempotency_header: Optional[str] = None,
+        security: Tuple[Tuple[str, ...], ...] = (),
+        paging: Optional[Paging] = None,
     ) -> None:
         self.name = name  # "group.method", as the client spells it
         self.method = method
@@ -132,6 +138,10 @@ class Endpoint(Generic[T]):
         # Retried after transient failures; an idempotency key header makes a POST safe to repeat.
         self.idempotent = idempotent or idempotency_header is not None
         self.idempotency_header = idempotency_header
+        # The alternatives of security schemes the operation accepts (the first one configured
+        # is sent); empty: no credentials.
+        self.security = security
+        self.paging = paging  # how to get the next page, for a list operation
 
     def __repr__(self) -> str:
         return f"Endpoint({self.name!r}, {self.method!r}, {self.path!r})"
@@ -140,12 +150,21 @@ class Endpoint(Generic[T]):
 class _Prepared:
     """A call's request and how many retries each kind of failure allows it."""
 
-    __slots__ = ("request", "retries", "connect_retries")
+    __slots__ = ("request", "retries", "connect_retries", "dynamic", "auth")
 
-    def __init__(self, request: httpx.Request, retries: int, connect_retries: int) -> None:
+    def __init__(
+        self,
+        request: httpx.Request,
+        retries: int,
+        connect_retries: int,
+        dynamic: Tuple[Scheme, ...] = (),
+        auth: Optional[httpx.Auth] = None,
+    ) -> None:
         self.request = request
         self.retries = retries  # after a transient failure; 0 unless the call is idempotent
         self.connect_retries = connect_retries  # when the request never left (nothing was sent)
+        self.dynamic = dynamic  # security schemes that set the Authorization header on every attempt
+        self.auth = auth  # an httpx.Auth to send with (the caller's, or digest)
 
 
 class BaseClient:
@@ -167,6 +186,8 @@ class BaseClient:
         default_headers: Optional[Mapping[str, str]] = None,
         on_request: Sequence[RequestHook] = (),
         on_response: Sequence[ResponseHook] = (),
+        credentials: Optional[Credentials] = None,
+        auth: Optional[httpx.Auth] = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
@@ -181,6 +202,8 @@ class BaseClient:
         self.on_request: List[RequestHook] = list(on_request)
         self.on_response: List[ResponseHook] = list(on_response)
         self._http_timeout: TimeoutTypes | Unset = UNSET  # the timeout the pool was made with
+        self._credentials = credentials  # the spec's security schemes, as configured
+        self._http_auth = auth  # any httpx.Auth, for what the spec cannot describe (request signing)
         _logging.setup(self._log_variable)
 
     def with_options(
@@ -225,12 +248,23 @@ class BaseClient:
         body: Any,
         options: Mapping[str, Any],
         content_type: Optional[str],
+        url: Optional[str] = None,
     ) -> _Prepared:
-        """The request for one call, built once: every attempt sends this same request."""
+        """The request for one call, built once: every attempt sends this same request.
+
+        `url`, when given, is where to send it instead (a next page's URL from the API)."""
         headers = self.default_headers.copy()
         if endpoint.accept is not None:
             headers["Accept"] = endpoint.accept
         path, query = _parameters(endpoint, values, headers)
+        if url is not None:
+            query = []  # the API's URL for the next page carries the query
+        dynamic: Tuple[Scheme, ...] = ()
+        if endpoint.security and self._credentials is not None:
+            same_origin = url is None or _same_origin(url, self.base_url)
+            dynamic = self._credentials.apply(endpoint, headers, query, same_origin)
+            if url is not None and query:
+                query = _not_in_url(query, url)
         if endpoint.idempotency_header is not None and endpoint.idempotency_header not in headers:
             # One key for the call, so that every attempt is the same request to the server.
             headers[endpoint.idempotency_header] = _idempotency_key()
@@ -239,23 +273,33 @@ class BaseClient:
         if endpoint.body_types or options.get("extra_body"):
             kwargs, replayable = self._body(endpoint, body, options.get("extra_body"), content_type, headers)
         if options:
-            query = _extra_query(query, options.get("extra_query"))
+            if url is None:  # a next page's URL from the API is sent as it is
+                query = _extra_query(query, options.get("extra_query"))
             for name, value in (options.get("extra_headers") or {}).items():
                 _set_header(headers, name, _encode.checked_header(name, value))
         timeout = options.get("timeout", self.timeout)
         if timeout is not self._http_timeout and not isinstance(timeout, Unset):
             kwargs["timeout"] = timeout
-        url = self.base_url + path
-        if query:
-            url += "?" + "&".join(query)
+        if url is None:
+            url = self.base_url + path
+            if query:
+                url += "?" + "&".join(query)
+        elif query:
+            url += ("&" if "?" in url else "?") + "&".join(query)
         stream = kwargs.pop(STREAM, None)
         request = http.build_request(endpoint.method, url, headers=headers, **kwargs)
         if stream is not None:
             request.stream = stream  # build_request would wrap it for one kind of client only
         max_retries = int(options.get("max_retries", self.max_retries))
+        auth = self._http_auth
+        if dynamic:
+            for scheme in dynamic:
+                if scheme.httpx_auth is not None:
+                    auth = scheme.httpx_auth
+            dynamic = tuple(s for s in dynamic if s.dynamic)
         if not replayable:
-            return _Prepared(request, 0, 0)  # a streamed body cannot be sent again
-        return _Prepared(request, max_retries if endpoint.idempotent else 0, max_retries)
+            return _Prepared(request, 0, 0, dynamic, auth)  # a streamed body cannot be sent again
+        return _Prepared(request, max_retries if endpoint.idempotent else 0, max_retries, dynamic, auth)
 
     def _body(
         self,
@@ -384,6 +428,43 @@ class SyncAPIClient(BaseClient):
             raise status_error(endpoint, response, attempts)
         return Stream(response, endpoint)
 
+    def _paginate(self, endpoint: Endpoint[Any], values: Sequence[Any], body: Any, options: Mapping[str, Any]) -> SyncPage[Any]:
+        """A list operation: its first page, which iterates every item of every page."""
+        from ._pagination import PageRequest
+
+        request = PageRequest(tuple(values))
+        mode = options.get(MODE) if options else None
+        if mode is None:
+            return self._page(endpoint, request, body, options, 0)
+        plain = {k: v for k, v in options.items() if k != MODE}
+        prepared = self._prepare(self._http, endpoint, values, body, options, None)
+        response, attempts = self._send(endpoint, prepared, mode == STREAM)
+        wrapped = self._wrap(endpoint, response, attempts)
+        wrapped._parser = lambda: self._make_page(endpoint, request, body, plain, response, attempts, 0)
+        return cast("SyncPage[Any]", wrapped)
+
+    def _page(
+        self, endpoint: Endpoint[Any], request: PageRequest, body: Any, options: Mapping[str, Any], seen_items: int
+    ) -> SyncPage[Any]:
+        prepared = self._prepare(self._http, endpoint, request.values, body, options, None, request.url)
+        response, attempts = self._send(endpoint, prepared, False)
+        return self._make_page(endpoint, request, body, options, response, attempts, seen_items)
+
+    def _make_page(
+        self,
+        endpoint: Endpoint[Any],
+        request: PageRequest,
+        body: Any,
+        options: Mapping[str, Any],
+        response: httpx.Response,
+        attempts: int,
+        seen_items: int,
+    ) -> SyncPage[Any]:
+        from ._pagination import SyncPage
+
+        data, value = read_json(endpoint, response, attempts)
+        return SyncPage(self, endpoint, request, body, options, response, data, value, seen_items)
+
     def _wrap(self, endpoint: Endpoint[Any], response: httpx.Response, attempts: int) -> Any:
         from ._response import APIResponse
 
@@ -398,13 +479,19 @@ class SyncAPIClient(BaseClient):
         request = prepared.request
         log = _logging.info_enabled()
         attempt = 0
+        refreshed = False
         while True:
             attempt += 1
+            for scheme in prepared.dynamic:
+                request.headers["Authorization"] = scheme.authorization(self)
             for request_hook in self.on_request:
                 request_hook(request)
             started = time.monotonic() if log else 0.0
             try:
-                response = self._http.send(request, stream=stream)
+                if prepared.auth is None:
+                    response = self._http.send(request, stream=stream)
+                else:
+                    response = self._http.send(request, stream=stream, auth=prepared.auth)
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, self._retries_after(prepared, exc), None)
                 if log:
@@ -415,6 +502,14 @@ class SyncAPIClient(BaseClient):
                 continue
             for response_hook in self.on_response:
                 response_hook(response)
+            if response.status_code == 401 and not refreshed and _refresh(prepared, request):
+                # The token may have expired early: one more attempt with a fresh one.
+                refreshed = True
+                if log:
+                    self._log(endpoint, prepared, response, None, started, attempt, 0.0)
+                response.close()
+                attempt -= 1
+                continue
             delay = None if response.is_success else self._retry_delay(attempt, prepared.retries, response)
             if log:
                 self._log(endpoint, prepared, response, None, started, attempt, delay)
@@ -491,6 +586,47 @@ class AsyncAPIClient(BaseClient):
             raise status_error(endpoint, response, attempts)
         return AsyncStream(response, endpoint)
 
+    def _paginate(self, endpoint: Endpoint[Any], values: Sequence[Any], body: Any, options: Mapping[str, Any]) -> AsyncPager[Any]:
+        """A list operation: awaited, its first page; iterated (async for), every item of every page."""
+        from ._pagination import AsyncPager, PageRequest
+
+        request = PageRequest(tuple(values))
+        mode = options.get(MODE) if options else None
+        if mode is None:
+            return AsyncPager(lambda: self._page(endpoint, request, body, options, 0))
+        plain = {k: v for k, v in options.items() if k != MODE}
+
+        async def respond() -> Any:
+            prepared = self._prepare(self._http, endpoint, values, body, options, None)
+            response, attempts = await self._send(endpoint, prepared, mode == STREAM)
+            wrapped = self._wrap(endpoint, response, attempts)
+            wrapped._parser = lambda: self._make_page(endpoint, request, body, plain, response, attempts, 0)
+            return wrapped
+
+        return AsyncPager(respond)
+
+    async def _page(
+        self, endpoint: Endpoint[Any], request: PageRequest, body: Any, options: Mapping[str, Any], seen_items: int
+    ) -> AsyncPage[Any]:
+        prepared = self._prepare(self._http, endpoint, request.values, body, options, None, request.url)
+        response, attempts = await self._send(endpoint, prepared, False)
+        return self._make_page(endpoint, request, body, options, response, attempts, seen_items)
+
+    def _make_page(
+        self,
+        endpoint: Endpoint[Any],
+        request: PageRequest,
+        body: Any,
+        options: Mapping[str, Any],
+        response: httpx.Response,
+        attempts: int,
+        seen_items: int,
+    ) -> AsyncPage[Any]:
+        from ._pagination import AsyncPage
+
+        data, value = read_json(endpoint, response, attempts)
+        return AsyncPage(self, endpoint, request, body, options, response, data, value, seen_items)
+
     def _wrap(self, endpoint: Endpoint[Any], response: httpx.Response, attempts: int) -> Any:
         from ._response import AsyncAPIResponse
 
@@ -503,15 +639,21 @@ class AsyncAPIClient(BaseClient):
         request = prepared.request
         log = _logging.info_enabled()
         attempt = 0
+        refreshed = False
         while True:
             attempt += 1
+            for scheme in prepared.dynamic:
+                request.headers["Authorization"] = await scheme.authorization_async(self)
             for request_hook in self.on_request:
                 result = request_hook(request)
                 if hasattr(result, "__await__"):
                     await result
             started = time.monotonic() if log else 0.0
             try:
-                response = await self._http.send(request, stream=stream)
+                if prepared.auth is None:
+                    response = await self._http.send(request, stream=stream)
+                else:
+                    response = await self._http.send(request, stream=stream, auth=prepared.auth)
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, self._retries_after(prepared, exc), None)
                 if log:
@@ -524,6 +666,13 @@ class AsyncAPIClient(BaseClient):
                 result = response_hook(response)
                 if hasattr(result, "__await__"):
                     await result
+            if response.status_code == 401 and not refreshed and _refresh(prepared, request):
+                refreshed = True
+                if log:
+                    self._log(endpoint, prepared, response, None, started, attempt, 0.0)
+                await response.aclose()
+                attempt -= 1
+                continue
             delay = None if response.is_success else self._retry_delay(attempt, prepared.retries, response)
             if log:
                 self._log(endpoint, prepared, response, None, started, attempt, delay)
@@ -561,8 +710,22 @@ def parse_response(endpoint: Endpoint[Any], response: httpx.Response, attempts: 
         return response.content
     if kind == "text":
         return response.text
+    return _decoded(endpoint, response, _json(response, attempts), attempts)
+
+
+def read_json(endpoint: Endpoint[Any], response: httpx.Response, attempts: int) -> Tuple[Any, Any]:
+    """A JSON response as parsed and as decoded (a page needs both); an error status raises."""
+    if not response.is_success:
+        raise status_error(endpoint, response, attempts)
+    if response.status_code == 204 or not response.content:
+        return None, None
+    data = _json(response, attempts)
+    return data, _decoded(endpoint, response, data, attempts)
+
+
+def _json(response: httpx.Response, attempts: int) -> Any:
     try:
-        data = response.json()
+        return response.json()
     except ValueError as exc:
         raise ResponseValidationError(
             f"{_describe(response)} returned a body that is not JSON: {exc}",
@@ -571,6 +734,9 @@ def parse_response(endpoint: Endpoint[Any], response: httpx.Response, attempts: 
             path="$",
             attempts=attempts,
         ) from None
+
+
+def _decoded(endpoint: Endpoint[Any], response: httpx.Response, data: Any, attempts: int) -> Any:
     if endpoint.decode is None:
         return data
     try:
@@ -643,6 +809,34 @@ def _parameters(endpoint: Endpoint[Any], values: Sequence[Any], headers: Dict[st
     if cookies:
         headers["Cookie"] = "; ".join(cookies)
     return path, query
+
+
+def _refresh(prepared: _Prepared, request: httpx.Request) -> bool:
+    """After a 401: drop the refreshable tokens the request carried; whether any was."""
+    refreshable = False
+    for scheme in prepared.dynamic:
+        if scheme.refreshable:
+            scheme.invalidate(request.headers.get("Authorization", ""))
+            refreshable = True
+    return refreshable
+
+
+def _same_origin(url: str, base_url: str) -> bool:
+    """Whether credentials for the API may go to `url`: same scheme, host and port."""
+    a, b = httpx.URL(url), httpx.URL(base_url)
+    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
+
+
+def _not_in_url(query: List[str], url: str) -> List[str]:
+    """Query pieces whose names the URL does not already carry."""
+    present = {name for name, _ in httpx.URL(url).params.multi_items()}
+    return [piece for piece in query if _unquote(piece.partition("=")[0]) not in present]
+
+
+def _unquote(text: str) -> str:
+    from urllib.parse import unquote_plus
+
+    return unquote_plus(text)
 
 
 def _set_header(headers: Dict[str, str], name: str, value: str) -> None:

@@ -171,7 +171,7 @@ def test_default_timeout_and_with_options(petstore, petstore_server):
 def test_base_url_from_the_environment(petstore, petstore_server, monkeypatch):
     monkeypatch.setenv("PETSTORE_BASE_URL", petstore_server.base_url)
     with petstore.Petstore() as client:
-        assert client.pets.list() == []
+        assert client.pets.list().items == []
     monkeypatch.delenv("PETSTORE_BASE_URL")
     assert petstore.Petstore().base_url == "http://localhost:8080/v1"  # servers[0]
 
@@ -179,7 +179,7 @@ def test_base_url_from_the_environment(petstore, petstore_server, monkeypatch):
 def test_idempotent_calls_are_retried_and_others_are_not(petstore, client, petstore_server):
     client._sleep = lambda seconds: None
     petstore_server.fail_next(1, status=503)
-    assert client.pets.list() == []
+    assert client.pets.list().items == []
     assert len(petstore_server.requests_to("GET")) == 2
     petstore_server.clear_requests()
     petstore_server.fail_next(1, status=503)
@@ -202,7 +202,7 @@ async def test_async_client_end_to_end(petstore, petstore_server):
         assert petstore_server.last_request.headers["x-request-id"] == "abc"
         assert pet.status is petstore.models.PetStatus.PENDING
         assert await client.pets.get(pet_id=pet.id) == pet
-        assert [p.id for p in await client.pets.list(status="pending")] == [pet.id]
+        assert [p.id async for p in client.pets.list(status="pending")] == [pet.id]
         updated = await client.pets.update(pet_id=pet.id, name="Max")
         assert updated.name == "Max"
         shots = await client.pets.list_vaccinations(pet_id=pet.id)

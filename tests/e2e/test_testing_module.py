@@ -25,7 +25,7 @@ def test_typed_answers_per_operation_and_recorded_calls(petstore, mock):
     mock.add("pets.create", _pet(petstore, id=3, name="Max"), status=201)
     with mock.client() as client:
         assert client.pets.get(pet_id=1) == _pet(petstore)
-        assert [p.name for p in client.pets.list(limit=2, tags=["a", "b"])] == ["Rex", "Tom"]
+        assert [p.name for p in client.pets.list(limit=2, tags=["a", "b"]).items] == ["Rex", "Tom"]
         created = client.pets.create(name="Max", x_request_id="r-1")
     assert created.id == 3
     get = mock.assert_called("pets.get", times=1)
@@ -38,6 +38,21 @@ def test_typed_answers_per_operation_and_recorded_calls(petstore, mock):
     mock.assert_not_called("pets.delete")
     with pytest.raises(AssertionError, match="pets.delete was called 0 time"):
         mock.assert_called("pets.delete")
+
+
+def test_list_operations_page_through_the_mocks_answers(petstore, mock):
+    mock.add("pets.list", [_pet(petstore), _pet(petstore, id=2)]).add("pets.list", [_pet(petstore, id=3)])
+    with mock.client() as client:
+        assert [p.id for p in client.pets.list(limit=2)] == [1, 2, 3]  # the short page is the last
+    assert [c.query for c in mock.calls("pets.list")] == [{"limit": ["2"]}, {"limit": ["2"], "offset": ["2"]}]
+    assert mock.calls()[0].headers["x-api-key"] == "mock-api_key"  # placeholder credentials
+
+
+def test_a_mock_answering_the_same_page_again_does_not_loop(petstore, mock):
+    mock.add("pets.list", [_pet(petstore), _pet(petstore, id=2)])  # the last answer repeats
+    with mock.client() as client:
+        assert [p.id for p in client.pets.list(limit=2)] == [1, 2]
+    assert len(mock.calls("pets.list")) == 2
 
 
 def test_raw_answers_become_the_clients_errors(petstore, mock):
@@ -55,8 +70,8 @@ def test_raw_answers_become_the_clients_errors(petstore, mock):
 def test_answers_are_used_in_order_and_the_last_one_repeats(petstore, mock):
     mock.add("pets.list", status=503).add("pets.list", [])  # a retry, then success
     with mock.client() as client:
-        assert client.pets.list() == []
-        assert client.pets.list() == []
+        assert client.pets.list().items == []
+        assert client.pets.list().items == []
     assert len(mock.calls("pets.list")) == 3
     assert len(mock.sleeps) == 1 and 0.375 <= mock.sleeps[0] <= 0.5  # retried without waiting
 

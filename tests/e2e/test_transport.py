@@ -60,7 +60,7 @@ def test_bring_your_own_http_client_keeps_its_settings(petstore, petstore_server
         event_hooks={"request": [lambda request: seen.append(request.url.path)]},
     )
     client = petstore.Petstore(base_url=petstore_server.base_url, http_client=http, max_retries=0)
-    assert client.pets.list() == []
+    assert client.pets.list().items == []
     assert petstore_server.last_request.headers["x-custom"] == "mine"
     assert seen == ["/v1/pets"]
     petstore_server.delay_next(1, 1.0)
@@ -126,7 +126,7 @@ def test_with_options_returns_a_configured_copy(petstore, client, petstore_serve
     petstore_server.delay_next(1, 0.5)
     with pytest.raises(petstore.APITimeoutError):
         quick.pets.list()
-    assert client.pets.list() == []  # the original's 30 s timeout still applies
+    assert client.pets.list().items == []  # the original's 30 s timeout still applies
 
 
 def test_default_timeout_is_30s_with_5s_to_connect(petstore):
@@ -148,7 +148,7 @@ def test_a_refused_connection_is_a_connection_error_and_retried_even_for_post(pe
 
 def test_a_dropped_connection_is_retried_for_get_but_not_for_post(petstore, client, petstore_server):
     petstore_server.drop_next(1)
-    assert client.pets.list() == []
+    assert client.pets.list().items == []
     assert [r.fault for r in petstore_server.requests] == ["drop", None]
     petstore_server.clear_requests()
     petstore_server.drop_next(1, reset=True)

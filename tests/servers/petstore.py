@@ -20,6 +20,11 @@ spec says. What it checks, in this order:
    Fields the schema does not declare are accepted and recorded in
    `request.unknown_fields` (JSON paths such as "owner.nickname").
 
+Credentials (when the server is given an `api_key`): every operation the spec secures needs
+the X-API-Key header with exactly that key                       -> 401 Error "unauthorized"
+and operations with `security: []` must come without one         -> 400 Error "unexpected_credentials"
+(checked first of all). Without `api_key` the server does not look at credentials.
+
 Then the operation runs against the in-memory store. Not found -> 404 Error "not_found";
 ordering a pet that is not available -> 409 Error "pet_not_available"; ordering a pet that
 does not exist -> 422 (placeOrder declares no 404). X-Request-Id is echoed on every response.
@@ -288,9 +293,15 @@ class PetstoreServer(LiveServer):
     """
 
     def __init__(
-        self, spec_path: Path | str = SPEC_PATH, *, sample: bool = False
+        self,
+        spec_path: Path | str = SPEC_PATH,
+        *,
+        sample: bool = False,
+        api_key: str | None = None,
     ) -> None:
         super().__init__()
+        # The key the secured operations need; None: credentials are not checked.
+        self.api_key = api_key
         self.spec = load_spec(spec_path)
         self.schemas = SchemaChecker(self.spec)
         self.base_path = urlsplit(self.spec["servers"][0]["url"]).path.rstrip("/")
@@ -421,6 +432,23 @@ class PetstoreServer(LiveServer):
     # -- hooks
 
     def before_request(self, request: Request) -> Reply | None:
+        if self.api_key is not None:
+            entry = self._operations.get(request.route_name or "")
+            security = (
+                entry["op"].get("security", self.spec.get("security") or [])
+                if entry
+                else []
+            )
+            secured = bool(security)
+            given = request.headers.get_all("X-API-Key")
+            if secured and given != [self.api_key]:
+                return Reply.error(
+                    401, "unauthorized", "a valid X-API-Key header is required"
+                )
+            if not secured and given:
+                return Reply.error(
+                    400, "unexpected_credentials", "this operation takes no API key"
+                )
         accept = request.headers.get("Accept")
         if accept is not None and not _accepts_json(accept):
             return Reply.error(
@@ -669,7 +697,8 @@ class PetstoreServer(LiveServer):
                 p for p in pets if wanted <= {t.get("name") for t in p.get("tags", [])}
             ]
         pets.sort(key=lambda p: (p["createdAt"], p["id"]), reverse=True)
-        return Reply(200, json=copy.deepcopy(pets[: params["limit"]]))
+        start = params["offset"]
+        return Reply(200, json=copy.deepcopy(pets[start : start + params["limit"]]))
 
     def _op_createPet(self, params: dict[str, Any], body: dict[str, Any]) -> Reply:
         with self._store_lock:

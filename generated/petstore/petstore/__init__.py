@@ -17,6 +17,7 @@ from ._exceptions import (
     BadRequestError,
     ConflictError,
     InternalServerError,
+    MissingCredentialsError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -26,6 +27,7 @@ from ._exceptions import (
 from ._types import UNSET, BinaryContent, FileTypes, RequestOptions, Unset
 
 if TYPE_CHECKING:
+    from ._pagination import AsyncPage, AsyncPager, SyncPage
     from ._response import APIResponse, AsyncAPIResponse
     from ._streaming import AsyncStream, ServerSentEvent, Stream
 
@@ -35,9 +37,12 @@ __version__ = "1.2.0"
 _LAZY = {
     "APIResponse": "_response",
     "AsyncAPIResponse": "_response",
+    "AsyncPage": "_pagination",
+    "AsyncPager": "_pagination",
     "AsyncStream": "_streaming",
     "ServerSentEvent": "_streaming",
     "Stream": "_streaming",
+    "SyncPage": "_pagination",
 }
 
 
@@ -56,6 +61,8 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncAPIResponse",
+    "AsyncPage",
+    "AsyncPager",
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
@@ -64,6 +71,7 @@ __all__ = [
     "DecodeError",
     "FileTypes",
     "InternalServerError",
+    "MissingCredentialsError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -71,6 +79,7 @@ __all__ = [
     "ResponseValidationError",
     "ServerSentEvent",
     "Stream",
+    "SyncPage",
     "UNSET",
     "UnprocessableEntityError",
     "Unset",

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence, Tuple
 
 import httpx
 
+from . import _auth
 from ._base_client import AsyncAPIClient, RequestHook, ResponseHook, SyncAPIClient
 from ._types import DEFAULT_MAX_RETRIES, UNSET, TimeoutTypes, Unset
 
@@ -20,6 +21,17 @@ __all__ = ["Petstore", "AsyncPetstore"]
 
 DEFAULT_BASE_URL = "http://localhost:8080/v1"
 BASE_URL_VARIABLE = "PETSTORE_BASE_URL"
+# How the API authenticates: its security schemes, and the arguments (and environment
+# variables) that configure each.
+SECURITY: Tuple[_auth.SchemeSpec, ...] = (
+    _auth.SchemeSpec(
+        "api_key",
+        "api_key",
+        (("key", "api_key", "PETSTORE_API_KEY"),),
+        location="header",
+        param="X-API-Key",
+    ),
+)
 
 
 def _base_url(given: str | None) -> str:
@@ -42,15 +54,19 @@ class Petstore(SyncAPIClient):
     _package = "petstore"
     _version = "1.2.0"
     _log_variable = "PETSTORE_LOG"
+    _secret_names = frozenset({"x-api-key"})
+    _credential_arguments = (("api_key", "key"),)
 
     def __init__(
         self,
         *,
         base_url: str | None = None,
+        api_key: str | None = None,
         timeout: TimeoutTypes | Unset = UNSET,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        auth: httpx.Auth | None = None,
         on_request: Sequence[RequestHook] = (),
         on_response: Sequence[ResponseHook] = (),
     ) -> None:
@@ -58,23 +74,29 @@ class Petstore(SyncAPIClient):
 
         Args:
             base_url: The API's address; defaults to $PETSTORE_BASE_URL, then to the spec's first server.
+            api_key: The API key sent in the header 'X-API-Key' (security scheme 'api_key'). Defaults to $PETSTORE_API_KEY.
             timeout: Seconds (or an httpx.Timeout) for each request; 30 s total, 5 s to connect by default.
             max_retries: How many times an idempotent call is retried after a transient failure.
             default_headers: Headers sent with every request.
             http_client: An httpx client to send requests with, configured as you like (its timeout,
                 headers and transport are kept).
+            auth: Any httpx.Auth, applied to every request after the spec's credentials (to sign
+                requests, or for a scheme the spec cannot describe).
             on_request: Functions called with each httpx.Request before it is sent, on every attempt
                 (to sign, trace or count it).
             on_response: Functions called with each httpx.Response as it arrives.
         """
+        url = _base_url(base_url)
         super().__init__(
-            base_url=_base_url(base_url),
+            base_url=url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
             on_request=on_request,
             on_response=on_response,
+            credentials=_auth.configure(SECURITY, {"api_key": api_key}, url),
+            auth=auth,
         )
 
     @cached_property
@@ -102,15 +124,19 @@ class AsyncPetstore(AsyncAPIClient):
     _package = "petstore"
     _version = "1.2.0"
     _log_variable = "PETSTORE_LOG"
+    _secret_names = frozenset({"x-api-key"})
+    _credential_arguments = (("api_key", "key"),)
 
     def __init__(
         self,
         *,
         base_url: str | None = None,
+        api_key: str | None = None,
         timeout: TimeoutTypes | Unset = UNSET,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        auth: httpx.Auth | None = None,
         on_request: Sequence[RequestHook] = (),
         on_response: Sequence[ResponseHook] = (),
     ) -> None:
@@ -118,23 +144,29 @@ class AsyncPetstore(AsyncAPIClient):
 
         Args:
             base_url: The API's address; defaults to $PETSTORE_BASE_URL, then to the spec's first server.
+            api_key: The API key sent in the header 'X-API-Key' (security scheme 'api_key'). Defaults to $PETSTORE_API_KEY.
             timeout: Seconds (or an httpx.Timeout) for each request; 30 s total, 5 s to connect by default.
             max_retries: How many times an idempotent call is retried after a transient failure.
             default_headers: Headers sent with every request.
             http_client: An httpx client to send requests with, configured as you like (its timeout,
                 headers and transport are kept).
+            auth: Any httpx.Auth, applied to every request after the spec's credentials (to sign
+                requests, or for a scheme the spec cannot describe).
             on_request: Functions called with each httpx.Request before it is sent, on every attempt
                 (to sign, trace or count it); coroutine functions are awaited.
             on_response: Functions called with each httpx.Response as it arrives; coroutine functions are awaited.
         """
+        url = _base_url(base_url)
         super().__init__(
-            base_url=_base_url(base_url),
+            base_url=url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
             on_request=on_request,
             on_response=on_response,
+            credentials=_auth.configure(SECURITY, {"api_key": api_key}, url),
+            auth=auth,
         )
 
     @cached_property

@@ -15,7 +15,9 @@
     mock.assert_called("pets.get").path_params == {"petId": "1"}
 
 Operations are named as the client spells them ("group.method"), so tests never deal with
-URLs. Each `add` queues one answer for its operation; answers are used in order and the
+URLs. Mock clients get placeholder credentials ("mock-<argument>") for every argument you do
+not pass, and OAuth2 token requests are answered with a mock token, so that code under test
+runs as it would with real credentials. Each `add` queues one answer for its operation; answers are used in order and the
 last one keeps answering. Requests go through the whole client (serialization, retries,
 errors, decoding) over httpx's MockTransport; retries do not wait: the delays the client
 would have slept are listed in `mock.sleeps`.
@@ -249,6 +251,7 @@ class MockAPI:
     def client(self, **options: Any) -> _SyncClient:
         """The package's client, sending to this mock; `options` as for the client itself."""
         options.setdefault("base_url", MOCK_BASE_URL)
+        _placeholder_credentials(_SyncClient, options)
         client = _SyncClient(http_client=httpx.Client(transport=self.transport), **options)
         client._owns_http = True  # close() closes the mock's httpx client
         client._sleep = self.sleeps.append
@@ -257,6 +260,7 @@ class MockAPI:
     def async_client(self, **options: Any) -> _AsyncClient:
         """The package's async client, sending to this mock."""
         options.setdefault("base_url", MOCK_BASE_URL)
+        _placeholder_credentials(_AsyncClient, options)
         client = _AsyncClient(http_client=httpx.AsyncClient(transport=self.transport), **options)
         client._owns_http = True
 
@@ -270,6 +274,8 @@ class MockAPI:
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
         request.read()
+        if _is_token_request(request) and not any(r.match(request) is not None for r in self._routes):
+            return httpx.Response(200, json={"access_token": "mock-token", "token_type": "Bearer", "expires_in": 3600})
         route, params = self._route(request)
         with self._lock:
             self._calls.append(Call(route.endpoint.name, request, params))
@@ -288,6 +294,18 @@ class MockAPI:
             if params is not None:
                 return route, params
         raise MockError(f"{request.method} {request.url} is no operation of this API")
+
+
+def _placeholder_credentials(client_class: Any, options: Dict[str, Any]) -> None:
+    """Fill every credential argument not given with a placeholder (the environment is not read)."""
+    for argument, role in getattr(client_class, "_credential_arguments", ()):
+        if role != "token_url":
+            options.setdefault(argument, f"mock-{argument}")
+
+
+def _is_token_request(request: httpx.Request) -> bool:
+    """An OAuth2 token request (client credentials) the client sends for itself."""
+    return request.method == "POST" and b"grant_type=" in request.content
 
 
 def _encode_value(endpoint: Endpoint[Any], value: Any) -> Tuple[Optional[bytes], str]:

@@ -69,6 +69,7 @@ class Workbench(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        auth: httpx.Auth | None = None,
         on_request: Sequence[RequestHook] = (),
         on_response: Sequence[ResponseHook] = (),
     ) -> None:
@@ -82,18 +83,22 @@ class Workbench(SyncAPIClient):
             default_headers: Headers sent with every request.
             http_client: An httpx client to send requests with, configured as you like (its timeout,
                 headers and transport are kept).
+            auth: Any httpx.Auth, applied to every request after the spec's credentials (to sign
+                requests, or for a scheme the spec cannot describe).
             on_request: Functions called with each httpx.Request before it is sent, on every attempt
                 (to sign, trace or count it).
             on_response: Functions called with each httpx.Response as it arrives.
         """
+        url = _base_url(base_url, server_variables)
         super().__init__(
-            base_url=_base_url(base_url, server_variables),
+            base_url=url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
             on_request=on_request,
             on_response=on_response,
+            auth=auth,
         )
 
     @cached_property
@@ -154,6 +159,7 @@ class AsyncWorkbench(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        auth: httpx.Auth | None = None,
         on_request: Sequence[RequestHook] = (),
         on_response: Sequence[ResponseHook] = (),
     ) -> None:
@@ -167,18 +173,22 @@ class AsyncWorkbench(AsyncAPIClient):
             default_headers: Headers sent with every request.
             http_client: An httpx client to send requests with, configured as you like (its timeout,
                 headers and transport are kept).
+            auth: Any httpx.Auth, applied to every request after the spec's credentials (to sign
+                requests, or for a scheme the spec cannot describe).
             on_request: Functions called with each httpx.Request before it is sent, on every attempt
                 (to sign, trace or count it); coroutine functions are awaited.
             on_response: Functions called with each httpx.Response as it arrives; coroutine functions are awaited.
         """
+        url = _base_url(base_url, server_variables)
         super().__init__(
-            base_url=_base_url(base_url, server_variables),
+            base_url=url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
             on_request=on_request,
             on_response=on_response,
+            auth=auth,
         )
 
     @cached_property

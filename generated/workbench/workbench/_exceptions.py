@@ -22,6 +22,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "ResponseValidationError",
+    "MissingCredentialsError",
 ]
 
 
@@ -104,6 +105,12 @@ class ResponseValidationError(APIError):
         self.status_code = response.status_code
         self.path = path  # JSON path of the first value that does not match, e.g. "$.items[3].id"
         self.attempts = attempts
+
+
+class MissingCredentialsError(APIError):
+    """An operation needs credentials the client was not given: raised before anything is sent.
+
+    The message names the client arguments and environment variables that would configure them."""
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -32,6 +32,8 @@ class _BaseResponse(Generic[R]):
         self.attempts = attempts  # how many times the request was sent
         self._endpoint = endpoint
         self._parsed: Any = _UNPARSED
+        # What parse() returns instead of the decoded body (a list operation's first page).
+        self._parser: Optional[Callable[[], Any]] = None
 
     @property
     def status_code(self) -> int:
@@ -68,7 +70,8 @@ class APIResponse(_BaseResponse[R]):
                 self._parsed = Stream(self.http_response, self._endpoint)
             else:
                 self.http_response.read()
-                self._parsed = parse_response(self._endpoint, self.http_response, self.attempts)
+                parser = self._parser
+                self._parsed = parser() if parser else parse_response(self._endpoint, self.http_response, self.attempts)
         return cast(R, self._parsed)
 
     def read(self) -> bytes:
@@ -116,7 +119,8 @@ class AsyncAPIResponse(_BaseResponse[R]):
                 self._parsed = AsyncStream(self.http_response, self._endpoint)
             else:
                 await self.http_response.aread()
-                self._parsed = parse_response(self._endpoint, self.http_response, self.attempts)
+                parser = self._parser
+                self._parsed = parser() if parser else parse_response(self._endpoint, self.http_response, self.attempts)
         return cast(R, self._parsed)
 
     async def read(self) -> bytes:

@@ -19,6 +19,7 @@ from .._resource import (
     StreamedMethod,
     SyncAPIResource,
 )
+from .._pagination import AsyncPager, Paging, SyncPage
 from .._types import RequestOptions, UNSET, Unset
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ _LIST: Endpoint[List[Pet]] = Endpoint(
     "/pets",
     [
         Param("limit", "query"),
+        Param("offset", "query"),
         Param("status", "query"),
         Param("tags", "query"),
         Param("X-Request-Id", "header"),
@@ -42,6 +44,8 @@ _LIST: Endpoint[List[Pet]] = Endpoint(
         "default": lambda v: _m.Error.from_dict(v),
     },
     idempotent=True,
+    security=(("api_key",),),
+    paging=Paging("offset", param="offset", limit="limit", limit_default=20, limit_max=100),
 )
 _CREATE: Endpoint[Pet] = Endpoint(
     "pets.create",
@@ -55,6 +59,7 @@ _CREATE: Endpoint[Pet] = Endpoint(
         "422": lambda v: _m.ValidationError.from_dict(v),
         "default": lambda v: _m.Error.from_dict(v),
     },
+    security=(("api_key",),),
 )
 _GET: Endpoint[Pet] = Endpoint(
     "pets.get",
@@ -67,6 +72,7 @@ _GET: Endpoint[Pet] = Endpoint(
         "default": lambda v: _m.Error.from_dict(v),
     },
     idempotent=True,
+    security=(("api_key",),),
 )
 _UPDATE: Endpoint[Pet] = Endpoint(
     "pets.update",
@@ -81,6 +87,7 @@ _UPDATE: Endpoint[Pet] = Endpoint(
         "422": lambda v: _m.ValidationError.from_dict(v),
     },
     idempotent=True,
+    security=(("api_key",),),
 )
 _DELETE: Endpoint[None] = Endpoint(
     "pets.delete",
@@ -92,6 +99,7 @@ _DELETE: Endpoint[None] = Endpoint(
         "404": lambda v: _m.Error.from_dict(v),
     },
     idempotent=True,
+    security=(("api_key",),),
 )
 _LIST_VACCINATIONS: Endpoint[ListPetVaccinationsResponse] = Endpoint(
     "pets.list_vaccinations",
@@ -103,6 +111,7 @@ _LIST_VACCINATIONS: Endpoint[ListPetVaccinationsResponse] = Endpoint(
         "404": lambda v: _m.Error.from_dict(v),
     },
     idempotent=True,
+    security=(("api_key",),),
 )
 
 
@@ -123,17 +132,19 @@ class PetsResource(SyncAPIResource):
         self,
         *,
         limit: int | None = None,
+        offset: int | None = None,
         status: PetStatus | str | None = None,
         tags: List[str] | None = None,
         x_request_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> List[Pet]:
+    ) -> SyncPage[Pet]:
         """List pets
 
-        Pets in the store, filtered by status and tag, newest first.
+        Pets in the store, filtered by status and tag, newest first, a page at a time.
 
         Args:
             limit: How many pets to return at most.
+            offset: How many pets to skip; a page shorter than `limit` is the last.
             tags: Only pets carrying all of these tags.
             x_request_id: A caller-chosen id, echoed back by the server for tracing.
 
@@ -141,7 +152,9 @@ class PetsResource(SyncAPIResource):
             UnprocessableEntityError: The request was well-formed but not valid. (status 422)
             APIStatusError: Something went wrong. (any other error status)
         """
-        return self._client._request(_LIST, (limit, status, tags, x_request_id), None, options)
+        return self._client._paginate(
+            _LIST, (limit, offset, status, tags, x_request_id), None, options
+        )
 
     def create(
         self,
@@ -303,21 +316,23 @@ class AsyncPetsResource(AsyncAPIResource):
         """The same methods, as context managers around a response whose body is read lazily."""
         return AsyncPetsResourceWithStreamingResponse(self)
 
-    async def list(
+    def list(
         self,
         *,
         limit: int | None = None,
+        offset: int | None = None,
         status: PetStatus | str | None = None,
         tags: List[str] | None = None,
         x_request_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> List[Pet]:
+    ) -> AsyncPager[Pet]:
         """List pets
 
-        Pets in the store, filtered by status and tag, newest first.
+        Pets in the store, filtered by status and tag, newest first, a page at a time.
 
         Args:
             limit: How many pets to return at most.
+            offset: How many pets to skip; a page shorter than `limit` is the last.
             tags: Only pets carrying all of these tags.
             x_request_id: A caller-chosen id, echoed back by the server for tracing.
 
@@ -325,8 +340,8 @@ class AsyncPetsResource(AsyncAPIResource):
             UnprocessableEntityError: The request was well-formed but not valid. (status 422)
             APIStatusError: Something went wrong. (any other error status)
         """
-        return await self._client._request(
-            _LIST, (limit, status, tags, x_request_id), None, options
+        return self._client._paginate(
+            _LIST, (limit, offset, status, tags, x_request_id), None, options
         )
 
     async def create(

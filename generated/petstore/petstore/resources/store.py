@@ -38,6 +38,7 @@ _PLACE_ORDER: Endpoint[Order] = Endpoint(
         "409": lambda v: _m.Error.from_dict(v),
         "422": lambda v: _m.ValidationError.from_dict(v),
     },
+    security=(("api_key",),),
 )
 _GET_ORDER: Endpoint[Order] = Endpoint(
     "store.get_order",
@@ -49,6 +50,7 @@ _GET_ORDER: Endpoint[Order] = Endpoint(
         "404": lambda v: _m.Error.from_dict(v),
     },
     idempotent=True,
+    security=(("api_key",),),
 )
 _GET_INVENTORY: Endpoint[Dict[str, int]] = Endpoint(
     "store.get_inventory",
@@ -110,7 +112,10 @@ class StoreResource(SyncAPIResource):
         self,
         **options: Unpack[RequestOptions],
     ) -> Dict[str, int]:
-        """Pet counts by status"""
+        """Pet counts by status
+
+        Public; needs no API key.
+        """
         return self._client._request(_GET_INVENTORY, (), None, options)
 
 
@@ -177,7 +182,10 @@ class AsyncStoreResource(AsyncAPIResource):
         self,
         **options: Unpack[RequestOptions],
     ) -> Dict[str, int]:
-        """Pet counts by status"""
+        """Pet counts by status
+
+        Public; needs no API key.
+        """
         return await self._client._request(_GET_INVENTORY, (), None, options)
 
 
