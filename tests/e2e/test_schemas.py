@@ -193,3 +193,30 @@ def test_read_only_fields_are_not_request_arguments(shapes):
 
 def test_base_url_takes_server_variable_defaults(shapes):
     assert shapes.Shapes().base_url == "https://eu.shapes.example/api"
+
+
+def test_deprecated_operations_parameters_and_fields_warn_at_the_callers_line(shapes):
+    import warnings
+
+    from shapes.testing import MockAPI
+
+    mock = MockAPI()
+    mock.add("zoo.get_legacy", {"name": "z", "pets": [], "nullable_required": None})
+    mock.add("zoo.patch", {"name": "z", "pets": [], "nullable_required": None})
+    mock.add("pets.get", {"pet_type": "cat", "name": "Tom"})
+    client = mock.client()
+    pet_id = uuid.UUID(int=1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        client.zoo.get_legacy()
+        client.pets.get(id=pet_id, fields="name")
+        client.zoo.patch(legacy_code="x")
+        client.pets.get(id=pet_id)  # no deprecated input used: no warning
+        client.zoo.patch(name="y")
+    messages = [str(w.message) for w in caught if w.category is DeprecationWarning]
+    assert messages == [
+        "zoo.get_legacy is deprecated by the API",
+        "pets.get: 'fields' is deprecated by the API",
+        "zoo.patch: 'legacy_code' is deprecated by the API",
+    ]
+    assert {w.filename for w in caught} == {__file__}

@@ -14,8 +14,11 @@ async one. A call builds its request once (`_prepare`), sends it until the answe
 from __future__ import annotations
 
 import copy
+import os
 import random
+import sys
 import time
+import warnings
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -103,6 +106,8 @@ class Endpoint(Generic[T]):
         "idempotency_header",
         "security",
         "paging",
+        "deprecated",
+        "deprecated_inputs",
     )
 
     def __init__(
@@ -123,6 +128,8 @@ class Endpoint(Generic[T]):
         idempotency_header: Optional[str] = None,
         security: Tuple[Tuple[str, ...], ...] = (),
         paging: Optional[Paging] = None,
+        deprecated: bool = False,
+        deprecated_inputs: frozenset[str] = frozenset(),
     ) -> None:
         self.name = name  # "group.method", as the client spells it
         self.method = method
@@ -144,9 +151,41 @@ class Endpoint(Generic[T]):
         # is sent); empty: no credentials.
         self.security = security
         self.paging = paging  # how to get the next page, for a list operation
+        # The API marks these deprecated: calling the operation, or passing one of these
+        # parameters or body fields (wire names), warns.
+        self.deprecated = deprecated
+        self.deprecated_inputs = deprecated_inputs
 
     def __repr__(self) -> str:
         return f"Endpoint({self.name!r}, {self.method!r}, {self.path!r})"
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _warn_deprecated(endpoint: Endpoint[Any], values: Sequence[Any], body: Any) -> None:
+    used = [p.name for p, v in zip(endpoint.params, values) if v is not None and not isinstance(v, Unset)]
+    if isinstance(body, dict):
+        used += [k for k, v in body.items() if v is not None and not isinstance(v, Unset)]
+    messages = [f"{endpoint.name} is deprecated by the API"] if endpoint.deprecated else []
+    messages += [f"{endpoint.name}: {name!r} is deprecated by the API" for name in used if name in endpoint.deprecated_inputs]
+    level = _caller_stacklevel()
+    for message in messages:
+        warnings.warn(message, DeprecationWarning, stacklevel=level)
+
+
+def _caller_stacklevel() -> int:
+    """The stack level of the first frame outside this package: the line that made the call."""
+    frame = sys._getframe(1)  # the function that warns: stack level 1
+    level = 1
+    while frame.f_back is not None and _in_package(frame.f_code.co_filename):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def _in_package(filename: str) -> bool:
+    return (os.path.dirname(os.path.abspath(filename)) + os.sep).startswith(_PACKAGE_DIR + os.sep)
 
 
 class _Prepared:
@@ -255,6 +294,8 @@ class BaseClient:
         """The request for one call, built once: every attempt sends this same request.
 
         `url`, when given, is where to send it instead (a next page's URL from the API)."""
+        if url is None and (endpoint.deprecated or endpoint.deprecated_inputs):
+            _warn_deprecated(endpoint, values, body)
         headers = self.default_headers.copy()
         if endpoint.accept is not None:
             headers["Accept"] = endpoint.accept

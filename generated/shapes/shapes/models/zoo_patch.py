@@ -18,12 +18,16 @@ class ZooPatch:
     """ZooPatch model."""
 
     name: str | None = None
+    legacy_code: str | None = None
+    """Deprecated."""
     nullable_optional: int | None | Unset = UNSET
     serial: int | None = None
     additional_properties: Dict[str, Any] = _field(default_factory=dict)
     """Properties the API sent that the spec does not declare, kept so nothing is lost."""
 
-    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset({"name", "nullable_optional", "serial"})
+    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset(
+        {"name", "legacy_code", "nullable_optional", "serial"}
+    )
 
     @classmethod
     def from_dict(cls, data: Any) -> ZooPatch:
@@ -31,6 +35,7 @@ class ZooPatch:
         d = _d.obj(data)
         return cls(
             name=_d.optional(d, "name", _d.string),
+            legacy_code=_d.optional(d, "legacy_code", _d.string),
             nullable_optional=_d.optional_nullable(d, "nullable_optional", _d.integer),
             serial=_d.optional(d, "serial", _d.integer),
             additional_properties=_d.extra(d, cls._WIRE_NAMES),
@@ -41,6 +46,8 @@ class ZooPatch:
         data: Dict[str, Any] = dict(self.additional_properties)
         if self.name is not None:
             data["name"] = self.name
+        if self.legacy_code is not None:
+            data["legacy_code"] = self.legacy_code
         if not isinstance(self.nullable_optional, Unset):
             data["nullable_optional"] = self.nullable_optional
         if self.serial is not None:

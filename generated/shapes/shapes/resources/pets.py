@@ -30,11 +30,12 @@ _GET: Endpoint[Cat | Dog | Dict[str, Any]] = Endpoint(
     "pets.get",
     "GET",
     "/pets/{id}",
-    [Param("id", "path")],
+    [Param("id", "path"), Param("fields", "query")],
     decode=lambda v: _d.tagged(
         "pet_type", {"cat": _m.Cat.from_dict, "dog": _m.Dog.from_dict}, _d.obj
     )(v),
     idempotent=True,
+    deprecated_inputs=frozenset({"fields"}),
 )
 
 
@@ -55,10 +56,11 @@ class PetsResource(SyncAPIResource):
         self,
         *,
         id: uuid.UUID,
+        fields: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Cat | Dog | Dict[str, Any]:
         """GET /pets/{id}"""
-        return self._client._request(_GET, (id,), None, options)
+        return self._client._request(_GET, (id, fields), None, options)
 
 
 class PetsResourceWithRawResponse(ResourceView):
@@ -86,10 +88,11 @@ class AsyncPetsResource(AsyncAPIResource):
         self,
         *,
         id: uuid.UUID,
+        fields: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Cat | Dog | Dict[str, Any]:
         """GET /pets/{id}"""
-        return await self._client._request(_GET, (id,), None, options)
+        return await self._client._request(_GET, (id, fields), None, options)
 
 
 class AsyncPetsResourceWithRawResponse(ResourceView):

@@ -38,6 +38,15 @@ _PATCH: Endpoint[Zoo] = Endpoint(
     body_type="application/json",
     fields=frozenset({"nullable_optional"}),
     decode=lambda v: _m.Zoo.from_dict(v),
+    deprecated_inputs=frozenset({"legacy_code"}),
+)
+_GET_LEGACY: Endpoint[Zoo] = Endpoint(
+    "zoo.get_legacy",
+    "GET",
+    "/legacy",
+    decode=lambda v: _m.Zoo.from_dict(v),
+    idempotent=True,
+    deprecated=True,
 )
 
 
@@ -65,23 +74,39 @@ class ZooResource(SyncAPIResource):
         self,
         *,
         name: str | None = None,
+        legacy_code: str | None = None,
         nullable_optional: int | None | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> Zoo:
         """PATCH /zoo"""
         return self._client._request(
-            _PATCH, (), {"name": name, "nullable_optional": nullable_optional}, options
+            _PATCH,
+            (),
+            {"name": name, "legacy_code": legacy_code, "nullable_optional": nullable_optional},
+            options,
         )
+
+    def get_legacy(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> Zoo:
+        """The old way to read the zoo
+
+        Deprecated: the API may remove this operation.
+        """
+        return self._client._request(_GET_LEGACY, (), None, options)
 
 
 class ZooResourceWithRawResponse(ResourceView):
     get = RawMethod(ZooResource.get)
     patch = RawMethod(ZooResource.patch)
+    get_legacy = RawMethod(ZooResource.get_legacy)
 
 
 class ZooResourceWithStreamingResponse(ResourceView):
     get = StreamedMethod(ZooResource.get)
     patch = StreamedMethod(ZooResource.patch)
+    get_legacy = StreamedMethod(ZooResource.get_legacy)
 
 
 class AsyncZooResource(AsyncAPIResource):
@@ -108,20 +133,36 @@ class AsyncZooResource(AsyncAPIResource):
         self,
         *,
         name: str | None = None,
+        legacy_code: str | None = None,
         nullable_optional: int | None | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> Zoo:
         """PATCH /zoo"""
         return await self._client._request(
-            _PATCH, (), {"name": name, "nullable_optional": nullable_optional}, options
+            _PATCH,
+            (),
+            {"name": name, "legacy_code": legacy_code, "nullable_optional": nullable_optional},
+            options,
         )
+
+    async def get_legacy(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> Zoo:
+        """The old way to read the zoo
+
+        Deprecated: the API may remove this operation.
+        """
+        return await self._client._request(_GET_LEGACY, (), None, options)
 
 
 class AsyncZooResourceWithRawResponse(ResourceView):
     get = AsyncRawMethod(AsyncZooResource.get)
     patch = AsyncRawMethod(AsyncZooResource.patch)
+    get_legacy = AsyncRawMethod(AsyncZooResource.get_legacy)
 
 
 class AsyncZooResourceWithStreamingResponse(ResourceView):
     get = AsyncStreamedMethod(AsyncZooResource.get)
     patch = AsyncStreamedMethod(AsyncZooResource.patch)
+    get_legacy = AsyncStreamedMethod(AsyncZooResource.get_legacy)
