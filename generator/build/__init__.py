@@ -7,7 +7,7 @@ from typing import Any
 from ..errors import Diagnostic
 from ..model import Api, Server
 from .auth import security_schemes
-from .context import BuildContext, Locate, plain_diagnostic
+from .context import BuildContext, Locate, plain_diagnostic, text
 from .naming import class_name, identifier, snake
 from .operations import OperationBuilder
 from .schemas import SchemaBuilder
@@ -45,9 +45,9 @@ def build_api(
     groups = OperationBuilder(ctx, schemas, schemes).build_groups()
     info = root.get("info") or {}
     api = Api(
-        title=_text(info.get("title")) or client_class,
+        title=text(info.get("title")) or client_class,
         version=str(info.get("version", "")),
-        description=_text(info.get("description")),
+        description=text(info.get("description")),
         package=package,
         client_class=client_class,
         servers=_servers(root),
@@ -71,9 +71,5 @@ def _servers(root: dict[str, Any]) -> tuple[Server, ...]:
             for name, var in variables.items()
             if isinstance(var, dict)
         )
-        servers.append(Server(entry["url"], _text(entry.get("description")), pairs))
+        servers.append(Server(entry["url"], text(entry.get("description")), pairs))
     return tuple(servers)
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""

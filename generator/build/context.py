@@ -51,3 +51,8 @@ def _json_type(value: Any) -> str:
     if isinstance(value, list):
         return "an array"
     return "an object"
+
+
+def text(value: Any) -> str:
+    """A spec string, trimmed; anything that is not a string reads as empty."""
+    return value.strip() if isinstance(value, str) else ""

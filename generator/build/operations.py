@@ -22,7 +22,7 @@ from ..model import (
     TypeRef,
 )
 from .auth import operation_security
-from .context import BuildContext
+from .context import BuildContext, text
 from .naming import NameAllocator, class_name, identifier, module_name, words
 from .pagination import pagination_of
 from .schemas import SchemaBuilder
@@ -188,8 +188,8 @@ class OperationBuilder:
             operation_id=operation_id if isinstance(operation_id, str) else "",
             method=op.method,
             path=op.path,
-            summary=_text(op.node.get("summary")),
-            description=_text(op.node.get("description")),
+            summary=text(op.node.get("summary")),
+            description=text(op.node.get("description")),
             deprecated=op.node.get("deprecated") is True,
             parameters=tuple(parameters),
             body=body,
@@ -279,7 +279,7 @@ class OperationBuilder:
             location=location,
             type=ref,
             required=required,
-            description=_text(node.get("description")),
+            description=text(node.get("description")),
             deprecated=node.get("deprecated") is True,
             style=style,
             explode=explode,
@@ -323,7 +323,7 @@ class OperationBuilder:
             required=required,
             fields=fields,
             model=model,
-            description=_text(node.get("description")),
+            description=text(node.get("description")),
             content_types=content_types,
         )
 
@@ -376,7 +376,7 @@ class OperationBuilder:
 
     def _response(self, status: str, node: dict[str, Any], pointer: str, hint: str) -> Response:
         content = node.get("content")
-        description = _text(node.get("description"))
+        description = text(node.get("description"))
         if not isinstance(content, dict) or not content:
             return Response(status, None, None, description)
         content_type = _pick_content_type(list(content))
@@ -493,7 +493,3 @@ def _error_class(status: str) -> str:
     if status == "5XX":
         return "InternalServerError"
     return "APIStatusError"
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""

@@ -31,7 +31,7 @@ from ..model import (
     UnionOf,
 )
 from ..spec.refs import PointerError, ref_pointer, resolve_pointer
-from .context import BuildContext
+from .context import BuildContext, text
 from .naming import RESERVED_CLASS_NAMES, NameAllocator, class_name, constant, identifier, module_name
 
 _PRIMITIVES = {"string", "integer", "number", "boolean"}
@@ -240,7 +240,7 @@ class SchemaBuilder:
             name=name,
             module=self._module_for(name),
             fields=tuple(fields),
-            description=_text(schema.get("description")) or _text(schema.get("title")),
+            description=text(schema.get("description")) or text(schema.get("title")),
             additional=extra_type,
             additional_allowed=additional is not False,
             deprecated=schema.get("deprecated") is True,
@@ -261,7 +261,7 @@ class SchemaBuilder:
             type=inner,
             required=required,
             nullable=isinstance(ref, Nullable),
-            description=_text(local.get("description")) or _text(info.get("description")),
+            description=text(local.get("description")) or text(info.get("description")),
             deprecated=local.get("deprecated") is True or info.get("deprecated") is True,
             read_only=info.get("readOnly") is True or local.get("readOnly") is True,
             write_only=info.get("writeOnly") is True or local.get("writeOnly") is True,
@@ -429,7 +429,7 @@ class SchemaBuilder:
             module=self._module_for(name),
             kind=str(kind),
             members=_members(values, schema.get("x-enum-varnames")),
-            description=_text(schema.get("description")),
+            description=text(schema.get("description")),
             origin=pointer,
         )
         return ref
@@ -468,7 +468,3 @@ def _value_kind(value: Any) -> str | None:
 def _format(schema: dict[str, Any]) -> str | None:
     fmt = schema.get("format")
     return fmt if isinstance(fmt, str) else None
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""

@@ -31,8 +31,6 @@ from .types import (
     TupleOf,
     TypeRef,
     UnionOf,
-    children,
-    referenced_names,
     strip_nullable,
 )
 
@@ -40,5 +38,5 @@ __all__ = [
     "Api", "AnyValue", "Credential", "Pagination", "SecurityRequirement", "SecurityScheme", "Enum", "EnumMember", "EnumRef", "ErrorCase", "Field", "ListOf",
     "Literal", "MapOf", "Model", "ModelRef", "Nullable", "Operation", "Parameter",
     "Primitive", "RequestBody", "ResourceGroup", "Response", "Server", "Tagged", "TupleOf", "TypeRef",
-    "UnionOf", "children", "referenced_names", "strip_nullable",
+    "UnionOf", "strip_nullable",
 ]

@@ -101,30 +101,3 @@ def strip_nullable(ref: TypeRef) -> tuple[TypeRef, bool]:
     if isinstance(ref, Nullable):
         return ref.inner, True
     return ref, False
-
-
-def children(ref: TypeRef) -> tuple[TypeRef, ...]:
-    """The types directly inside a type."""
-    if isinstance(ref, ListOf):
-        return (ref.item,)
-    if isinstance(ref, MapOf):
-        return (ref.value,)
-    if isinstance(ref, Nullable):
-        return (ref.inner,)
-    if isinstance(ref, UnionOf):
-        return ref.variants
-    if isinstance(ref, TupleOf):
-        return ref.items
-    if isinstance(ref, Tagged):
-        return tuple(case for _, case in ref.cases) + ((ref.fallback,) if ref.fallback else ())
-    return ()
-
-
-def referenced_names(ref: TypeRef) -> set[str]:
-    """Names of models and enums a type mentions, at any depth."""
-    if isinstance(ref, (ModelRef, EnumRef)):
-        return {ref.name}
-    names: set[str] = set()
-    for child in children(ref):
-        names |= referenced_names(child)
-    return names
