@@ -28,6 +28,22 @@ test: $(STAMP)
 corpus: $(STAMP)
 	$(BIN)/python -m tests.corpus.run
 
+# Performance against the issue-7 targets (slow: minutes; not part of `make test`).
+# Peers (openapi-python-client, pydantic) live in their own venv, .venv-bench; codegen runs
+# from .venv. One benchmark: make bench BENCH_ARGS="--only decode" (see docs/performance.md).
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed-stamp
+BENCH_ARGS ?=
+
+$(BENCH_STAMP): bench/requirements.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	echo '*' > $(BENCH_VENV)/.gitignore
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/python -m mypy generator
 

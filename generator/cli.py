@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import keyword
+import importlib
+import importlib.util
+import os
 import sys
 import time
 import traceback
@@ -11,21 +13,30 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from . import __version__
+from .config import Config, load_config
 from .errors import Diagnostic, SpecError, UsageError
 from .model import Api
-from .render import FormatError, WriteError
+from .progress import Progress
+from .render import FormatCache, FormatError, WriteError, WriteResult
 
 EXIT_OK = 0
+EXIT_STALE = 1  # check: the committed client differs from what generation would write
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_BROKEN_PIPE = 141  # as a shell reports a process ended by SIGPIPE
 MAX_LISTED_WARNINGS = 20
+MAX_LISTED_DIFFERENCES = 20
+# Commands provided by packages of their own (generator/diff: `codegen diff`), registered when present.
+PLUGIN_COMMANDS = ("generator.diff.command",)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # here, where a closed pipe is handled, rather than at exit
+        return code
     except SpecError as exc:
         _print_diagnostics(exc.diagnostics, sys.stderr, verbose=True)
         print("codegen: the spec has errors; nothing was written.", file=sys.stderr)
@@ -36,6 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("codegen: interrupted; nothing was written.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`codegen generate ... | head`): the work is done,
+        # and what is left to print has nowhere to go. Quiet, like other tools, and no traceback at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except (FormatError, Exception) as exc:  # a bug of ours: say so plainly, no traceback unless asked
         if getattr(args, "debug", False):
             traceback.print_exc()
@@ -62,18 +78,21 @@ def _parser() -> argparse.ArgumentParser:
         description="Generate a client package from an OpenAPI 3.x or Swagger 2.0 document (YAML or JSON).",
     )
     gen.add_argument("spec", help="the OpenAPI document")
-    gen.add_argument("-o", "--output", metavar="OUTDIR", help="where to write the package (default: ./PACKAGE)")
-    gen.add_argument("--package-name", metavar="NAME", help="import name of the package (default: from info.title)")
-    gen.add_argument("--client-name", metavar="NAME", help="class name of the client (default: from info.title)")
-    _common(gen)
+    _options(gen)
     gen.add_argument("--force", action="store_true", help="overwrite files in OUTDIR that codegen did not write")
-    gen.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="format everything afresh instead of reusing earlier results ($CODEGEN_CACHE_DIR, else ~/.cache/codegen)",
-    )
     gen.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     gen.set_defaults(run=_generate)
+
+    check = commands.add_parser(
+        "check",
+        help="check that a committed client is what generation would write",
+        description="Exit 0 if OUTDIR holds exactly what `codegen generate` would write there, "
+        "1 with a list of the files that differ otherwise. Writes nothing.",
+    )
+    check.add_argument("spec", help="the OpenAPI document")
+    _options(check)
+    check.add_argument("-q", "--quiet", action="store_true", help="print nothing when the client is current")
+    check.set_defaults(run=_check)
 
     val = commands.add_parser(
         "validate",
@@ -83,44 +102,122 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("spec", help="the OpenAPI document")
     _common(val)
     val.set_defaults(run=_validate)
+    _register_plugins(commands)
     return parser
 
 
+def _register_plugins(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Commands that live in packages of their own, each with `register(subparsers)`."""
+    for module in PLUGIN_COMMANDS:
+        package = module.rpartition(".")[0]
+        if importlib.util.find_spec(package) is not None and importlib.util.find_spec(module) is not None:
+            importlib.import_module(module).register(commands)
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--strict", action="store_true", help="treat spec validation findings as errors")
+    # default None: a flag that is not given leaves the config file's value alone
+    parser.add_argument("--strict", action="store_true", default=None, help="treat spec validation findings as errors")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every warning")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
+    """The options of generate and check: every one may also come from a config file."""
+    add = parser.add_argument
+    add("-o", "--output", metavar="OUTDIR", help="where the package goes (default: ./PACKAGE)")
+    add("--config", metavar="FILE", help="a codegen.yaml or pyproject.toml (default: codegen.yaml beside the spec)")
+    add("--package-name", metavar="NAME", help="import name of the package (default: from info.title)")
+    add("--client-name", metavar="NAME", help="class name of the client (default: from info.title)")
+    add("--package-version", metavar="VERSION", help="the package's version (default: info.version)")
+    add("--base-url", metavar="URL", help="the client's default base URL (default: the spec's first server)")
+    add("--http-library", metavar="NAME", help="httpx (default) or httpx2")
+    add("--line-length", metavar="N", type=int, help="black's line length for the generated code (default: 100)")
+    for flag, dest, what in (
+        ("--include-tag", "include_tags", "operations with a tag matching PATTERN"),
+        ("--exclude-tag", "exclude_tags", "leave out operations with a tag matching PATTERN"),
+        ("--include-operation", "include_operations", "operations whose operationId or 'METHOD /path' matches"),
+        ("--exclude-operation", "exclude_operations", "leave out operations whose operationId or 'METHOD /path' matches"),
+    ):
+        add(flag, dest=dest, action="append", metavar="PATTERN", help=f"{what} (a glob; repeatable)")
+    add(
+        "--no-cache",
+        action="store_true",
+        help="format everything afresh instead of reusing earlier results ($CODEGEN_CACHE_DIR, else ~/.cache/codegen)",
+    )
+    _common(parser)
+
+
+FLAG_OPTIONS = (
+    "output", "package_name", "client_name", "package_version", "base_url", "http_library", "line_length",
+    "include_tags", "exclude_tags", "include_operations", "exclude_operations", "strict",
+)  # fmt: skip
+
+
+def load_options(args: argparse.Namespace, cwd: Path | None = None) -> Config:
+    """The config files' options, with the flags given on top (flags win)."""
+    config = load_config(args.spec, args.config, cwd)
+    given = {key: getattr(args, key) for key in FLAG_OPTIONS if getattr(args, key, None) is not None}
+    return config.merged(given, "command line", flags=True) if given else config
 
 
 def _generate(args: argparse.Namespace) -> int:
     from .pipeline import generate, generate_into
 
-    for option, value in (("--package-name", args.package_name), ("--client-name", args.client_name)):
-        if value is not None and (not value.isidentifier() or keyword.iskeyword(value)):
-            raise UsageError(f"{option} {value!r} is not a valid Python identifier")
     started = time.perf_counter()
-    from .render import FormatCache
-
-    cache = None if args.no_cache else FormatCache.default()
-    generated = generate(
-        args.spec, package=args.package_name, client_class=args.client_name, strict=args.strict, cache=cache
-    )
+    config = load_options(args)
+    if args.verbose and config.sources:
+        print(f"Options from {', '.join(config.sources)}", file=sys.stderr)
+    progress = Progress.on(sys.stderr, quiet=args.quiet)
+    try:
+        generated = generate(args.spec, config, cache=_cache(args), progress=progress)
+        outdir = config.output or Path(generated.api.package)
+        progress(f"writing {outdir}")
+        result = generate_into(outdir, generated, force=args.force)
+    finally:
+        progress.clear()
     if not args.quiet:
         _print_diagnostics(generated.warnings, sys.stderr, verbose=args.verbose)
-    outdir = Path(args.output) if args.output else Path(generated.api.package)
-    result = generate_into(outdir, generated, force=args.force)
-    if not args.quiet:
-        api = generated.api
-        operations = sum(len(g.operations) for g in api.groups)
-        print(
-            f"Generated {api.package} ({api.client_class}) in {outdir}: {operations} operations, "
-            f"{len(api.models)} models, {len(api.enums)} enums; files {len(result.written)} written, "
-            f"{len(result.unchanged)} unchanged, {len(result.removed)} removed; "
-            f"{time.perf_counter() - started:.1f}s",
-        )
-        for line in domain_report(api, verbose=args.verbose):
+        print(summary(generated.api, outdir, result, time.perf_counter() - started))
+        for line in domain_report(generated.api, verbose=args.verbose):
             print(line)
     return EXIT_OK
+
+
+def summary(api: Api, outdir: Path, result: WriteResult, seconds: float) -> str:
+    """The one line that says what generate did."""
+    operations = sum(len(g.operations) for g in api.groups)
+    return (
+        f"Generated {api.package} ({api.client_class}) in {outdir}: {operations} operations, "
+        f"{len(api.models)} models, {len(api.enums)} enums; files {len(result.written)} written, "
+        f"{len(result.unchanged)} unchanged, {len(result.removed)} removed; {seconds:.1f}s"
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .pipeline import generate
+    from .render import compare_tree
+
+    config = load_options(args)
+    generated = generate(args.spec, config, cache=_cache(args))
+    outdir = config.output or Path(generated.api.package)
+    differences = compare_tree(outdir, generated.files)
+    if not differences:
+        if not args.quiet:
+            print(f"{outdir} is current with {args.spec}")
+        return EXIT_OK
+    print(f"{outdir} is not what codegen would generate from {args.spec} ({len(differences)} files differ):")
+    for difference in differences[:MAX_LISTED_DIFFERENCES]:
+        print(f"  {difference.kind:<8} {difference.path}")
+    if len(differences) > MAX_LISTED_DIFFERENCES:
+        print(f"  ... and {len(differences) - MAX_LISTED_DIFFERENCES} more")
+    print(f"Run `codegen generate {args.spec} -o {outdir}` (with the same options) to update it.")
+    return EXIT_STALE
+
+
+def _cache(args: argparse.Namespace) -> FormatCache | None:
+    from .render import FormatCache
+
+    return None if args.no_cache else FormatCache.default()
 
 
 def domain_report(api: Api, *, verbose: bool = False) -> list[str]:
@@ -150,7 +247,7 @@ def domain_report(api: Api, *, verbose: bool = False) -> list[str]:
 def _validate(args: argparse.Namespace) -> int:
     from .pipeline import check_spec
 
-    _, findings = check_spec(args.spec, strict=args.strict)
+    _, findings = check_spec(args.spec, strict=bool(args.strict))
     _print_diagnostics(findings, sys.stdout, verbose=True)
     if findings:
         print(f"{args.spec}: {len(findings)} warnings (use --strict to make them errors)")

@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -22,7 +22,7 @@ SHARED = ROOT.parent / "shared"
 PETSTORE_SPEC = ROOT / "specs" / "petstore.yaml"
 
 
-def generate_package(spec: Path, outdir: Path, **options: str) -> Path:
+def generate_package(spec: Path, outdir: Path, **options: Any) -> Path:
     generate_into(outdir, generate(spec, **options))
     return outdir
 

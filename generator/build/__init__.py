@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..config import NameOverrides
 from ..errors import Diagnostic
 from ..model import Api, Server
 from .auth import security_schemes
 from .context import BuildContext, Locate, plain_diagnostic, text
 from .naming import class_name, identifier, snake
 from .operations import OperationBuilder
+from .rename import apply_names
 from .schemas import SchemaBuilder
 
 __all__ = ["build_api", "default_names"]
@@ -31,8 +33,10 @@ def build_api(
     package: str | None = None,
     client_class: str | None = None,
     locate: Locate = plain_diagnostic,
+    names: NameOverrides | None = None,
 ) -> tuple[Api, list[Diagnostic]]:
-    """Build the API model; returns it with the warnings found on the way."""
+    """Build the API model; returns it with the warnings found on the way. `names` renames
+    groups, methods and models (see rename.py)."""
     ctx = BuildContext(root, locate)
     ctx.mapping(root.get("info", {}), "/info", "info")
     default_package, default_class = default_names(root)
@@ -57,7 +61,7 @@ def build_api(
         env_prefix=env_prefix,
         security_schemes=schemes,
     )
-    return api, ctx.warnings
+    return apply_names(api, names or NameOverrides()), ctx.warnings
 
 
 def _servers(root: dict[str, Any]) -> tuple[Server, ...]:

@@ -3,16 +3,45 @@
 from __future__ import annotations
 
 from ..model import Api
+from ..progress import Report, silent
 from .format import FormatCache, FormatError, format_files
+from .options import RenderOptions
 from .plan import RUNTIME_DIR, render_package
-from .writer import MANIFEST_NAME, WriteError, WriteResult, write_tree
+from .writer import MANIFEST_NAME, Difference, WriteError, WriteResult, compare_tree, write_tree
 
-__all__ = ["render", "write_tree", "FormatCache", "FormatError", "WriteError", "WriteResult", "MANIFEST_NAME"]
+__all__ = [
+    "render",
+    "write_tree",
+    "compare_tree",
+    "Difference",
+    "FormatCache",
+    "FormatError",
+    "RenderOptions",
+    "WriteError",
+    "WriteResult",
+    "MANIFEST_NAME",
+]
 
 
-def render(api: Api, source: str, *, cache: FormatCache | None = None) -> dict[str, str]:
+def render(
+    api: Api,
+    source: str,
+    *,
+    cache: FormatCache | None = None,
+    options: RenderOptions = RenderOptions(),
+    progress: Report = silent,
+) -> dict[str, str]:
     """Every file of the generated package, formatted: relative path -> text."""
-    files = render_package(api, source)
+    progress(f"rendering {api.package}")
+    files = render_package(api, source, options)
     # The runtime modules are formatted in the repository already; formatting them again is waste.
     static = frozenset(f"{api.package}/{p.name}" for p in RUNTIME_DIR.glob("*.py"))
-    return format_files(files, skip=static, cache=cache)
+    laid_out = frozenset(p for p in files if _laid_out(api.package, p))
+    progress(f"formatting {sum(p.endswith('.py') and p not in static for p in files)} files")
+    return format_files(files, skip=static, cache=cache, line_length=options.line_length, laid_out=laid_out)
+
+
+def _laid_out(package: str, path: str) -> bool:
+    """Files whose templates write black's layout themselves (the bulk of every package)."""
+    in_bulk = path.startswith((f"{package}/models/", f"{package}/resources/"))
+    return in_bulk and path != f"{package}/resources/__init__.py"

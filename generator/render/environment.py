@@ -9,33 +9,42 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 
-from . import pyexpr
+from . import layout, pyexpr
+from .pyexpr import pyrepr
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
 
-def pyrepr(value: object) -> str:
-    """A Python literal for a JSON value from the spec."""
-    return repr(value)
-
-
 def docstring(text: str, indent: int = 4) -> str:
-    """A triple-quoted docstring literal holding `text`, re-indented for its place."""
+    """A triple-quoted docstring literal holding `text`, laid out as black lays docstrings out.
+
+    Lines are stripped of trailing space, leading tabs expanded, and continuation lines
+    dedented by their common indentation, then indented for their place.
+    """
     text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    if text.endswith('"'):
-        text += " "
     pad = " " * indent
-    lines = text.split("\n")
-    body = "\n".join([lines[0], *(pad + line if line.strip() else "" for line in lines[1:])])
-    closing = f"\n{pad}" if len(lines) > 1 else ""
+    first, *rest = [_expand_leading_tabs(line).rstrip() for line in text.split("\n")]
+    rest = textwrap.dedent("\n".join(rest)).split("\n") if rest else []
+    body = "\n".join([first, *(pad + line if line else "" for line in rest)])
+    if body.startswith('"'):
+        body = " " + body
+    if body.endswith('"') and not rest:  # else the closing quotes are on a line of their own
+        body += " "
+    closing = f"\n{pad}" if rest else ""
     return f'"""{body}{closing}"""'
+
+
+def _expand_leading_tabs(line: str) -> str:
+    stripped = line.lstrip()
+    return line[: len(line) - len(stripped)].expandtabs() + stripped
 
 
 def comment(text: str) -> str:
@@ -62,6 +71,15 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.globals.update(
+        from_import=layout.from_import,
+        assignment=layout.assignment,
+        annotated=layout.annotated,
+        brackets=layout.brackets,
+        typed=layout.typed,
+        assigned=layout.assigned,
+        method_head=layout.method_head,
+    )
     env.filters.update(
         pyrepr=pyrepr,
         docstring=docstring,
@@ -69,7 +87,8 @@ def environment() -> jinja2.Environment:
         toml=toml,
         first_line=first_line,
         annotation=pyexpr.annotation,
-        decoder=pyexpr.decoder,
-        plain_json=pyexpr.is_plain_json,
+        describe=pyexpr.describe,
+        module_entry=lambda export: f"{pyrepr(export[0])}: {pyrepr(export[1])}",
+        json_string=lambda text: json.dumps(text, ensure_ascii=True),
     )
     return env

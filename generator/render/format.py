@@ -12,26 +12,34 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache, partial
 from pathlib import Path
 
 import black
 
-LINE_LENGTH = 100
-_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)
+from ..cache import cache_dir, write_entry
+from .layout import long_code_line
+
+LINE_LENGTH = 100  # the default; the line_length option changes it
+
+
+@lru_cache(maxsize=None)
+def _mode(line_length: int) -> black.Mode:
+    return black.Mode(target_versions={black.TargetVersion.PY311}, line_length=line_length)
+
+
 # Below this many files a worker pool costs more than it saves.
 _PARALLEL_THRESHOLD = 16
-CACHE_ENV = "CODEGEN_CACHE_DIR"
 
 
 class FormatError(Exception):
     """Generated code black could not parse: a generator bug, reported with the file."""
 
 
-def format_python(path: str, source: str) -> str:
+def format_python(path: str, source: str, line_length: int = LINE_LENGTH) -> str:
     try:
-        return black.format_str(source, mode=_MODE)
+        return black.format_str(source, mode=_mode(line_length))
     except black.InvalidInput as exc:
         raise FormatError(f"generated {path} is not valid Python ({exc}); this is a bug in codegen") from exc
 
@@ -41,55 +49,40 @@ class FormatCache:
 
     def __init__(self, directory: Path):
         self.directory = directory
-        self._salt = f"{black.__version__}|{_MODE!r}|".encode()
 
     @classmethod
     def default(cls) -> FormatCache | None:
-        """The user's cache ($CODEGEN_CACHE_DIR, else ~/.cache/codegen); None if unusable."""
-        configured = os.environ.get(CACHE_ENV)
-        if configured == "":
-            return None  # explicitly disabled
-        base = Path(configured) if configured else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        directory = base if configured else base / "codegen"
-        try:
-            (directory / "black").mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return None
-        return cls(directory / "black")
+        """The user's cache (see generator.cache); None if caching is off or unusable."""
+        directory = cache_dir("black")
+        return cls(directory) if directory is not None else None
 
-    def _path(self, source: str) -> Path:
-        key = hashlib.sha256(self._salt + source.encode("utf-8")).hexdigest()
+    def _path(self, source: str, line_length: int) -> Path:
+        # black's version and every option are in the key: a changed setting never reads an old entry.
+        salt = f"{black.__version__}|{_mode(line_length)!r}|".encode()
+        key = hashlib.sha256(salt + source.encode("utf-8")).hexdigest()
         return self.directory / key[:2] / f"{key}.py"
 
-    def get(self, source: str) -> str | None:
+    def get(self, source: str, line_length: int = LINE_LENGTH) -> str | None:
         try:
-            return self._path(source).read_text(encoding="utf-8")
+            return self._path(source, line_length).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
 
-    def put(self, source: str, formatted: str) -> None:
-        target = self._path(source)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(formatted)
-            os.replace(tmp, target)  # readers see a whole entry or none
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+    def put(self, source: str, formatted: str, line_length: int = LINE_LENGTH) -> None:
+        write_entry(self._path(source, line_length), formatted)
 
 
-def _format_item(item: tuple[str, str]) -> str:
-    return format_python(*item)
+def _format_item(line_length: int, item: tuple[str, str]) -> str:
+    return format_python(*item, line_length=line_length)
 
 
-def _format_all(items: list[tuple[str, str]], jobs: int) -> list[str]:
+def _format_all(items: list[tuple[str, str]], jobs: int, line_length: int = LINE_LENGTH) -> list[str]:
     if jobs <= 1 or len(items) < _PARALLEL_THRESHOLD:
-        return [format_python(path, text) for path, text in items]
+        return [format_python(path, text, line_length) for path, text in items]
     # fork: the workers start with black already imported, so the pool is cheap to start.
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(_format_item, items, chunksize=max(1, len(items) // (jobs * 8))))
+        return list(pool.map(partial(_format_item, line_length), items, chunksize=max(1, len(items) // (jobs * 8))))
 
 
 def default_jobs() -> int:
@@ -102,19 +95,31 @@ def format_files(
     *,
     cache: FormatCache | None = None,
     jobs: int | None = None,
+    line_length: int = LINE_LENGTH,
+    laid_out: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
-    """Every .py file formatted, except those in `skip` (static files formatted already)."""
+    """Every .py file formatted, except those in `skip` (static files formatted already).
+
+    Files in `laid_out` were written in black's layout by their templates (see layout.py);
+    only those holding a line too long for the templates to lay out go through black.
+    """
     out = dict(files)
-    todo = [(path, text) for path, text in files.items() if path.endswith(".py") and path not in skip]
+    todo = [
+        (path, text)
+        for path, text in files.items()
+        if path.endswith(".py")
+        and path not in skip
+        and (path not in laid_out or long_code_line(text, line_length))
+    ]
     misses = []
     for path, text in todo:
-        cached = cache.get(text) if cache else None
+        cached = cache.get(text, line_length) if cache else None
         if cached is None:
             misses.append((path, text))
         else:
             out[path] = cached
-    for (path, text), formatted in zip(misses, _format_all(misses, jobs or default_jobs())):
+    for (path, text), formatted in zip(misses, _format_all(misses, jobs or default_jobs(), line_length)):
         out[path] = formatted
         if cache:
-            cache.put(text, formatted)
+            cache.put(text, formatted, line_length)
     return out

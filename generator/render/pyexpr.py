@@ -1,10 +1,12 @@
-"""Python source fragments for TypeRefs: annotations and decoder expressions.
+"""Python source fragments for TypeRefs: annotations, the runtime's type descriptions, literals.
 
-Models are referenced through the lazily-loading models package (imported as `_m`), so
-decoders can name any model without importing it, and recursive models work.
+Type descriptions name models and enums; the runtime looks them up in the lazily-loading
+models package when first decoding, so recursive models work and nothing loads early.
 """
 
 from __future__ import annotations
+
+import json
 
 from ..model import (
     EnumRef,
@@ -29,17 +31,6 @@ _FORMATS = {
     "byte": "bytes",
     "decimal": "decimal.Decimal",
 }
-_SCALAR_DECODERS = {"string": "_d.string", "integer": "_d.integer", "number": "_d.number", "boolean": "_d.boolean"}
-_FORMAT_DECODERS = {
-    "date-time": "_d.datetime",
-    "date": "_d.date",
-    "uuid": "_d.uuid",
-    "binary": "_d.binary",
-    "byte": "_d.base64",
-    "decimal": "_d.decimal",
-}
-
-
 def annotation(ref: TypeRef) -> str:
     """The type annotation for a value of this type."""
     if isinstance(ref, Primitive):
@@ -66,49 +57,70 @@ def annotation(ref: TypeRef) -> str:
     if isinstance(ref, TupleOf):
         return f"Tuple[{', '.join(annotation(i) for i in ref.items)}]" if ref.items else "Tuple[()]"
     if isinstance(ref, Literal):
-        return f"Literal[{ref.value!r}]"
+        return f"Literal[{pyrepr(ref.value)}]"
     return "Any"
 
 
-def decoder(ref: TypeRef) -> str:
-    """An expression evaluating to a decoder (a callable from JSON to the typed value)."""
+_SCALAR_NAMES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_FORMAT_NAMES = {
+    "date-time": "datetime",
+    "date": "date",
+    "uuid": "uuid",
+    "binary": "binary",
+    "byte": "base64",
+    "decimal": "decimal",
+}
+
+
+def describe(ref: TypeRef) -> str:
+    """The runtime's type description of this type (the notation is documented in _model.py)."""
     if isinstance(ref, Primitive):
-        if ref.kind == "string" and ref.format in _FORMAT_DECODERS:
-            return _FORMAT_DECODERS[ref.format]
-        return _SCALAR_DECODERS.get(ref.kind, "_d.any_value")
-    if isinstance(ref, ModelRef):
-        return f"_m.{ref.name}.from_dict"
-    if isinstance(ref, EnumRef):
-        return f"_d.enum(_m.{ref.name})"
+        if ref.kind == "string" and ref.format in _FORMAT_NAMES:
+            return _FORMAT_NAMES[ref.format]
+        return _SCALAR_NAMES.get(ref.kind, "any")
+    if isinstance(ref, (ModelRef, EnumRef)):
+        return ref.name
     if isinstance(ref, ListOf):
-        return f"_d.list_of({decoder(ref.item)})"
+        return f"[{describe(ref.item)}]"
     if isinstance(ref, MapOf):
-        return f"_d.map_of({decoder(ref.value)})"
+        return f"{{{describe(ref.value)}}}"
     if isinstance(ref, Nullable):
-        return f"_d.nullable({decoder(ref.inner)})"
+        inner = describe(ref.inner)
+        return inner if inner.endswith("?") else inner + "?"
     if isinstance(ref, UnionOf):
-        return f"_d.union({', '.join(decoder(v) for v in ref.variants)})"
+        return f"union({', '.join(describe(v) for v in ref.variants)})"
     if isinstance(ref, Tagged):
-        cases = ", ".join(f"{tag!r}: {decoder(case)}" for tag, case in ref.cases)
-        fallback = decoder(ref.fallback) if ref.fallback else "_d.obj"
-        return f"_d.tagged({ref.property!r}, {{{cases}}}, {fallback})"
+        cases = [f"{_json(tag)}: {describe(case)}" for tag, case in ref.cases]
+        fallback = [f"else: {describe(ref.fallback)}"] if ref.fallback else []
+        return f"tagged({', '.join([_json(ref.property), *cases, *fallback])})"
     if isinstance(ref, TupleOf):
-        return f"_d.tuple_of({', '.join(decoder(i) for i in ref.items)})"
+        return f"tuple({', '.join(describe(i) for i in ref.items)})"
     if isinstance(ref, Literal):
-        return f"_d.literal({ref.value!r})"
-    return "_d.any_value"
+        return f"literal({_json(ref.value)})"
+    return "any"
 
 
-def is_plain_json(ref: TypeRef) -> bool:
-    """Whether a value of this type is already JSON as it stands (no encoding needed)."""
-    if isinstance(ref, Primitive):
-        return not (ref.kind == "string" and ref.format in _FORMATS)
-    if isinstance(ref, Nullable):
-        return is_plain_json(ref.inner)
-    if isinstance(ref, (ListOf,)):
-        return is_plain_json(ref.item)
-    if isinstance(ref, MapOf):
-        return is_plain_json(ref.value)
-    if isinstance(ref, UnionOf):
-        return all(is_plain_json(v) for v in ref.variants)
-    return isinstance(ref, Literal)  # tuples must become lists, tagged cases are models
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=True)
+
+
+def pyrepr(value: object) -> str:
+    """A Python literal for a JSON value from the spec, quoted the way black quotes it."""
+    if isinstance(value, str):
+        return _string_literal(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(pyrepr(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{pyrepr(k)}: {pyrepr(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(pyrepr(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    return repr(value)
+
+
+def _string_literal(text: str) -> str:
+    # repr() picks single quotes; black prefers double unless that needs more escapes.
+    literal = repr(text)
+    if literal[0] == '"' or text.count('"') > text.count("'"):
+        return literal
+    body = literal[1:-1].replace("\\'", "'").replace('"', '\\"')
+    return f'"{body}"'

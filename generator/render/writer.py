@@ -113,3 +113,28 @@ def _prune_empty_dirs(directory: Path, stop: Path) -> None:
     while directory != stop and directory.is_dir() and not any(directory.iterdir()):
         directory.rmdir()
         directory = directory.parent
+
+
+@dataclass(frozen=True)
+class Difference:
+    kind: str  # "changed", "missing", or "extra" (owned by the manifest, no longer generated)
+    path: str
+
+
+def compare_tree(outdir: Path, files: dict[str, str]) -> list[Difference]:
+    """How `outdir` differs from what write_tree would leave there; reads, never writes."""
+    outdir = Path(outdir)
+    expected = {**files, MANIFEST_NAME: manifest_text(files)}
+    differences = []
+    for rel in sorted(expected):
+        target = outdir / rel
+        if not target.is_file():
+            differences.append(Difference("missing", rel))
+        elif target.read_bytes() != expected[rel].encode("utf-8"):
+            differences.append(Difference("changed", rel))
+    try:
+        owned = read_manifest(outdir)
+    except WriteError:
+        owned = {}  # a damaged manifest is already listed as changed
+    differences += [Difference("extra", rel) for rel in sorted(owned) if rel not in files and (outdir / rel).is_file()]
+    return differences

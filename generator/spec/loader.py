@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import yaml  # type: ignore[import-untyped]
 from yaml.nodes import MappingNode, ScalarNode  # type: ignore[import-untyped]
 
-from ..errors import Diagnostic, SpecError, escape_pointer_token, join_pointer
+from ..errors import Diagnostic, SpecError, join_pointer
 from .locate import JsonLocator, YamlLocator
 from .refs import PointerError, resolve_pointer
 

@@ -30,14 +30,14 @@ from openapi_spec_validator import (
     OpenAPIV32SpecValidator,
 )
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-from openapi_spec_validator.validation.keywords import KeywordValidator, ValueValidator
+from openapi_spec_validator.validation.keywords import KeywordValidator, SchemaValidator, ValueValidator
 from openapi_spec_validator.validation.validators import SpecValidator
 
 from ..errors import Diagnostic, escape_pointer_token
 from .loader import Document
 from .refs import PointerError, ref_pointer, resolve_pointer
 
-__all__ = ["validate"]
+__all__ = ["validate", "findings", "located"]
 
 MAX_MESSAGE = 200
 _PARTS = "_codegen_parts"  # attribute stamped on errors: path of the node being validated
@@ -46,6 +46,16 @@ _IS_DEFAULT = "_codegen_default"  # ... and whether the value checked was that n
 
 def validate(doc: Document) -> list[Diagnostic]:
     """Strict validation findings as warnings, deduplicated, ordered by pointer then message."""
+    return located(doc, findings(doc))
+
+
+def located(doc: Document, found: list[tuple[str, str]]) -> list[Diagnostic]:
+    """(pointer, message) findings as warnings with the file and line each pointer lands on."""
+    return [doc.diagnostic("warning", message, pointer) for pointer, message in found]
+
+
+def findings(doc: Document) -> list[tuple[str, str]]:
+    """(pointer, message) for each finding, sorted: plain data, cheap to cache or send."""
     validator_class = _validator_for(doc.version)
     found: set[tuple[str, str]] = set()
     try:
@@ -59,7 +69,7 @@ def validate(doc: Document) -> list[Diagnostic]:
         cause, parts = (exc.cause, exc.parts) if isinstance(exc, _Crash) else (exc, None)
         at = _canonical(doc.root, [str(p) for p in parts]) if parts is not None else ""
         found.add((at, f"strict validation stopped early: {_crash_detail(cause)}"))
-    return [doc.diagnostic("warning", message, pointer) for pointer, message in sorted(found)]
+    return sorted(found)
 
 
 class _Crash(Exception):
@@ -144,9 +154,41 @@ def _locating(base: type[KeywordValidator]) -> type[KeywordValidator]:
             # A crash deep inside: remember the innermost node, to say where it happened.
             raise _Crash(exc, tuple(where.parts) if where is not None else None) from exc
 
-    located = type(f"Located{base.__name__}", (base,), {"__call__": __call__})
+    attrs: dict[str, Any] = {"__call__": __call__}
+    if issubclass(base, SchemaValidator):
+        attrs["__init__"] = _with_id_sets(base)
+    located = type(f"Located{base.__name__}", (base,), attrs)
     _LOCATING[base] = located
     return located
+
+
+class _IdList(list):  # type: ignore[type-arg]
+    """The library's dedupe lists, with set-speed membership.
+
+    SchemaValidator remembers every schema it has visited in plain lists and asks `id in list`
+    for each schema it meets: quadratic, about 10 s on GitHub's spec. Appends and membership
+    are the only operations it uses.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set[int] = set()
+
+    def append(self, item: int) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
+def _with_id_sets(base: type[KeywordValidator]) -> Any:
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        base.__init__(self, *args, **kwargs)
+        self.visited_schema_ids = _IdList()
+        self.meta_checked_schema_ids = _IdList()
+
+    return __init__
 
 
 def _stamped(

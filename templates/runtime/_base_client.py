@@ -30,12 +30,13 @@ from typing import (
     Sequence,
     Tuple,
     TypeVar,
+    Union,
     cast,
 )
 
 import httpx
 
-from . import _encode, _logging
+from . import _encode, _logging, _model
 from ._decode import DecodeError
 from ._exceptions import (
     APIConnectionError,
@@ -82,6 +83,15 @@ class Param(NamedTuple):
     explode: Optional[bool] = None  # None is the style's default: true for form only
 
 
+def _described(description: str) -> Callable[[Any], Any]:
+    """A decoder for a type description, compiled when first called (imports stay cheap)."""
+
+    def decode(value: Any) -> Any:
+        return _model.decoder(description)(value)
+
+    return decode
+
+
 class Endpoint(Generic[T]):
     """A static description of one operation: everything the transport needs to call it.
 
@@ -120,8 +130,8 @@ class Endpoint(Generic[T]):
         fields: Optional[frozenset[str]] = None,
         response: str = "json",
         accept: Optional[str] = None,
-        decode: Optional[Callable[[Any], T]] = None,
-        errors: Optional[Mapping[str, Callable[[Any], Any]]] = None,
+        decode: Union[str, Callable[[Any], T], None] = None,
+        errors: Optional[Mapping[str, Union[str, Callable[[Any], Any]]]] = None,
         idempotent: bool = False,
         idempotency_header: Optional[str] = None,
         security: Tuple[Tuple[str, ...], ...] = (),
@@ -140,8 +150,9 @@ class Endpoint(Generic[T]):
         self.fields = fields
         self.response = response  # "json", "text", "binary", "sse" or "none"
         self.accept = accept  # Accept header, when not JSON
-        self.decode = decode
-        self.errors = errors or {}
+        # Decoders are type descriptions (see _model.py) resolved on first use, or callables.
+        self.decode: Optional[Callable[[Any], T]] = _described(decode) if isinstance(decode, str) else decode
+        self.errors = {status: _described(d) if isinstance(d, str) else d for status, d in (errors or {}).items()}
         # Retried after transient failures; an idempotency key header makes a POST safe to repeat.
         self.idempotent = idempotent or idempotency_header is not None
         self.idempotency_header = idempotency_header

@@ -78,7 +78,7 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Sample]:
         sample = Sample(spec, package, base / key)
         started = time.perf_counter()
         try:
-            generate_into(sample.outdir, generate(spec, package=package))
+            generate_into(sample.outdir, generate(spec, package_name=package))
         except Exception:
             sample.error = traceback.format_exc(limit=-8)
         sample.seconds = time.perf_counter() - started

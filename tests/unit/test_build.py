@@ -4,7 +4,7 @@ import pytest
 
 from generator.build import build_api, default_names
 from generator.errors import SpecError
-from generator.model import AnyValue, EnumRef, ListOf, MapOf, ModelRef, Nullable, Primitive, UnionOf
+from generator.model import AnyValue, EnumRef, ListOf, MapOf, ModelRef, Primitive, UnionOf
 
 
 def spec(paths=None, schemas=None, **extra):

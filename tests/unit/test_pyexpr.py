@@ -1,8 +1,8 @@
 import ast
 
-from generator.model import AnyValue, EnumRef, ListOf, Literal, MapOf, ModelRef, Nullable, Primitive, UnionOf
+from generator.model import AnyValue, EnumRef, ListOf, Literal, MapOf, ModelRef, Nullable, Primitive, Tagged, TupleOf, UnionOf
 from generator.render.environment import comment, docstring, toml
-from generator.render.pyexpr import annotation, decoder, is_plain_json
+from generator.render.pyexpr import annotation, describe
 
 
 def test_annotations():
@@ -15,24 +15,27 @@ def test_annotations():
     assert annotation(Nullable(Primitive("string"))) == "str | None"
     assert annotation(EnumRef("Status")) == "Status | str"
     assert annotation(UnionOf((Primitive("string"), Primitive("integer")))) == "str | int"
-    assert annotation(Literal("a")) == "Literal['a']"
+    assert annotation(Literal("a")) == 'Literal["a"]'
     assert annotation(AnyValue()) == "Any"
 
 
-def test_decoders_reference_models_lazily():
-    assert decoder(ModelRef("Pet")) == "_m.Pet.from_dict"
-    assert decoder(ListOf(ModelRef("Pet"))) == "_d.list_of(_m.Pet.from_dict)"
-    assert decoder(EnumRef("S")) == "_d.enum(_m.S)"
-    assert decoder(Nullable(Primitive("integer"))) == "_d.nullable(_d.integer)"
-    assert decoder(MapOf(AnyValue())) == "_d.map_of(_d.any_value)"
+def test_type_descriptions_name_models_and_enums():
+    assert describe(ModelRef("Pet")) == "Pet"
+    assert describe(ListOf(ModelRef("Pet"))) == "[Pet]"
+    assert describe(EnumRef("S")) == "S"
+    assert describe(Nullable(Primitive("integer"))) == "int?"
+    assert describe(Nullable(Nullable(Primitive("integer")))) == "int?"
+    assert describe(MapOf(AnyValue())) == "{any}"
+    assert describe(Primitive("string", "date-time")) == "datetime"
+    assert describe(Primitive("string", "byte")) == "base64"
 
 
-def test_plain_json_types_need_no_encoding():
-    assert is_plain_json(ListOf(Primitive("string")))
-    assert not is_plain_json(ListOf(ModelRef("Pet")))
-    assert not is_plain_json(Primitive("string", "date"))
-    assert not is_plain_json(AnyValue())
-
+def test_type_descriptions_of_compositions():
+    assert describe(UnionOf((Primitive("string"), ModelRef("Pet")))) == "union(str, Pet)"
+    assert describe(TupleOf((Primitive("number"), Primitive("string")))) == "tuple(float, str)"
+    assert describe(Literal('say "x"')) == 'literal("say \\"x\\"")'
+    tagged = Tagged("kind", (("dog", ModelRef("Dog")), ("a:b", ModelRef("Cat"))), ModelRef("Pet"))
+    assert describe(tagged) == 'tagged("kind", "dog": Dog, "a:b": Cat, else: Pet)'
 
 def test_docstring_cannot_escape_its_literal():
     hostile = 'end """ now \\ and """; import os; os.system("x") #"'

@@ -1,0 +1,1 @@
+"""Benchmarks of codegen against its peers (issue 7); run with `make bench`."""

@@ -1,0 +1,47 @@
+"""Where codegen keeps results worth reusing between runs (formatted files, validation findings).
+
+$CODEGEN_CACHE_DIR names the directory ("" turns caching off); otherwise it is
+$XDG_CACHE_HOME/codegen, else ~/.cache/codegen. Every entry is keyed by a hash of everything
+that produced it, so a stale entry can never be served for a changed input.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+CACHE_ENV = "CODEGEN_CACHE_DIR"
+
+
+def cache_root() -> Path | None:
+    configured = os.environ.get(CACHE_ENV)
+    if configured == "":
+        return None  # explicitly disabled
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "codegen"
+
+
+def cache_dir(kind: str) -> Path | None:
+    """The directory for one kind of entry, created; None if caching is off or impossible."""
+    root = cache_root()
+    if root is None:
+        return None
+    try:
+        (root / kind).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return root / kind
+
+
+def write_entry(target: Path, text: str) -> None:
+    """Atomically, so readers see a whole entry or none; failures only cost time."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except OSError:
+        pass

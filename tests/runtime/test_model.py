@@ -1,0 +1,144 @@
+"""The runtime's model codecs: type descriptions, compiled decoders and their slow-path twin.
+
+Run against a client generated from specs/shapes.yaml, whose models use every construct.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import generate_package, import_fresh
+
+SPEC = Path(__file__).resolve().parents[2] / "specs" / "shapes.yaml"
+# Bound by the fixture below to the freshly generated package's runtime.
+_model: Any = None
+models: Any = None
+DecodeError: Any = Exception
+UNSET: Any = None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shapes(tmp_path_factory: pytest.TempPathFactory) -> None:
+    global _model, models, DecodeError, UNSET
+    package = import_fresh("shapes", generate_package(SPEC, tmp_path_factory.mktemp("shapes") / "shapes"))
+    _model, models = package._model, package.models
+    DecodeError, UNSET = package._decode.DecodeError, package._types.UNSET
+
+
+@pytest.mark.parametrize(
+    "description, value, expected",
+    [
+        ("str", "a", "a"),
+        ("int", 3.0, 3),
+        ("float", 2, 2),
+        ("[int]", [1, 2], [1, 2]),
+        ("{[str]}", {"a": ["b"]}, {"a": ["b"]}),
+        ("int?", None, None),
+        ("[int?]", [1, None], [1, None]),
+        ("date", "2024-01-02", datetime.date(2024, 1, 2)),
+        ("union(int, str)", "x", "x"),
+        ("tuple(int, str)", [1, "a"], (1, "a")),
+        ('literal("a b, c")', "a b, c", "a b, c"),
+        ("any", {"x": [1]}, {"x": [1]}),
+    ],
+)
+def test_descriptions_decode(description: str, value: object, expected: object) -> None:
+    assert _model.decoder(description)(value) == expected
+
+
+@pytest.mark.parametrize("description", ["", "[int", "int]", "frob(int)", "int int", 'tagged("k", "a" Dog)'])
+def test_bad_descriptions_are_refused(description: str) -> None:
+    with pytest.raises(ValueError, match="bad type description"):
+        _model.decoder(description)
+
+
+def test_tagged_picks_by_tag_without_trying_the_others() -> None:
+    decode = _model.decoder('tagged("kind", "a:b": int, else: any)')
+    with pytest.raises(DecodeError):
+        decode({"kind": "a:b"})  # the tag chose `int`, which refuses an object
+    assert decode({"kind": "other"}) == {"kind": "other"}
+
+
+@pytest.mark.parametrize(
+    "description, plain", [("str", True), ("[int?]", True), ("date", False), ("Pet", False), ("union(str, int)", True)]
+)
+def test_plainness_decides_whether_encoding_copies(description: str, plain: bool) -> None:
+    assert _model.is_plain(description) is plain
+
+
+def slow_decode(cls: Any, data: object) -> object:
+    fields = [_model._Field(line) for line in cls._FIELDS.splitlines() if line.strip()]
+    return _model._slow_decoder(cls, fields)(data)
+
+
+ZOO_PATCHES = [
+    {"name": "z", "legacy_code": "L", "nullable_optional": None, "serial": 3},
+    {"nullable_optional": 5},
+    {"serial": 3.0},  # an integral float: the fast path declines, the general path accepts
+    {"name": "z", "unknown": [1, 2]},  # an undeclared property, kept
+    {},
+]
+
+
+@pytest.mark.parametrize("data", ZOO_PATCHES)
+def test_fast_path_decodes_exactly_as_the_general_path(data: dict[str, object]) -> None:
+    decoded = models.ZooPatch.from_dict(data)
+    assert decoded == slow_decode(models.ZooPatch, data)
+    assert decoded.to_dict() == {k: (int(v) if isinstance(v, float) else v) for k, v in data.items()}
+
+
+def test_absent_and_null_stay_apart() -> None:
+    assert models.ZooPatch.from_dict({}).nullable_optional is UNSET
+    assert models.ZooPatch.from_dict({"nullable_optional": None}).nullable_optional is None
+    assert models.ZooPatch.from_dict({}).name is None
+    assert "nullable_optional" not in models.ZooPatch().to_dict()
+    assert models.ZooPatch(nullable_optional=None).to_dict() == {"nullable_optional": None}
+
+
+def test_wire_names_map_to_python_names_both_ways() -> None:
+    data = {"$special[property.name]": "s", "123Number": 1, "_type": "t", "type": "u", "class": "c", "additional_properties": "a"}
+    names = models.Names.from_dict(data)
+    assert (names.special_property_name, names.field_123_number, names.type, names.type_2) == ("s", 1, "t", "u")
+    assert (names.class_, names.additional_properties_2, names.additional_properties) == ("c", "a", {})
+    assert names.to_dict() == data
+
+
+@pytest.mark.parametrize(
+    "data, path",
+    [
+        ({"pet_type": "dog"}, "$.name"),  # a required field missing
+        ({"pet_type": "dog", "name": 5}, "$.name"),
+        ({"pet_type": "dog", "name": "Rex", "indoor": "yes"}, "$.indoor"),
+    ],
+)
+def test_mismatches_are_reported_with_their_path(data: dict[str, object], path: str) -> None:
+    with pytest.raises(DecodeError) as caught:
+        models.Dog.from_dict(data)
+    assert caught.value.json_path() == path
+
+
+def test_recursive_models_decode_through_their_own_table() -> None:
+    tree = models.TreeNode.from_dict({"value": "a", "children": [{"value": "b", "children": [{"value": "c"}]}]})
+    assert tree.children is not None and tree.children[0].children is not None
+    assert tree.children[0].children[0].value == "c"
+    with pytest.raises(DecodeError) as caught:
+        models.TreeNode.from_dict({"value": "a", "children": [{"value": 1}]})
+    assert caught.value.json_path() == "$.children[0].value"
+
+
+def test_errors_name_the_json_path_through_containers() -> None:
+    with pytest.raises(DecodeError) as caught:
+        _model.decoder("[{int}]")([{"a": 1}, {"b": "two"}])
+    assert caught.value.json_path() == "$[1].b"
+
+
+def test_field_lines() -> None:
+    field = _model._Field('note? "the-note": str?')
+    assert (field.attr, field.wire, field.required, field.nullable, field.type) == ("note", "the-note", False, True, "str")
+    assert field.default is UNSET
+    assert _model._Field("note?: str").default is None
+    assert _model._Field("note: str?").required
