@@ -79,6 +79,8 @@ def environment() -> jinja2.Environment:
         typed=layout.typed,
         assigned=layout.assigned,
         method_head=layout.method_head,
+        field_annotation=pyexpr.field_annotation,
+        field_default=pyexpr.field_default,
     )
     env.filters.update(
         pyrepr=pyrepr,
@@ -89,6 +91,6 @@ def environment() -> jinja2.Environment:
         annotation=pyexpr.annotation,
         describe=pyexpr.describe,
         module_entry=lambda export: f"{pyrepr(export[0])}: {pyrepr(export[1])}",
-        json_string=lambda text: json.dumps(text, ensure_ascii=True),
+        field_line=pyexpr.field_line,
     )
     return env

@@ -11,6 +11,7 @@ from ..model import (
     Enum,
     ListOf,
     Literal,
+    Model,
     Operation,
     Pagination,
     Parameter,
@@ -20,8 +21,8 @@ from ..model import (
     TypeRef,
 )
 from . import pyexpr
-from .environment import TEMPLATES_DIR, comment, environment
-from .layout import Brackets
+from .environment import TEMPLATES_DIR, comment, docstring, environment
+from .layout import Brackets, annotated
 from .options import RenderOptions, use_http_library
 
 RUNTIME_DIR = TEMPLATES_DIR / "runtime"
@@ -74,7 +75,8 @@ def render_package(api: Api, source: str, options: RenderOptions = RenderOptions
             typing=("Any", "Dict"),
             unset=any(f.nullable and not f.required for f in model.fields),
         )
-        render("package/models/model.py.jinja", f"{pkg}/models/{model.module}.py", model=model, needs=needs)
+        lines = field_lines(model, options.line_length)
+        render("package/models/model.py.jinja", f"{pkg}/models/{model.module}.py", model=model, needs=needs, field_lines=lines)
     for enum in api.enums:
         render("package/models/enum.py.jinja", f"{pkg}/models/{enum.module}.py", enum=enum, base=_enum_base(enum))
     render("package/resources/__init__.py.jinja", f"{pkg}/resources/__init__.py")
@@ -85,6 +87,17 @@ def render_package(api: Api, source: str, options: RenderOptions = RenderOptions
         files[f"{pkg}/{path.name}"] = runtime_header(ctx) + path.read_text(encoding="utf-8")
     # The code is written against httpx; another library of the same API is imported under its name.
     return {p: use_http_library(t, options.http_library) if p.endswith(".py") else t for p, t in files.items()}
+
+
+def field_lines(model: Model, limit: int) -> list[str]:
+    """A model's annotated fields, each with its description as a docstring."""
+    lines = []
+    for f in model.fields:
+        lines.append(annotated(f.name, pyexpr.field_annotation(f), pyexpr.field_default(f), 4, limit))
+        text = " ".join(t for t in (f.description, "Deprecated." if f.deprecated else "") if t)
+        if text:
+            lines.append("    " + docstring(text, 4))
+    return lines
 
 
 def runtime_header(ctx: RenderContext) -> str:
@@ -134,7 +147,7 @@ def _needs(
     unset: bool = False,
 ) -> Needs:
     annotations = " ".join(pyexpr.annotation(t) for t in annotated)
-    names = set(re.findall(r"\b[A-Z]\w*", annotations)) & set(kinds)
+    names = {n for n in re.findall(r"\b[A-Z]\w*", annotations) if n in kinds}
     names.discard(own)
     used_typing = set(typing) | {n for n in ("Any", "Dict", "List", "Literal", "Tuple") if re.search(rf"\b{n}\b", annotations)}
     if names:

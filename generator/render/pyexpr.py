@@ -10,6 +10,7 @@ import json
 
 from ..model import (
     EnumRef,
+    Field,
     ListOf,
     Literal,
     MapOf,
@@ -70,6 +71,29 @@ _FORMAT_NAMES = {
     "byte": "base64",
     "decimal": "decimal",
 }
+
+
+def field_annotation(f: Field) -> str:
+    """A field's annotation; the nullability rules:
+
+    required: T                     required and nullable: T | None
+    optional: T | None = None       optional and nullable: T | None | Unset = UNSET
+    """
+    return annotation(f.type) + (" | None" if f.nullable or not f.required else "") + (
+        " | Unset" if f.nullable and not f.required else ""
+    )
+
+
+def field_default(f: Field) -> str:
+    """The default of a field ("" for none), by the same rules."""
+    return "" if f.required else "UNSET" if f.nullable else "None"
+
+
+def field_line(f: Field) -> str:
+    """A field's line in a model's field table (the notation is documented in _model.py)."""
+    wire = f" {_json(f.wire_name)}" if f.wire_name != f.name else ""
+    kind = describe(f.type)
+    return f"{f.name}{'' if f.required else '?'}{wire}: {kind}{'?' if f.nullable and not kind.endswith('?') else ''}"
 
 
 def describe(ref: TypeRef) -> str:
