@@ -62,7 +62,6 @@ def annotation(ref: TypeRef) -> str:
     return "Any"
 
 
-_SCALAR_NAMES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _FORMAT_NAMES = {
     "date-time": "datetime",
     "date": "date",
@@ -101,7 +100,7 @@ def describe(ref: TypeRef) -> str:
     if isinstance(ref, Primitive):
         if ref.kind == "string" and ref.format in _FORMAT_NAMES:
             return _FORMAT_NAMES[ref.format]
-        return _SCALAR_NAMES.get(ref.kind, "any")
+        return _SCALARS.get(ref.kind, "any")
     if isinstance(ref, (ModelRef, EnumRef)):
         return ref.name
     if isinstance(ref, ListOf):

@@ -83,6 +83,8 @@ def _flat(entries: List[Tuple[str, str]], quote_text: Any = _q) -> List[str]:
 
 def path_param(name: str, value: Any, style: str = "", explode: Optional[bool] = None) -> str:
     """A path parameter in the simple (default), label or matrix style."""
+    if value.__class__ is int and not style:
+        return str(value)  # the commonest case, with nothing to quote
     shaped = _shape(value)
     explode = bool(explode)
     if style == "label" or style == "matrix":
@@ -127,6 +129,8 @@ def query_params(name: str, value: Any, style: str = "", explode: Optional[bool]
         return [f"{_q(name)}={_q(json_text(value))}"]
     if style == "deepObject":
         return [f"{_q(key)}={_q(text)}" for key, text in _deep(name, to_json(value))]
+    if value.__class__ is int and style in ("", "form"):
+        return [f"{_q(name)}={value}"]  # the commonest case, with nothing to quote
     shaped = _shape(value)
     key = _q(name)
     if isinstance(shaped, str):

@@ -142,3 +142,22 @@ def test_field_lines() -> None:
     assert field.default is UNSET
     assert _model._Field("note?: str").default is None
     assert _model._Field("note: str?").required
+
+
+def test_equality_and_repr_are_those_of_a_dataclass() -> None:
+    a = models.Dog.from_dict({"pet_type": "dog", "name": "Rex"})
+    b = models.Dog(pet_type="dog", name="Rex")
+    assert a == b and not (a != b)
+    assert a != models.Dog(pet_type="dog", name="Max")
+    assert a != models.Cat.from_dict({"pet_type": "cat", "name": "Rex"})  # another class
+    assert repr(b) == "Dog(pet_type='dog', name='Rex', indoor=None, good_boy=None, additional_properties={})"
+    with pytest.raises(TypeError):
+        hash(b)  # mutable, so unhashable, as dataclasses with eq are
+
+
+def test_a_compiled_decoder_takes_the_place_of_from_dict() -> None:
+    models.Dog.from_dict({"pet_type": "dog", "name": "Rex"})
+    assert isinstance(models.Dog.__dict__["from_dict"], staticmethod)
+    assert models.Dog.from_dict({"pet_type": "dog", "name": "Max"}).name == "Max"
+    with pytest.raises(DecodeError):
+        models.Dog.from_dict({"pet_type": "dog"})

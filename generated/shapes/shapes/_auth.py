@@ -22,7 +22,7 @@ import base64
 import os
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, List, Mapping, MutableMapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 import httpx
 
@@ -70,7 +70,7 @@ class Scheme:
     def __init__(self, key: str) -> None:
         self.key = key
 
-    def apply(self, headers: Dict[str, str], query: List[str], cookies: List[str]) -> None:
+    def apply(self, headers: MutableMapping[str, str], query: List[str], cookies: List[str]) -> None:
         pass
 
     def authorization(self, client: SyncAPIClient) -> str:
@@ -97,7 +97,7 @@ class APIKey(Scheme):
         else:
             self._piece = _encode.checked_header(name, value)
 
-    def apply(self, headers: Dict[str, str], query: List[str], cookies: List[str]) -> None:
+    def apply(self, headers: MutableMapping[str, str], query: List[str], cookies: List[str]) -> None:
         if self.location == "header":
             headers[self.name] = self._piece
         elif self.location == "query":
@@ -115,7 +115,7 @@ class Basic(Scheme):
         encoded = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
         self._value = _encode.checked_header("Authorization", f"Basic {encoded}")
 
-    def apply(self, headers: Dict[str, str], query: List[str], cookies: List[str]) -> None:
+    def apply(self, headers: MutableMapping[str, str], query: List[str], cookies: List[str]) -> None:
         headers["Authorization"] = self._value
 
 
@@ -139,7 +139,7 @@ class Token(Scheme):
             self._provider = None
             self._value = _encode.checked_header("Authorization", f"{word} {token}")
 
-    def apply(self, headers: Dict[str, str], query: List[str], cookies: List[str]) -> None:
+    def apply(self, headers: MutableMapping[str, str], query: List[str], cookies: List[str]) -> None:
         if self._provider is None:
             headers["Authorization"] = self._value
 
@@ -367,7 +367,7 @@ class Credentials:
         listed = "; or ".join(o for o in options if o)
         return f"{endpoint.name} needs credentials the client was not given: pass {listed}"
 
-    def apply(self, endpoint: Endpoint[Any], headers: Dict[str, str], query: List[str], same_origin: bool = True) -> Tuple[Scheme, ...]:
+    def apply(self, endpoint: Endpoint[Any], headers: MutableMapping[str, str], query: List[str], same_origin: bool = True) -> Tuple[Scheme, ...]:
         """Write the static credentials for a call; returns the schemes to apply per attempt.
 
         `same_origin` false (a next-page URL on another host): nothing is sent."""

@@ -27,6 +27,7 @@ from typing import (
     Generic,
     List,
     Mapping,
+    MutableMapping,
     NamedTuple,
     Optional,
     Sequence,
@@ -290,6 +291,17 @@ class BaseClient:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={_logging.safe_url(self.base_url)!r})"
 
+    def _request_headers(self) -> httpx.Headers:
+        """A fresh copy of the default headers for one request.
+
+        Kept as httpx.Headers, rebuilt only when default_headers changes: httpx copies such
+        an object cheaply, where a dict's every entry is normalised again on every request."""
+        cached = self.__dict__.get("_headers_cache")
+        if cached is None or cached[0] != self.default_headers:
+            cached = (dict(self.default_headers), httpx.Headers(self.default_headers))
+            self.__dict__["_headers_cache"] = cached
+        return httpx.Headers(cached[1])
+
     # -- building the request -----------------------------------------------------------
 
     def _prepare(
@@ -307,7 +319,7 @@ class BaseClient:
         `url`, when given, is where to send it instead (a next page's URL from the API)."""
         if url is None and (endpoint.deprecated or endpoint.deprecated_inputs):
             _warn_deprecated(endpoint, values, body)
-        headers = self.default_headers.copy()
+        headers = self._request_headers()
         if endpoint.accept is not None:
             headers["Accept"] = endpoint.accept
         path, query = _parameters(endpoint, values, headers)
@@ -361,7 +373,7 @@ class BaseClient:
         body: Any,
         extra_body: Optional[Mapping[str, Any]],
         content_type: Optional[str],
-        headers: Dict[str, str],
+        headers: MutableMapping[str, str],
     ) -> Tuple[Dict[str, Any], bool]:
         """httpx arguments for the body and whether it can be sent again; sets Content-Type."""
         chosen = content_type or endpoint.body_type or "application/json"
@@ -838,7 +850,7 @@ def connection_error(exc: httpx.TransportError, request: httpx.Request, attempts
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _parameters(endpoint: Endpoint[Any], values: Sequence[Any], headers: Dict[str, str]) -> Tuple[str, List[str]]:
+def _parameters(endpoint: Endpoint[Any], values: Sequence[Any], headers: MutableMapping[str, str]) -> Tuple[str, List[str]]:
     """The path with its parameters filled in and the query's pieces; sets header and cookie parameters."""
     path = endpoint.path
     query: List[str] = []
@@ -893,7 +905,7 @@ def _unquote(text: str) -> str:
     return unquote_plus(text)
 
 
-def _set_header(headers: Dict[str, str], name: str, value: str) -> None:
+def _set_header(headers: MutableMapping[str, str], name: str, value: str) -> None:
     """Set a header, replacing one of the same name in any letter case."""
     lower = name.lower()
     for existing in [k for k in headers if k.lower() == lower]:
@@ -953,7 +965,7 @@ class _FileStream(httpx.SyncByteStream, httpx.AsyncByteStream):
             yield chunk
 
 
-def _binary(body: Any, headers: Dict[str, str]) -> Tuple[Dict[str, Any], bool]:
+def _binary(body: Any, headers: MutableMapping[str, str]) -> Tuple[Dict[str, Any], bool]:
     """httpx arguments for a raw body (octet-stream, text, ...) and whether it can be resent."""
     import os
 

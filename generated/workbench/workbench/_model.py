@@ -27,14 +27,16 @@ precise error with its JSON path.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as _dt
 import importlib
 import json
 import re
+import reprlib
 from enum import Enum
 from typing import Any, Callable, ClassVar, Dict, List, Optional, Tuple, TypeVar
 
 from . import _decode as _d
-from ._decode import DecodeError
 from ._encode import to_json
 from ._types import UNSET, Unset
 
@@ -44,11 +46,28 @@ M = TypeVar("M", bound="Model")
 
 
 class Model:
-    """Base of every generated model (each is also a keyword-only dataclass)."""
+    """Base of every generated model (each is also a keyword-only dataclass).
+
+    Equality and repr are defined once here rather than generated per class by dataclasses
+    (`eq=False, repr=False` on the models): creating a class of a hundred fields is then one
+    generated method instead of three, which is most of what loading a large model costs.
+    """
 
     _FIELDS: ClassVar[str] = ""
     # A type description for undeclared properties' values; None keeps them as they came.
     _EXTRA: ClassVar[Optional[str]] = None
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like any dataclass with eq
+
+    @reprlib.recursive_repr()
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self) if f.repr)  # type: ignore[arg-type]
+        return f"{type(self).__qualname__}({shown})"
 
     @classmethod
     def from_dict(cls: type[M], data: Any) -> M:
@@ -271,6 +290,15 @@ _CHECKS = {  # inline type checks for the commonest scalars; the rest call their
     "float": "{v}.__class__ is not float and {v}.__class__ is not int",
     "any": "",
 }
+# Inlined conversions: (what a convertible value is, its conversion). A ValueError from the
+# conversion sends the data to the general path. Lists of a scalar check their element types
+# as one set, computed in C.
+_CONVERSIONS = {
+    "datetime": ("{v}.__class__ is str", "_datetime({v})"),
+    "date": ("{v}.__class__ is str", "_date({v})"),
+    "[str]": ("{v}.__class__ is list and (not {v} or _set(_map(_type, {v})) == _STR)", "{v}[:]"),
+    "[int]": ("{v}.__class__ is list and (not {v} or _set(_map(_type, {v})) == _INT)", "{v}[:]"),
+}
 
 
 class _Mismatch(Exception):
@@ -294,28 +322,43 @@ class _Field:
 
 
 class _Codec:
-    """A model class's compiled decode and encode functions."""
+    """A model class's compiled decode and encode functions, each made when first needed
+    (a response model is rarely encoded, a request model rarely decoded)."""
 
-    def __init__(self, decode: Callable[[Any], Any], encode: Callable[[Any], Dict[str, Any]]) -> None:
-        self.decode = decode
-        self.encode = encode
+    def __init__(self, model: type[Model]) -> None:
+        self._model = model
+        self._fields = [_Field(line) for line in model._FIELDS.splitlines() if line.strip()]
+        self.decode: Callable[[Any], Any] = self._first_decode
+        self.encode: Callable[[Any], Dict[str, Any]] = self._first_encode
 
     @classmethod
     def build(cls, model: type[Model]) -> _Codec:
-        fields = [_Field(line) for line in model._FIELDS.splitlines() if line.strip()]
-        slow = _slow_decoder(model, fields)
-        codec = cls(_compile_decoder(model, fields, slow), _compile_encoder(model, fields))
+        codec = cls(model)
         setattr(model, "_codec_", codec)
         return codec
+
+    # Once compiled, the functions also take the place of the class's own from_dict and
+    # to_dict, so that later calls skip the lookup of the codec.
+    def _first_decode(self, data: Any) -> Any:
+        self.decode = _compile_decoder(self._model, self._fields, _slow_decoder(self._model, self._fields))
+        setattr(self._model, "from_dict", staticmethod(self.decode))
+        return self.decode(data)
+
+    def _first_encode(self, instance: Any) -> Dict[str, Any]:
+        self.encode = _compile_encoder(self._model, self._fields)
+        setattr(self._model, "to_dict", self.encode)
+        return self.encode(instance)
 
 
 def _slow_decoder(model: type[Model], fields: List[_Field]) -> Callable[[Any], Any]:
     """The general path: every check with its JSON path, used when the fast path declines."""
-    plan = [(f, _full(f)) for f in fields]
+    plan: List[Tuple[_Field, Callable[[Any], Any]]] = []  # filled when first needed
     known = frozenset(f.wire for f in fields)
     extra = decoder(model._EXTRA) if model._EXTRA else _d.any_value
 
     def decode(data: Any) -> Any:
+        if not plan:
+            plan.extend((f, _full(f)) for f in fields)
         d = _d.obj(data)
         values: Dict[str, Any] = {}
         for f, dec in plan:
@@ -339,7 +382,9 @@ def _full(f: _Field) -> Callable[[Any], Any]:
 def _compile_decoder(model: type[Model], fields: List[_Field], slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """Straight-line Python for the expected shape of the data (dataclasses do the same)."""
     env: Dict[str, Any] = {"_slow": slow, "_Mismatch": _Mismatch, "_new": object.__new__, "_cls": model}
-    env.update({"_UNSET": UNSET, "DecodeError": DecodeError, "_known": frozenset(f.wire for f in fields)})
+    env.update({"_UNSET": UNSET, "_known": frozenset(f.wire for f in fields)})
+    env.update({"_set": set, "_map": map, "_type": type, "_STR": {str}, "_INT": {int}})
+    env.update({"_datetime": _dt.datetime.fromisoformat, "_date": _dt.date.fromisoformat})
     lines = ["def decode(data):", "  if data.__class__ is not dict:", "    return _slow(data)", "  get = data.get", "  try:"]
     for index, f in enumerate(fields):
         v = f"v{index}"
@@ -351,20 +396,8 @@ def _compile_decoder(model: type[Model], fields: List[_Field], slow: Callable[[A
         skip = [] if f.required and not f.nullable else [f"{v} is not {'None' if f.required or not f.nullable else '_UNSET'}"]
         if not f.required and f.nullable:
             skip.append(f"{v} is not None")
-        check = _CHECKS.get(f.type)
-        if check == "":
-            continue
-        guard = " and ".join(skip)
-        if check is not None:
-            test = check.format(v=v)
-            lines.append(f"    if {guard + ' and (' + test + ')' if guard else test}:")
-            lines.append("      raise _Mismatch")
-        else:
-            env[f"_dec{index}"] = decoder(f.type)
-            if guard:
-                lines.append(f"    if {guard}:")
-            lines.append(f"    {'  ' if guard else ''}{v} = _dec{index}({v})")
-    lines += ["  except (KeyError, _Mismatch, DecodeError):", "    return _slow(data)"]
+        lines += _checked(v, f.type, skip, index, env)
+    lines += ["  except (KeyError, ValueError, _Mismatch):", "    return _slow(data)"]
     if model._EXTRA:
         lines.append("  if not _known.issuperset(data):")
         lines.append("    return _slow(data)")
@@ -376,6 +409,45 @@ def _compile_decoder(model: type[Model], fields: List[_Field], slow: Callable[[A
     lines.append(f"  self.__dict__ = {{{', '.join(items)}}}")
     lines.append("  return self")
     return _exec(lines, env, "decode")
+
+
+def _checked(v: str, kind: str, skip: List[str], index: int, env: Dict[str, Any]) -> List[str]:
+    """Lines checking (and converting) `v`, unless it is absent or null (`skip`).
+
+    The type test comes first, so the usual value passes after one comparison.
+    """
+    absent = "".join(f" and {s}" for s in skip)
+    if kind in _CONVERSIONS:
+        ok, conversion = (part.format(v=v) for part in _CONVERSIONS[kind])
+        otherwise = f"elif {' and '.join(skip)}:" if skip else "else:"
+        return [f"    if {ok}:", f"      {v} = {conversion}", f"    {otherwise}", "      raise _Mismatch"]
+    check = _CHECKS.get(kind)
+    if check == "":
+        return []
+    if check is not None:
+        return [f"    if ({check.format(v=v)}){absent}:", "      raise _Mismatch"]
+    named = kind.isidentifier() and kind not in _SCALARS
+    env[f"_dec{index}"] = _bound_on_first_use(kind, env, f"_dec{index}") if named else decoder(kind)
+    if skip:
+        return [f"    if {' and '.join(skip)}:", f"      {v} = _dec{index}({v})"]
+    return [f"    {v} = _dec{index}({v})"]
+
+
+def _bound_on_first_use(name: str, env: Dict[str, Any], key: str) -> Callable[[Any], Any]:
+    """A model's or enum's decoder that puts the resolved one in its own place in `env`, so
+    later calls from compiled code go straight to it."""
+
+    def first(value: Any) -> Any:
+        target = getattr(_models(), name)
+        if issubclass(target, Enum):
+            env[key] = _d.enum(target)
+            return env[key](value)
+        codec: _Codec = target.__dict__.get("_codec_") or _Codec.build(target)
+        result = codec.decode(value)
+        env[key] = codec.decode  # compiled by now
+        return result
+
+    return first
 
 
 def _compile_encoder(model: type[Model], fields: List[_Field]) -> Callable[[Any], Dict[str, Any]]:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["ListByCursorResponse"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ListByCursorResponse(Model):
     """ListByCursorResponse model."""
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["ListByOffsetResponse"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ListByOffsetResponse(Model):
     """ListByOffsetResponse model."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["ListDeclaredResponse"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ListDeclaredResponse(Model):
     """ListDeclaredResponse model."""
 

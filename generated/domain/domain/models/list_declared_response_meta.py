@@ -13,7 +13,7 @@ from .._types import UNSET, Unset
 __all__ = ["ListDeclaredResponseMeta"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ListDeclaredResponseMeta(Model):
     """ListDeclaredResponseMeta model."""
 

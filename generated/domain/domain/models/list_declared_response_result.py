@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["ListDeclaredResponseResult"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ListDeclaredResponseResult(Model):
     """ListDeclaredResponseResult model."""
 

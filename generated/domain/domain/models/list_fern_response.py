@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["ListFernResponse"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ListFernResponse(Model):
     """ListFernResponse model."""
 

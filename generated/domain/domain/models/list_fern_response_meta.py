@@ -13,7 +13,7 @@ from .._types import UNSET, Unset
 __all__ = ["ListFernResponseMeta"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ListFernResponseMeta(Model):
     """ListFernResponseMeta model."""
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["ListSpeakeasyResponse"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ListSpeakeasyResponse(Model):
     """ListSpeakeasyResponse model."""
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["ListPetVaccinationsResponse"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ListPetVaccinationsResponse(Model):
     """ListPetVaccinationsResponse model."""
 

@@ -13,7 +13,7 @@ from .._model import Model
 __all__ = ["ListPetVaccinationsResponseVaccinationsItem"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ListPetVaccinationsResponseVaccinationsItem(Model):
     """ListPetVaccinationsResponseVaccinationsItem model."""
 

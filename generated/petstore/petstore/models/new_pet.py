@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["NewPet"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class NewPet(Model):
     """NewPet model."""
 

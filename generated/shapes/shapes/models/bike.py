@@ -12,7 +12,7 @@ from .._model import Model
 __all__ = ["Bike"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Bike(Model):
     """Bike model."""
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["Zoo"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Zoo(Model):
     """Zoo model."""
 

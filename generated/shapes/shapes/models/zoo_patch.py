@@ -13,7 +13,7 @@ from .._types import UNSET, Unset
 __all__ = ["ZooPatch"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ZooPatch(Model):
     """ZooPatch model."""
 

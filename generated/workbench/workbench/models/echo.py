@@ -12,7 +12,7 @@ from .._model import Model
 __all__ = ["Echo"]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Echo(Model):
     """A request as the server saw it."""
 
