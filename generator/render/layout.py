@@ -107,17 +107,20 @@ def long_code_line(text: str, limit: int = LINE_LENGTH) -> bool:
     """Whether a line black would rewrap is longer than the limit.
 
     Comments and the inside of triple-quoted strings are left alone by black, so only
-    the other lines count. Generated code escapes every triple quote inside its strings,
-    so counting them tells where strings begin and end.
+    the other lines count. Templates open a triple-quoted string only at the start of a
+    line (a docstring) or at the end of one (`_FIELDS = r\"\"\"`), close it on a line of its
+    own, and escape triple quotes inside it; a triple quote anywhere else is inside a
+    one-line literal.
     """
     in_string = False
     for line in text.split("\n"):
         starts_inside = in_string
-        if line.count('"""') % 2:
+        stripped = line.strip()
+        opens_or_closes = stripped.startswith(('"""', 'r"""')) or stripped.endswith('"""')
+        if opens_or_closes and line.count('"""') % 2:
             in_string = not in_string
         if starts_inside or width(line) <= limit:
             continue
-        stripped = line.lstrip()
         if stripped.startswith("#") or stripped.startswith(('"""', 'r"""')):
             continue  # a comment, or a docstring's first line
         if _UNSPLITTABLE.match(stripped):

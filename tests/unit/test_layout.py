@@ -160,3 +160,5 @@ def test_long_lines_black_cannot_split_do_not_count() -> None:
     assert not long_code_line('"""' + "docstring " * 20 + '"""')
     assert not long_code_line("# " + "comment " * 20)
     assert not long_code_line('x = """\n' + "inside a string " * 20 + '\n"""')
+    # a triple quote inside a one-line literal opens no string
+    assert long_code_line("x = 'a\"\"\"b'\n" + "y = [" + ", ".join(["1"] * 60) + "]")
