@@ -20,7 +20,21 @@ import base64
 import os
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, List, Mapping, MutableMapping, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    List,
+    Mapping,
+    MutableMapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 import httpx
 
@@ -68,7 +82,9 @@ class Scheme:
     def __init__(self, key: str) -> None:
         self.key = key
 
-    def apply(self, headers: MutableMapping[str, str], query: List[str], cookies: List[str]) -> None:
+    def apply(
+        self, headers: MutableMapping[str, str], query: List[str], cookies: List[str]
+    ) -> None:
         pass
 
     def authorization(self, client: SyncAPIClient) -> str:
@@ -95,7 +111,9 @@ class APIKey(Scheme):
         else:
             self._piece = _encode.checked_header(name, value)
 
-    def apply(self, headers: MutableMapping[str, str], query: List[str], cookies: List[str]) -> None:
+    def apply(
+        self, headers: MutableMapping[str, str], query: List[str], cookies: List[str]
+    ) -> None:
         if self.location == "header":
             headers[self.name] = self._piece
         elif self.location == "query":
@@ -113,7 +131,9 @@ class Basic(Scheme):
         encoded = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
         self._value = _encode.checked_header("Authorization", f"Basic {encoded}")
 
-    def apply(self, headers: MutableMapping[str, str], query: List[str], cookies: List[str]) -> None:
+    def apply(
+        self, headers: MutableMapping[str, str], query: List[str], cookies: List[str]
+    ) -> None:
         headers["Authorization"] = self._value
 
 
@@ -137,7 +157,9 @@ class Token(Scheme):
             self._provider = None
             self._value = _encode.checked_header("Authorization", f"{word} {token}")
 
-    def apply(self, headers: MutableMapping[str, str], query: List[str], cookies: List[str]) -> None:
+    def apply(
+        self, headers: MutableMapping[str, str], query: List[str], cookies: List[str]
+    ) -> None:
         if self._provider is None:
             headers["Authorization"] = self._value
 
@@ -145,7 +167,9 @@ class Token(Scheme):
         assert self._provider is not None
         token = self._provider()
         if not isinstance(token, str):
-            raise TypeError(f"the token provider for {self.key!r} must return a str (the sync client does not await)")
+            raise TypeError(
+                f"the token provider for {self.key!r} must return a str (the sync client does not await)"
+            )
         return _encode.checked_header("Authorization", f"{self.word} {token}")
 
     async def authorization_async(self, client: AsyncAPIClient) -> str:
@@ -248,7 +272,9 @@ class ClientCredentials(Scheme):
             detail = ""
             if isinstance(body, dict):
                 detail = str(body.get("error_description") or body.get("error") or "")[:300]
-            message = f"{where} failed with status {response.status_code}" + (f": {detail}" if detail else "")
+            message = f"{where} failed with status {response.status_code}" + (
+                f": {detail}" if detail else ""
+            )
             raise status_error_class(response.status_code)(message, response=response, body=body)
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
@@ -256,13 +282,21 @@ class ClientCredentials(Scheme):
         _encode.checked_header("Authorization", token)
         expires_in = body.get("expires_in")
         now = self.clock()
-        if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool) and expires_in > 0:
+        if (
+            isinstance(expires_in, (int, float))
+            and not isinstance(expires_in, bool)
+            and expires_in > 0
+        ):
             self._refresh_at = now + expires_in - min(REFRESH_MARGIN, expires_in / 10)
         else:
             self._refresh_at = float("inf")  # until the API refuses it
         self._token = token
         self.fetches += 1
-        _logging.logger.info("fetched an access token for %s from %s", self.key, _logging.safe_url(response.request.url))
+        _logging.logger.info(
+            "fetched an access token for %s from %s",
+            self.key,
+            _logging.safe_url(response.request.url),
+        )
         return token
 
     def __repr__(self) -> str:
@@ -313,7 +347,9 @@ def _scheme(spec: SchemeSpec, values: Dict[str, Any], base_url: str) -> Scheme:
         if url and "client_id" in values and "client_secret" in values:
             # A relative token URL is relative to the API's address.
             absolute = str(httpx.URL(base_url).join(str(url)))
-            return ClientCredentials(spec.key, absolute, str(values["client_id"]), str(values["client_secret"]))
+            return ClientCredentials(
+                spec.key, absolute, str(values["client_id"]), str(values["client_secret"])
+            )
     if kind == "none":
         return Nothing(spec.key)
     return Missing(spec.key, _hint(spec))
@@ -352,7 +388,9 @@ class Credentials:
             return chosen
         for alternative in endpoint.security:
             schemes = tuple(self.schemes[key] for key in alternative if key in self.schemes)
-            if len(schemes) == len(alternative) and not any(isinstance(s, Missing) for s in schemes):
+            if len(schemes) == len(alternative) and not any(
+                isinstance(s, Missing) for s in schemes
+            ):
                 self._chosen[endpoint] = schemes
                 return schemes
         raise MissingCredentialsError(self._explain(endpoint))
@@ -360,12 +398,24 @@ class Credentials:
     def _explain(self, endpoint: Endpoint[Any]) -> str:
         options = []
         for alternative in endpoint.security:
-            missing = [self.schemes[k] for k in alternative if isinstance(self.schemes.get(k), Missing)]
-            options.append(" and ".join(f"{s.hint} for scheme {s.key!r}" for s in missing if isinstance(s, Missing)))
+            missing = [
+                self.schemes[k] for k in alternative if isinstance(self.schemes.get(k), Missing)
+            ]
+            options.append(
+                " and ".join(
+                    f"{s.hint} for scheme {s.key!r}" for s in missing if isinstance(s, Missing)
+                )
+            )
         listed = "; or ".join(o for o in options if o)
         return f"{endpoint.name} needs credentials the client was not given: pass {listed}"
 
-    def apply(self, endpoint: Endpoint[Any], headers: MutableMapping[str, str], query: List[str], same_origin: bool = True) -> Tuple[Scheme, ...]:
+    def apply(
+        self,
+        endpoint: Endpoint[Any],
+        headers: MutableMapping[str, str],
+        query: List[str],
+        same_origin: bool = True,
+    ) -> Tuple[Scheme, ...]:
         """Write the static credentials for a call; returns the schemes to apply per attempt.
 
         `same_origin` false (a next-page URL on another host): nothing is sent."""

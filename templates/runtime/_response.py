@@ -10,7 +10,18 @@ Error statuses raise as they do for plain calls.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Generic, Iterator, Optional, TypeVar, cast
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generic,
+    Iterator,
+    Optional,
+    TypeVar,
+    cast,
+)
 
 import httpx
 
@@ -69,7 +80,11 @@ class APIResponse(_BaseResponse[R]):
             else:
                 self.http_response.read()
                 parser = self._parser
-                self._parsed = parser() if parser else parse_response(self._endpoint, self.http_response, self.attempts)
+                self._parsed = (
+                    parser()
+                    if parser
+                    else parse_response(self._endpoint, self.http_response, self.attempts)
+                )
         return cast(R, self._parsed)
 
     def read(self) -> bytes:
@@ -97,7 +112,9 @@ class APIResponse(_BaseResponse[R]):
     def iter_lines(self) -> Iterator[str]:
         return self.http_response.iter_lines()
 
-    def stream_to_file(self, path: str | os.PathLike[str], chunk_size: Optional[int] = None) -> None:
+    def stream_to_file(
+        self, path: str | os.PathLike[str], chunk_size: Optional[int] = None
+    ) -> None:
         """Write the body to a file as it arrives, without holding it in memory."""
         with open(path, "wb") as file:
             for chunk in self.http_response.iter_bytes(chunk_size):
@@ -118,7 +135,11 @@ class AsyncAPIResponse(_BaseResponse[R]):
             else:
                 await self.http_response.aread()
                 parser = self._parser
-                self._parsed = parser() if parser else parse_response(self._endpoint, self.http_response, self.attempts)
+                self._parsed = (
+                    parser()
+                    if parser
+                    else parse_response(self._endpoint, self.http_response, self.attempts)
+                )
         return cast(R, self._parsed)
 
     async def read(self) -> bytes:
@@ -141,7 +162,9 @@ class AsyncAPIResponse(_BaseResponse[R]):
     def iter_lines(self) -> AsyncIterator[str]:
         return self.http_response.aiter_lines()
 
-    async def stream_to_file(self, path: str | os.PathLike[str], chunk_size: Optional[int] = None) -> None:
+    async def stream_to_file(
+        self, path: str | os.PathLike[str], chunk_size: Optional[int] = None
+    ) -> None:
         """Write the body to a file as it arrives, without holding it in memory."""
         with open(path, "wb") as file:
             async for chunk in self.http_response.aiter_bytes(chunk_size):

@@ -71,6 +71,25 @@ def test_bring_your_own_http_client_keeps_its_settings(petstore, petstore_server
     http.close()
 
 
+def test_own_http_client_cookies_params_and_later_header_changes_are_sent(petstore, petstore_server):
+    http = httpx.Client(headers={"X-Custom": "first", "Accept": "text/plain"}, cookies={"session": "abc"})
+    client = petstore.Petstore(base_url=petstore_server.base_url, http_client=http, max_retries=0)
+    client.pets.list()
+    sent = petstore_server.last_request.headers
+    assert sent["x-custom"] == "first" and sent["cookie"] == "session=abc"
+    assert sent["accept"] == "application/json"  # ours wins over the client's
+    assert sent["user-agent"].startswith("petstore/")
+    http.headers["X-Custom"] = "second"  # a change to the client after the first call
+    client.pets.list(timeout=None)
+    assert petstore_server.last_request.headers["x-custom"] == "second"
+    with_params = httpx.Client(params={"trace": "1"})
+    with pytest.raises(petstore.BadRequestError, match="trace"):  # the strict server refuses what it got
+        petstore.Petstore(base_url=petstore_server.base_url, http_client=with_params, max_retries=0).pets.list(limit=5)
+    assert petstore_server.last_request.query_params == {"trace": ["1"], "limit": ["5"]}
+    http.close()
+    with_params.close()
+
+
 def test_base_url_from_servers_with_variables_overridable(workbench, workbench_server, monkeypatch):
     monkeypatch.delenv("WORKBENCH_BASE_URL", raising=False)
     assert workbench.Workbench().base_url == "http://localhost:8080/api"  # servers[0], default variables

@@ -30,3 +30,15 @@ def test_default_cache_honours_the_environment(tmp_path, monkeypatch):
     assert FormatCache.default().directory == tmp_path / "c" / "black"
     monkeypatch.setenv("CODEGEN_CACHE_DIR", "")
     assert FormatCache.default() is None
+
+
+def test_the_static_runtime_is_black_formatted_as_shipped():
+    """Runtime modules are copied into packages without a black run (format.py skips them)."""
+    import black
+
+    from generator.render.plan import RUNTIME_DIR
+
+    mode = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
+    for path in sorted(RUNTIME_DIR.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert black.format_str(text, mode=mode) == text, f"{path.name} is not black-formatted"

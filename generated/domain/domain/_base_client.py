@@ -36,6 +36,7 @@ from typing import (
     Union,
     cast,
 )
+from urllib.parse import urlencode
 
 import httpx
 
@@ -147,15 +148,22 @@ class Endpoint(Generic[T]):
         self.path = path
         self.params = tuple(params)
         self.body_type = body_type  # the default request content type
-        self.body_types = tuple(body_types) or ((body_type,) if body_type else ())  # all the caller may choose
+        self.body_types = tuple(body_types) or (
+            (body_type,) if body_type else ()
+        )  # all the caller may choose
         # The body is keyword arguments (a dict); these may be sent as null, the others are
         # left out when None.
         self.fields = fields
         self.response = response  # "json", "text", "binary", "sse" or "none"
         self.accept = accept  # Accept header, when not JSON
         # Decoders are type descriptions (see _model.py) resolved on first use, or callables.
-        self.decode: Optional[Callable[[Any], T]] = _described(decode) if isinstance(decode, str) else decode
-        self.errors = {status: _described(d) if isinstance(d, str) else d for status, d in (errors or {}).items()}
+        self.decode: Optional[Callable[[Any], T]] = (
+            _described(decode) if isinstance(decode, str) else decode
+        )
+        self.errors = {
+            status: _described(d) if isinstance(d, str) else d
+            for status, d in (errors or {}).items()
+        }
         # Retried after transient failures; an idempotency key header makes a POST safe to repeat.
         self.idempotent = idempotent or idempotency_header is not None
         self.idempotency_header = idempotency_header
@@ -176,11 +184,19 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 def _warn_deprecated(endpoint: Endpoint[Any], values: Sequence[Any], body: Any) -> None:
-    used = [p.name for p, v in zip(endpoint.params, values) if v is not None and not isinstance(v, Unset)]
+    used = [
+        p.name
+        for p, v in zip(endpoint.params, values)
+        if v is not None and not isinstance(v, Unset)
+    ]
     if isinstance(body, dict):
         used += [k for k, v in body.items() if v is not None and not isinstance(v, Unset)]
     messages = [f"{endpoint.name} is deprecated by the API"] if endpoint.deprecated else []
-    messages += [f"{endpoint.name}: {name!r} is deprecated by the API" for name in used if name in endpoint.deprecated_inputs]
+    messages += [
+        f"{endpoint.name}: {name!r} is deprecated by the API"
+        for name in used
+        if name in endpoint.deprecated_inputs
+    ]
     level = _caller_stacklevel()
     for message in messages:
         warnings.warn(message, DeprecationWarning, stacklevel=level)
@@ -216,7 +232,9 @@ class _Prepared:
         self.request = request
         self.retries = retries  # after a transient failure; 0 unless the call is idempotent
         self.connect_retries = connect_retries  # when the request never left (nothing was sent)
-        self.dynamic = dynamic  # security schemes that set the Authorization header on every attempt
+        self.dynamic = (
+            dynamic  # security schemes that set the Authorization header on every attempt
+        )
         self.auth = auth  # an httpx.Auth to send with (the caller's, or digest)
 
 
@@ -256,7 +274,9 @@ class BaseClient:
         self.on_response: List[ResponseHook] = list(on_response)
         self._http_timeout: TimeoutTypes | Unset = UNSET  # the timeout the pool was made with
         self._credentials = credentials  # the spec's security schemes, as configured
-        self._http_auth = auth  # any httpx.Auth, for what the spec cannot describe (request signing)
+        self._http_auth = (
+            auth  # any httpx.Auth, for what the spec cannot describe (request signing)
+        )
         _logging.setup(self._log_variable)
 
     def with_options(
@@ -273,7 +293,9 @@ class BaseClient:
         leaves the pool open: it belongs to this client)."""
         clone = copy.copy(self)
         # Resource groups are cached per client; the copy must build its own.
-        clone.__dict__ = {k: v for k, v in self.__dict__.items() if not getattr(v, "_is_resource", False)}
+        clone.__dict__ = {
+            k: v for k, v in self.__dict__.items() if not getattr(v, "_is_resource", False)
+        }
         clone._owns_http = False
         clone.default_headers = dict(self.default_headers)
         clone.on_request = list(self.on_request if on_request is None else on_request)
@@ -291,14 +313,17 @@ class BaseClient:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={_logging.safe_url(self.base_url)!r})"
 
-    def _request_headers(self) -> httpx.Headers:
-        """A fresh copy of the default headers for one request.
+    def _request_headers(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Headers:
+        """A fresh copy of the http client's headers with the default headers over them.
 
-        Kept as httpx.Headers, rebuilt only when default_headers changes: httpx copies such
-        an object cheaply, where a dict's every entry is normalised again on every request."""
+        The merge is cached until either changes: httpx copies an httpx.Headers cheaply, but
+        merging normalises and replaces every entry again (see _new_request)."""
+        key = (list(http.headers.raw), dict(self.default_headers))
         cached = self.__dict__.get("_headers_cache")
-        if cached is None or cached[0] != self.default_headers:
-            cached = (dict(self.default_headers), httpx.Headers(self.default_headers))
+        if cached is None or cached[0] != key:
+            merged = httpx.Headers(http.headers)
+            merged.update(self.default_headers)
+            cached = (key, merged)
             self.__dict__["_headers_cache"] = cached
         return httpx.Headers(cached[1])
 
@@ -319,7 +344,7 @@ class BaseClient:
         `url`, when given, is where to send it instead (a next page's URL from the API)."""
         if url is None and (endpoint.deprecated or endpoint.deprecated_inputs):
             _warn_deprecated(endpoint, values, body)
-        headers = self._request_headers()
+        headers = self._request_headers(http)
         if endpoint.accept is not None:
             headers["Accept"] = endpoint.accept
         path, query = _parameters(endpoint, values, headers)
@@ -337,7 +362,9 @@ class BaseClient:
         replayable = True
         kwargs: Dict[str, Any] = {}
         if endpoint.body_types or options.get("extra_body"):
-            kwargs, replayable = self._body(endpoint, body, options.get("extra_body"), content_type, headers)
+            kwargs, replayable = self._body(
+                endpoint, body, options.get("extra_body"), content_type, headers
+            )
         if options:
             if url is None:  # a next page's URL from the API is sent as it is
                 query = _extra_query(query, options.get("extra_query"))
@@ -353,7 +380,7 @@ class BaseClient:
         elif query:
             url += ("&" if "?" in url else "?") + "&".join(query)
         stream = kwargs.pop(STREAM, None)
-        request = http.build_request(endpoint.method, url, headers=headers, **kwargs)
+        request = _new_request(http, endpoint.method, url, headers, kwargs)
         if stream is not None:
             request.stream = stream  # build_request would wrap it for one kind of client only
         max_retries = int(options.get("max_retries", self.max_retries))
@@ -365,7 +392,9 @@ class BaseClient:
             dynamic = tuple(s for s in dynamic if s.dynamic)
         if not replayable:
             return _Prepared(request, 0, 0, dynamic, auth)  # a streamed body cannot be sent again
-        return _Prepared(request, max_retries if endpoint.idempotent else 0, max_retries, dynamic, auth)
+        return _Prepared(
+            request, max_retries if endpoint.idempotent else 0, max_retries, dynamic, auth
+        )
 
     def _body(
         self,
@@ -378,12 +407,16 @@ class BaseClient:
         """httpx arguments for the body and whether it can be sent again; sets Content-Type."""
         chosen = content_type or endpoint.body_type or "application/json"
         if content_type is not None and content_type not in endpoint.body_types:
-            raise ValueError(f"{endpoint.name} takes {' or '.join(endpoint.body_types)}, not {content_type!r}")
+            raise ValueError(
+                f"{endpoint.name} takes {' or '.join(endpoint.body_types)}, not {content_type!r}"
+            )
         if endpoint.fields is not None:
             body = _encode.omit_unset(body, endpoint.fields)
         if extra_body:
             if body is not None and not isinstance(body, Mapping):
-                raise TypeError(f"extra_body needs a body of fields; {endpoint.name} takes {type(body).__name__}")
+                raise TypeError(
+                    f"extra_body needs a body of fields; {endpoint.name} takes {type(body).__name__}"
+                )
             body = {**(body or {}), **extra_body}
         if body is None:
             return {}, True
@@ -403,7 +436,9 @@ class BaseClient:
 
     # -- retries --------------------------------------------------------------------------
 
-    def _retry_delay(self, attempt: int, retries: int, response: Optional[httpx.Response]) -> Optional[float]:
+    def _retry_delay(
+        self, attempt: int, retries: int, response: Optional[httpx.Response]
+    ) -> Optional[float]:
         """Seconds to wait before another attempt after `attempt` failed, or None to stop.
 
         `retries` is how many retries this failure allows; `response` is None when the
@@ -438,7 +473,15 @@ class BaseClient:
         attempts = max(prepared.retries, prepared.connect_retries) + 1
         seconds = time.monotonic() - started
         _logging.exchange(
-            endpoint.name, prepared.request, response, error, seconds, attempt, attempts, delay, self._secret_names
+            endpoint.name,
+            prepared.request,
+            response,
+            error,
+            seconds,
+            attempt,
+            attempts,
+            delay,
+            self._secret_names,
         )
 
 
@@ -454,7 +497,9 @@ class SyncAPIClient(BaseClient):
         self._owns_http = http_client is None
         if http_client is None:
             # Our own pool: its timeout is ours. Someone else's client keeps its settings.
-            self.timeout = self._http_timeout = DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout
+            self.timeout = self._http_timeout = (
+                DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout
+            )
             http_client = httpx.Client(timeout=self._http_timeout, follow_redirects=True)
         self._http = http_client
         self._sleep: Callable[[float], Any] = time.sleep
@@ -494,7 +539,9 @@ class SyncAPIClient(BaseClient):
             raise status_error(endpoint, response, attempts)
         return Stream(response, endpoint)
 
-    def _paginate(self, endpoint: Endpoint[Any], values: Sequence[Any], body: Any, options: Mapping[str, Any]) -> SyncPage[Any]:
+    def _paginate(
+        self, endpoint: Endpoint[Any], values: Sequence[Any], body: Any, options: Mapping[str, Any]
+    ) -> SyncPage[Any]:
         """A list operation: its first page, which iterates every item of every page."""
         from ._pagination import PageRequest
 
@@ -506,13 +553,22 @@ class SyncAPIClient(BaseClient):
         prepared = self._prepare(self._http, endpoint, values, body, options, None)
         response, attempts = self._send(endpoint, prepared, mode == STREAM)
         wrapped = self._wrap(endpoint, response, attempts)
-        wrapped._parser = lambda: self._make_page(endpoint, request, body, plain, response, attempts, 0)
+        wrapped._parser = lambda: self._make_page(
+            endpoint, request, body, plain, response, attempts, 0
+        )
         return cast("SyncPage[Any]", wrapped)
 
     def _page(
-        self, endpoint: Endpoint[Any], request: PageRequest, body: Any, options: Mapping[str, Any], seen_items: int
+        self,
+        endpoint: Endpoint[Any],
+        request: PageRequest,
+        body: Any,
+        options: Mapping[str, Any],
+        seen_items: int,
     ) -> SyncPage[Any]:
-        prepared = self._prepare(self._http, endpoint, request.values, body, options, None, request.url)
+        prepared = self._prepare(
+            self._http, endpoint, request.values, body, options, None, request.url
+        )
         response, attempts = self._send(endpoint, prepared, False)
         return self._make_page(endpoint, request, body, options, response, attempts, seen_items)
 
@@ -538,7 +594,9 @@ class SyncAPIClient(BaseClient):
             raise status_error(endpoint, response, attempts)
         return APIResponse(endpoint, response, attempts)
 
-    def _send(self, endpoint: Endpoint[Any], prepared: _Prepared, stream: bool) -> Tuple[httpx.Response, int]:
+    def _send(
+        self, endpoint: Endpoint[Any], prepared: _Prepared, stream: bool
+    ) -> Tuple[httpx.Response, int]:
         """Send until a response that is final (success, error not worth retrying, or out of
         attempts); returns it with the number of attempts made. A streamed error response is
         read first, so that the error can carry its body."""
@@ -576,7 +634,11 @@ class SyncAPIClient(BaseClient):
                 response.close()
                 attempt -= 1
                 continue
-            delay = None if response.is_success else self._retry_delay(attempt, prepared.retries, response)
+            delay = (
+                None
+                if response.is_success
+                else self._retry_delay(attempt, prepared.retries, response)
+            )
             if log:
                 self._log(endpoint, prepared, response, None, started, attempt, delay)
             if delay is None:
@@ -612,7 +674,9 @@ class AsyncAPIClient(BaseClient):
         super().__init__(timeout=timeout, **kwargs)
         self._owns_http = http_client is None
         if http_client is None:
-            self.timeout = self._http_timeout = DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout
+            self.timeout = self._http_timeout = (
+                DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout
+            )
             http_client = httpx.AsyncClient(timeout=self._http_timeout, follow_redirects=True)
         self._http = http_client
         self._sleep: Callable[[float], Any] = asyncio.sleep
@@ -652,7 +716,9 @@ class AsyncAPIClient(BaseClient):
             raise status_error(endpoint, response, attempts)
         return AsyncStream(response, endpoint)
 
-    def _paginate(self, endpoint: Endpoint[Any], values: Sequence[Any], body: Any, options: Mapping[str, Any]) -> AsyncPager[Any]:
+    def _paginate(
+        self, endpoint: Endpoint[Any], values: Sequence[Any], body: Any, options: Mapping[str, Any]
+    ) -> AsyncPager[Any]:
         """A list operation: awaited, its first page; iterated (async for), every item of every page."""
         from ._pagination import AsyncPager, PageRequest
 
@@ -666,15 +732,24 @@ class AsyncAPIClient(BaseClient):
             prepared = self._prepare(self._http, endpoint, values, body, options, None)
             response, attempts = await self._send(endpoint, prepared, mode == STREAM)
             wrapped = self._wrap(endpoint, response, attempts)
-            wrapped._parser = lambda: self._make_page(endpoint, request, body, plain, response, attempts, 0)
+            wrapped._parser = lambda: self._make_page(
+                endpoint, request, body, plain, response, attempts, 0
+            )
             return wrapped
 
         return AsyncPager(respond)
 
     async def _page(
-        self, endpoint: Endpoint[Any], request: PageRequest, body: Any, options: Mapping[str, Any], seen_items: int
+        self,
+        endpoint: Endpoint[Any],
+        request: PageRequest,
+        body: Any,
+        options: Mapping[str, Any],
+        seen_items: int,
     ) -> AsyncPage[Any]:
-        prepared = self._prepare(self._http, endpoint, request.values, body, options, None, request.url)
+        prepared = self._prepare(
+            self._http, endpoint, request.values, body, options, None, request.url
+        )
         response, attempts = await self._send(endpoint, prepared, False)
         return self._make_page(endpoint, request, body, options, response, attempts, seen_items)
 
@@ -700,7 +775,9 @@ class AsyncAPIClient(BaseClient):
             raise status_error(endpoint, response, attempts)
         return AsyncAPIResponse(endpoint, response, attempts)
 
-    async def _send(self, endpoint: Endpoint[Any], prepared: _Prepared, stream: bool) -> Tuple[httpx.Response, int]:
+    async def _send(
+        self, endpoint: Endpoint[Any], prepared: _Prepared, stream: bool
+    ) -> Tuple[httpx.Response, int]:
         """As SyncAPIClient._send; hooks may be plain functions or coroutine functions."""
         request = prepared.request
         log = _logging.info_enabled()
@@ -739,7 +816,11 @@ class AsyncAPIClient(BaseClient):
                 await response.aclose()
                 attempt -= 1
                 continue
-            delay = None if response.is_success else self._retry_delay(attempt, prepared.retries, response)
+            delay = (
+                None
+                if response.is_success
+                else self._retry_delay(attempt, prepared.retries, response)
+            )
             if log:
                 self._log(endpoint, prepared, response, None, started, attempt, delay)
             if delay is None:
@@ -817,7 +898,9 @@ def _decoded(endpoint: Endpoint[Any], response: httpx.Response, data: Any, attem
         ) from None
 
 
-def status_error(endpoint: Endpoint[Any], response: httpx.Response, attempts: int) -> APIStatusError:
+def status_error(
+    endpoint: Endpoint[Any], response: httpx.Response, attempts: int
+) -> APIStatusError:
     """The exception for an error status, its body decoded into the declared error model."""
     try:
         body: Any = response.json()
@@ -835,22 +918,30 @@ def status_error(endpoint: Endpoint[Any], response: httpx.Response, attempts: in
         message += f": {detail}"
     if attempts > 1:
         message += f" (after {attempts} attempts)"
-    return status_error_class(response.status_code)(message, response=response, body=body, attempts=attempts)
+    return status_error_class(response.status_code)(
+        message, response=response, body=body, attempts=attempts
+    )
 
 
-def connection_error(exc: httpx.TransportError, request: httpx.Request, attempts: int) -> APIConnectionError:
+def connection_error(
+    exc: httpx.TransportError, request: httpx.Request, attempts: int
+) -> APIConnectionError:
     where = _logging.where(request)
     after = f" (after {attempts} attempts)" if attempts > 1 else ""
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"{where} timed out{after}", request=request, attempts=attempts)
     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return APIConnectionError(f"{where}: connection failed{after}: {reason}", request=request, attempts=attempts)
+    return APIConnectionError(
+        f"{where}: connection failed{after}: {reason}", request=request, attempts=attempts
+    )
 
 
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _parameters(endpoint: Endpoint[Any], values: Sequence[Any], headers: MutableMapping[str, str]) -> Tuple[str, List[str]]:
+def _parameters(
+    endpoint: Endpoint[Any], values: Sequence[Any], headers: MutableMapping[str, str]
+) -> Tuple[str, List[str]]:
     """The path with its parameters filled in and the query's pieces; sets header and cookie parameters."""
     path = endpoint.path
     query: List[str] = []
@@ -869,12 +960,45 @@ def _parameters(endpoint: Endpoint[Any], values: Sequence[Any], headers: Mutable
                 raise ValueError(f"path parameter {param.name!r} must not be empty")
             path = path.replace("{" + param.name + "}", text)
         elif location == "header":
-            headers[param.name] = _encode.header_param(param.name, value, param.style, param.explode)
+            headers[param.name] = _encode.header_param(
+                param.name, value, param.style, param.explode
+            )
         else:
             cookies += _encode.cookie_params(param.name, value, param.style, param.explode)
     if cookies:
         headers["Cookie"] = "; ".join(cookies)
     return path, query
+
+
+def _new_request(
+    http: httpx.Client | httpx.AsyncClient,
+    method: str,
+    url: str,
+    headers: httpx.Headers,
+    kwargs: Dict[str, Any],
+) -> httpx.Request:
+    """What http.build_request makes, for headers that already hold the client's own.
+
+    build_request would merge the client's headers in again, the costliest part of building
+    a request. Everything else it merges is taken from the client here the same way, except
+    query parameters: httpx lets a client's `params` replace the URL's whole query, which
+    would drop the operation's own, so the client's are added to them instead (the
+    operation's win where both name one). A URL the client would resolve against its base
+    URL is left to build_request.
+    """
+    if not url.startswith(("https://", "http://")):
+        return http.build_request(method, url, headers=headers, **kwargs)
+    if http.params:
+        ours = httpx.URL(url).params
+        added = [(k, v) for k, v in http.params.multi_items() if k not in ours]
+        if added:
+            url += ("&" if "?" in url else "?") + urlencode(added)
+    timeout = http.timeout if "timeout" not in kwargs else httpx.Timeout(kwargs.pop("timeout"))
+    extensions = {"timeout": timeout.as_dict()}
+    cookies = http.cookies if http.cookies else None
+    return httpx.Request(
+        method, url, headers=headers, cookies=cookies, extensions=extensions, **kwargs
+    )
 
 
 def _refresh(prepared: _Prepared, request: httpx.Request) -> bool:
@@ -1034,4 +1158,3 @@ def _api_message(body: Any) -> str:
     if isinstance(body, str):
         return body.strip().splitlines()[0][:300] if body.strip() else ""
     return ""
-

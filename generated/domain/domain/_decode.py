@@ -36,7 +36,11 @@ class DecodeError(ValueError):
     def json_path(self) -> str:
         out = "$"
         for key in self.path:
-            out += f"[{key}]" if isinstance(key, int) else f".{key}" if key.isidentifier() else f"[{key!r}]"
+            out += (
+                f"[{key}]"
+                if isinstance(key, int)
+                else f".{key}" if key.isidentifier() else f"[{key!r}]"
+            )
         return out
 
     def __str__(self) -> str:
@@ -46,9 +50,14 @@ class DecodeError(ValueError):
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}.get(
-        type(value), type(value).__name__
-    )
+    return {
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        str: "string",
+        list: "array",
+        dict: "object",
+    }.get(type(value), type(value).__name__)
 
 
 def _expected(what: str, value: Any) -> DecodeError:
@@ -124,7 +133,9 @@ def base64(value: Any) -> bytes:
     """`format: byte`: base64 text to the bytes it encodes."""
     text = string(value)
     try:
-        return _base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_" if "-" in text or "_" in text else None)
+        return _base64.b64decode(
+            text + "=" * (-len(text) % 4), altchars=b"-_" if "-" in text or "_" in text else None
+        )
     except (binascii.Error, ValueError):
         raise DecodeError("expected base64-encoded bytes") from None
 
@@ -265,7 +276,9 @@ def optional_nullable(data: Dict[str, Any], key: str, decode: Decoder[T]) -> Any
     return None if value is None else _entry(data, key, decode)
 
 
-def extra(data: Dict[str, Any], known: frozenset[str], decode: Decoder[Any] = any_value) -> Dict[str, Any]:
+def extra(
+    data: Dict[str, Any], known: frozenset[str], decode: Decoder[Any] = any_value
+) -> Dict[str, Any]:
     """The properties a model does not declare, kept so nothing received is lost."""
     if len(data) <= len(known) and known.issuperset(data):
         return {}

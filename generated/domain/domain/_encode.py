@@ -94,7 +94,9 @@ def path_param(name: str, value: Any, style: str = "", explode: Optional[bool] =
     elif isinstance(shaped, str):
         text = _q(shaped)
     elif shaped and isinstance(shaped[0], tuple):
-        text = ",".join(f"{_q(k)}={_q(v)}" for k, v in shaped) if explode else ",".join(_flat(shaped))
+        text = (
+            ",".join(f"{_q(k)}={_q(v)}" for k, v in shaped) if explode else ",".join(_flat(shaped))
+        )
     else:
         text = ",".join(_q(v) for v in shaped)
     if not text.strip("."):
@@ -108,7 +110,9 @@ def _label(shaped: Any, explode: bool) -> str:
     if isinstance(shaped, str):
         return "." + _q(shaped)
     if shaped and isinstance(shaped[0], tuple):
-        return "." + (".".join(f"{_q(k)}={_q(v)}" for k, v in shaped) if explode else ",".join(_flat(shaped)))
+        return "." + (
+            ".".join(f"{_q(k)}={_q(v)}" for k, v in shaped) if explode else ",".join(_flat(shaped))
+        )
     return "." + ("." if explode else ",").join(_q(v) for v in shaped)
 
 
@@ -125,7 +129,9 @@ def _matrix(name: str, shaped: Any, explode: bool) -> str:
     return f";{key}=" + ",".join(_q(v) for v in shaped)
 
 
-def query_params(name: str, value: Any, style: str = "", explode: Optional[bool] = None) -> List[str]:
+def query_params(
+    name: str, value: Any, style: str = "", explode: Optional[bool] = None
+) -> List[str]:
     """A query parameter as encoded `name=value` pieces (to be joined with "&")."""
     if style == "json":
         return [f"{_q(name)}={_q(json_text(value))}"]
@@ -153,7 +159,9 @@ def query_params(name: str, value: Any, style: str = "", explode: Optional[bool]
 def _deep(name: str, value: Any) -> List[Tuple[str, str]]:
     """deepObject: name[key]=value, nested objects as name[key][inner]=value."""
     if isinstance(value, dict):
-        return [pair for k, v in value.items() if v is not None for pair in _deep(f"{name}[{k}]", v)]
+        return [
+            pair for k, v in value.items() if v is not None for pair in _deep(f"{name}[{k}]", v)
+        ]
     if isinstance(value, list):
         return [(name, scalar_text(item)) for item in value]
     return [(name, scalar_text(value))]
@@ -168,7 +176,9 @@ def header_param(name: str, value: Any, style: str = "", explode: Optional[bool]
         if isinstance(shaped, str):
             text = shaped
         elif shaped and isinstance(shaped[0], tuple):
-            text = ",".join(f"{k}={v}" for k, v in shaped) if explode else ",".join(_flat(shaped, str))
+            text = (
+                ",".join(f"{k}={v}" for k, v in shaped) if explode else ",".join(_flat(shaped, str))
+            )
         else:
             text = ",".join(shaped)
     return checked_header(name, text)
@@ -180,7 +190,9 @@ def checked_header(name: str, text: str) -> str:
     return text
 
 
-def cookie_params(name: str, value: Any, style: str = "", explode: Optional[bool] = None) -> List[str]:
+def cookie_params(
+    name: str, value: Any, style: str = "", explode: Optional[bool] = None
+) -> List[str]:
     """A cookie parameter (form style) as `name=value` pieces for the Cookie header."""
     if style == "json":
         return [f"{name}={_q(json_text(value))}"]
@@ -244,7 +256,9 @@ def is_file(value: Any) -> bool:
         isinstance(value, tuple)
         and len(value) in (2, 3)
         and (value[0] is None or isinstance(value[0], str))
-        and (isinstance(value[1], (bytes, bytearray, os.PathLike, str)) or hasattr(value[1], "read"))
+        and (
+            isinstance(value[1], (bytes, bytearray, os.PathLike, str)) or hasattr(value[1], "read")
+        )
     )
 
 
@@ -272,4 +286,8 @@ def _text_part(value: Any) -> Tuple[None, Any, Optional[str]]:
 def omit_unset(fields: Mapping[str, Any], nullable: frozenset[str]) -> dict[str, Any]:
     """Body fields without the ones the caller left out: UNSET, and None where the field may
     not be null (there None is the default that means "not given")."""
-    return {k: v for k, v in fields.items() if (v is not None or k in nullable) and not isinstance(v, Unset)}
+    return {
+        k: v
+        for k, v in fields.items()
+        if (v is not None or k in nullable) and not isinstance(v, Unset)
+    }

@@ -5,7 +5,18 @@
 from __future__ import annotations
 
 import os
-from typing import IO, Any, AsyncIterable, Final, Iterable, Mapping, Optional, Tuple, TypedDict, Union
+from typing import (
+    IO,
+    Any,
+    AsyncIterable,
+    Final,
+    Iterable,
+    Mapping,
+    Optional,
+    Tuple,
+    TypedDict,
+    Union,
+)
 
 import httpx
 
@@ -61,7 +72,11 @@ class RequestOptions(TypedDict, total=False):
 FileContent = Union[bytes, IO[bytes], os.PathLike[str]]
 # A file part of a multipart body: its content, or (filename, content) or
 # (filename, content, content type).
-FileTypes = Union[FileContent, Tuple[Optional[str], FileContent], Tuple[Optional[str], FileContent, Optional[str]]]
+FileTypes = Union[
+    FileContent, Tuple[Optional[str], FileContent], Tuple[Optional[str], FileContent, Optional[str]]
+]
 # A binary request body (application/octet-stream and the like). Iterables of chunks are
 # streamed: such a request is never retried, because it cannot be sent again.
-BinaryContent = Union[bytes, str, IO[bytes], os.PathLike[str], Iterable[bytes], AsyncIterable[bytes]]
+BinaryContent = Union[
+    bytes, str, IO[bytes], os.PathLike[str], Iterable[bytes], AsyncIterable[bytes]
+]

@@ -103,7 +103,10 @@ class _Answer:
         assert self.response is not None
         # A fresh response per request: the client reads and closes what it gets.
         return httpx.Response(
-            self.response.status_code, headers=self.response.headers, content=self.response.content, request=request
+            self.response.status_code,
+            headers=self.response.headers,
+            content=self.response.content,
+            request=request,
         )
 
 
@@ -148,7 +151,8 @@ class MockAPI:
         self._endpoints = _endpoints()
         # Most specific first: more literal text, fewer parameters ("/pets/mine" before "/pets/{id}").
         self._routes = sorted(
-            (_Route(e) for e in self._endpoints.values()), key=lambda r: (-r.literal, len(r.names), r.endpoint.name)
+            (_Route(e) for e in self._endpoints.values()),
+            key=lambda r: (-r.literal, len(r.names), r.endpoint.name),
         )
         self._answers: Dict[str, List[_Answer]] = {}
         self._calls: List[Call] = []
@@ -191,10 +195,14 @@ class MockAPI:
         elif json is not _NOTHING:
             content = _json.dumps(to_json(json)).encode()
             response_headers.setdefault("Content-Type", "application/json")
-        response = httpx.Response(200 if status is None else status, headers=response_headers, content=content)
+        response = httpx.Response(
+            200 if status is None else status, headers=response_headers, content=content
+        )
         return self._queue(operation, _Answer(response=response))
 
-    def add_error(self, operation: str, error: Union[BaseException, Type[BaseException]]) -> MockAPI:
+    def add_error(
+        self, operation: str, error: Union[BaseException, Type[BaseException]]
+    ) -> MockAPI:
         """Queue a failure for `operation`: an httpx exception class (made for the request) or any exception."""
         self._endpoint(operation)
         return self._queue(operation, _Answer(error=error))
@@ -216,7 +224,9 @@ class MockAPI:
         try:
             return self._endpoints[operation]
         except KeyError:
-            raise KeyError(f"no operation {operation!r}; the operations are: {', '.join(self.operations)}") from None
+            raise KeyError(
+                f"no operation {operation!r}; the operations are: {', '.join(self.operations)}"
+            ) from None
 
     # -- calls
 
@@ -231,7 +241,9 @@ class MockAPI:
         if not calls or (times is not None and len(calls) != times):
             made = ", ".join(c.operation for c in self.calls()) or "none"
             expected = "at least once" if times is None else f"{times} time(s)"
-            raise AssertionError(f"{operation} was called {len(calls)} time(s), expected {expected}; calls made: {made}")
+            raise AssertionError(
+                f"{operation} was called {len(calls)} time(s), expected {expected}; calls made: {made}"
+            )
         return calls[-1]
 
     def assert_not_called(self, operation: str) -> None:
@@ -274,8 +286,12 @@ class MockAPI:
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
         request.read()
-        if _is_token_request(request) and not any(r.match(request) is not None for r in self._routes):
-            return httpx.Response(200, json={"access_token": "mock-token", "token_type": "Bearer", "expires_in": 3600})
+        if _is_token_request(request) and not any(
+            r.match(request) is not None for r in self._routes
+        ):
+            return httpx.Response(
+                200, json={"access_token": "mock-token", "token_type": "Bearer", "expires_in": 3600}
+            )
         route, params = self._route(request)
         with self._lock:
             self._calls.append(Call(route.endpoint.name, request, params))
@@ -318,7 +334,10 @@ def _encode_value(endpoint: Endpoint[Any], value: Any) -> Tuple[Optional[bytes],
     if kind == "text":
         return str(value).encode(), "text/plain; charset=utf-8"
     if kind == "sse":
-        return "".join(_event_text(event) for event in _iterable(value)).encode(), "text/event-stream"
+        return (
+            "".join(_event_text(event) for event in _iterable(value)).encode(),
+            "text/event-stream",
+        )
     return _json.dumps(to_json(value)).encode(), "application/json"
 
 

@@ -21,7 +21,18 @@ logger = logging.getLogger(__package__ or "client")
 
 REDACTED = "<redacted>"
 # Header and query parameter names that carry credentials: any name containing one of these.
-_SECRET_WORDS = ("auth", "key", "token", "secret", "password", "passwd", "cookie", "session", "signature", "credential")
+_SECRET_WORDS = (
+    "auth",
+    "key",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "cookie",
+    "session",
+    "signature",
+    "credential",
+)
 # Names that contain a secret word but are no secret.
 _NOT_SECRET = frozenset({"idempotency-key", "x-idempotency-key"})
 
@@ -66,7 +77,9 @@ def safe_url(url: httpx.URL | str, extra: Iterable[str] = ()) -> str:
 
 
 def safe_headers(headers: Mapping[str, str] | httpx.Headers, extra: Iterable[str] = ()) -> str:
-    pairs: Iterable[Tuple[str, str]] = headers.multi_items() if isinstance(headers, httpx.Headers) else headers.items()
+    pairs: Iterable[Tuple[str, str]] = (
+        headers.multi_items() if isinstance(headers, httpx.Headers) else headers.items()
+    )
     return ", ".join(f"{k}: {REDACTED if is_secret(k, extra) else v}" for k, v in pairs)
 
 

@@ -29,7 +29,9 @@ __all__ = [
 class APIError(Exception):
     """Base of every error the client raises."""
 
-    def __init__(self, message: str, *, request: httpx.Request | None = None, body: Any = None) -> None:
+    def __init__(
+        self, message: str, *, request: httpx.Request | None = None, body: Any = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.request = request
@@ -43,7 +45,9 @@ class APIStatusError(APIError):
     status when it matches, else the parsed JSON, else the text.
     """
 
-    def __init__(self, message: str, *, response: httpx.Response, body: Any, attempts: int = 1) -> None:
+    def __init__(
+        self, message: str, *, response: httpx.Response, body: Any, attempts: int = 1
+    ) -> None:
         super().__init__(message, request=response.request, body=body)
         self.response = response
         self.status_code = response.status_code
@@ -86,20 +90,26 @@ class InternalServerError(APIStatusError):
 class APIConnectionError(APIError):
     """The request did not get a response: refused, dropped or unreachable."""
 
-    def __init__(self, message: str = "Connection error.", *, request: httpx.Request, attempts: int = 1) -> None:
+    def __init__(
+        self, message: str = "Connection error.", *, request: httpx.Request, attempts: int = 1
+    ) -> None:
         super().__init__(message, request=request)
         self.attempts = attempts
 
 
 class APITimeoutError(APIConnectionError):
-    def __init__(self, message: str = "Request timed out.", *, request: httpx.Request, attempts: int = 1) -> None:
+    def __init__(
+        self, message: str = "Request timed out.", *, request: httpx.Request, attempts: int = 1
+    ) -> None:
         super().__init__(message, request=request, attempts=attempts)
 
 
 class ResponseValidationError(APIError):
     """A successful response whose body does not match the schema the spec declares."""
 
-    def __init__(self, message: str, *, response: httpx.Response, body: Any, path: str, attempts: int = 1) -> None:
+    def __init__(
+        self, message: str, *, response: httpx.Response, body: Any, path: str, attempts: int = 1
+    ) -> None:
         super().__init__(message, request=response.request, body=body)
         self.response = response
         self.status_code = response.status_code

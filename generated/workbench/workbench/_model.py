@@ -100,7 +100,9 @@ _SCALARS: Dict[str, Callable[[Any], Any]] = {
     "binary": _d.binary,
 }
 _PLAIN = frozenset({"str", "int", "float", "bool"})  # values that are JSON as they stand
-_TOKEN = re.compile(r'\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<string>")|(?P<punct>[\[\]{}(),:?]))')
+_TOKEN = re.compile(
+    r'\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<string>")|(?P<punct>[\[\]{}(),:?]))'
+)
 _DECODERS: Dict[str, Callable[[Any], Any]] = {}
 
 
@@ -272,17 +274,24 @@ def _named(name: str) -> Callable[[Any], Any]:
     resolved: List[Callable[[Any], Any]] = []
 
     def decode(value: Any) -> Any:
-        if not resolved:
-            target = getattr(_models(), name)
-            resolved.append(_d.enum(target) if issubclass(target, Enum) else target.from_dict)
-        return resolved[0](value)
+        if resolved:
+            return resolved[0](value)
+        target = getattr(_models(), name)
+        if issubclass(target, Enum):
+            resolved.append(_d.enum(target))
+            return resolved[0](value)
+        result = target.from_dict(value)
+        resolved.append(target.from_dict)  # by now the compiled decoder (see _Codec)
+        return result
 
     return decode
 
 
 # --- compiled model codecs ---------------------------------------------------------------------
 
-_FIELD = re.compile(r'^\s*(?P<attr>\w+)(?P<optional>\?)?(?:\s+(?P<wire>"(?:[^"\\]|\\.)*"))?:\s*(?P<type>.+?)\s*$')
+_FIELD = re.compile(
+    r'^\s*(?P<attr>\w+)(?P<optional>\?)?(?:\s+(?P<wire>"(?:[^"\\]|\\.)*"))?:\s*(?P<type>.+?)\s*$'
+)
 _CHECKS = {  # inline type checks for the commonest scalars; the rest call their decoder
     "str": "{v}.__class__ is not str",
     "int": "{v}.__class__ is not int",
@@ -340,7 +349,9 @@ class _Codec:
     # Once compiled, the functions also take the place of the class's own from_dict and
     # to_dict, so that later calls skip the lookup of the codec.
     def _first_decode(self, data: Any) -> Any:
-        self.decode = _compile_decoder(self._model, self._fields, _slow_decoder(self._model, self._fields))
+        self.decode = _compile_decoder(
+            self._model, self._fields, _slow_decoder(self._model, self._fields)
+        )
         setattr(self._model, "from_dict", staticmethod(self.decode))
         return self.decode(data)
 
@@ -379,13 +390,26 @@ def _full(f: _Field) -> Callable[[Any], Any]:
     return _d.nullable(dec) if f.required and f.nullable else dec
 
 
-def _compile_decoder(model: type[Model], fields: List[_Field], slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _compile_decoder(
+    model: type[Model], fields: List[_Field], slow: Callable[[Any], Any]
+) -> Callable[[Any], Any]:
     """Straight-line Python for the expected shape of the data (dataclasses do the same)."""
-    env: Dict[str, Any] = {"_slow": slow, "_Mismatch": _Mismatch, "_new": object.__new__, "_cls": model}
+    env: Dict[str, Any] = {
+        "_slow": slow,
+        "_Mismatch": _Mismatch,
+        "_new": object.__new__,
+        "_cls": model,
+    }
     env.update({"_UNSET": UNSET, "_known": frozenset(f.wire for f in fields)})
     env.update({"_set": set, "_map": map, "_type": type, "_STR": {str}, "_INT": {int}})
     env.update({"_datetime": _dt.datetime.fromisoformat, "_date": _dt.date.fromisoformat})
-    lines = ["def decode(data):", "  if data.__class__ is not dict:", "    return _slow(data)", "  get = data.get", "  try:"]
+    lines = [
+        "def decode(data):",
+        "  if data.__class__ is not dict:",
+        "    return _slow(data)",
+        "  get = data.get",
+        "  try:",
+    ]
     for index, f in enumerate(fields):
         v = f"v{index}"
         key = repr(f.wire)
@@ -393,7 +417,11 @@ def _compile_decoder(model: type[Model], fields: List[_Field], slow: Callable[[A
             lines.append(f"    {v} = data[{key}]")
         else:
             lines.append(f"    {v} = get({key}, {'_UNSET' if f.nullable else 'None'})")
-        skip = [] if f.required and not f.nullable else [f"{v} is not {'None' if f.required or not f.nullable else '_UNSET'}"]
+        skip = (
+            []
+            if f.required and not f.nullable
+            else [f"{v} is not {'None' if f.required or not f.nullable else '_UNSET'}"]
+        )
         if not f.required and f.nullable:
             skip.append(f"{v} is not None")
         lines += _checked(v, f.type, skip, index, env)
@@ -403,9 +431,13 @@ def _compile_decoder(model: type[Model], fields: List[_Field], slow: Callable[[A
         lines.append("    return _slow(data)")
         extra = "{}"
     else:
-        extra = "{} if _known.issuperset(data) else {k: x for k, x in data.items() if k not in _known}"
+        extra = (
+            "{} if _known.issuperset(data) else {k: x for k, x in data.items() if k not in _known}"
+        )
     lines.append("  self = _new(_cls)")
-    items = [f"{f.attr!r}: v{i}" for i, f in enumerate(fields)] + [f"'additional_properties': {extra}"]
+    items = [f"{f.attr!r}: v{i}" for i, f in enumerate(fields)] + [
+        f"'additional_properties': {extra}"
+    ]
     lines.append(f"  self.__dict__ = {{{', '.join(items)}}}")
     lines.append("  return self")
     return _exec(lines, env, "decode")
@@ -420,7 +452,12 @@ def _checked(v: str, kind: str, skip: List[str], index: int, env: Dict[str, Any]
     if kind in _CONVERSIONS:
         ok, conversion = (part.format(v=v) for part in _CONVERSIONS[kind])
         otherwise = f"elif {' and '.join(skip)}:" if skip else "else:"
-        return [f"    if {ok}:", f"      {v} = {conversion}", f"    {otherwise}", "      raise _Mismatch"]
+        return [
+            f"    if {ok}:",
+            f"      {v} = {conversion}",
+            f"    {otherwise}",
+            "      raise _Mismatch",
+        ]
     check = _CHECKS.get(kind)
     if check == "":
         return []

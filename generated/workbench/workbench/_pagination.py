@@ -53,8 +53,20 @@ class Paging:
     """
 
     __slots__ = (
-        "style", "param", "items", "item_attrs", "limit", "limit_default", "limit_max", "start", "next_cursor",
-        "cursor_item", "has_more", "next_url", "total", "total_pages",
+        "style",
+        "param",
+        "items",
+        "item_attrs",
+        "limit",
+        "limit_default",
+        "limit_max",
+        "start",
+        "next_cursor",
+        "cursor_item",
+        "has_more",
+        "next_url",
+        "total",
+        "total_pages",
     )
 
     def __init__(
@@ -156,7 +168,12 @@ def _int(value: Any) -> Optional[int]:
 
 
 def next_request(
-    endpoint: Endpoint[Any], request: PageRequest, response: httpx.Response, data: Any, items: List[Any], seen_items: int
+    endpoint: Endpoint[Any],
+    request: PageRequest,
+    response: httpx.Response,
+    data: Any,
+    items: List[Any],
+    seen_items: int,
 ) -> Optional[PageRequest]:
     """The request for the page after this one, or None when this is the last."""
     paging = endpoint.paging
@@ -188,7 +205,11 @@ def next_request(
             cursor = _raw(data, paging.next_cursor)
         else:
             last = items[-1]
-            cursor = last.get(paging.cursor_item) if isinstance(last, dict) else getattr(last, paging.cursor_item, None)
+            cursor = (
+                last.get(paging.cursor_item)
+                if isinstance(last, dict)
+                else getattr(last, paging.cursor_item, None)
+            )
         if cursor is None or cursor == "":
             return None
         if cursor == current:
@@ -202,7 +223,11 @@ def next_request(
         total = _int(_raw(data, paging.total)) if paging.total else None
         pages = _int(_raw(data, paging.total_pages)) if paging.total_pages else None
         limit_index = _index(endpoint, paging.limit)
-        limit = _int(values[limit_index]) if limit_index >= 0 and values[limit_index] is not None else paging.limit_default
+        limit = (
+            _int(values[limit_index])
+            if limit_index >= 0 and values[limit_index] is not None
+            else paging.limit_default
+        )
         if limit is not None and paging.limit_max is not None:
             limit = min(limit, paging.limit_max)
         if total is not None and seen_items >= total:
@@ -280,8 +305,12 @@ class SyncPage(_BasePage[T]):
 
     def next_page(self) -> SyncPage[T]:
         if self._next is None:
-            raise RuntimeError(f"{self._endpoint.name}: this is the last page; check has_next_page() first")
-        return self._client._page(self._endpoint, self._next, self._body_arg, self._options, self._seen_items)
+            raise RuntimeError(
+                f"{self._endpoint.name}: this is the last page; check has_next_page() first"
+            )
+        return self._client._page(
+            self._endpoint, self._next, self._body_arg, self._options, self._seen_items
+        )
 
     def pages(self) -> Iterator[SyncPage[T]]:
         """This page and every page after it, each fetched when the one before is done."""
@@ -311,8 +340,12 @@ class AsyncPage(_BasePage[T]):
 
     async def next_page(self) -> AsyncPage[T]:
         if self._next is None:
-            raise RuntimeError(f"{self._endpoint.name}: this is the last page; check has_next_page() first")
-        return await self._client._page(self._endpoint, self._next, self._body_arg, self._options, self._seen_items)
+            raise RuntimeError(
+                f"{self._endpoint.name}: this is the last page; check has_next_page() first"
+            )
+        return await self._client._page(
+            self._endpoint, self._next, self._body_arg, self._options, self._seen_items
+        )
 
     async def pages(self) -> AsyncIterator[AsyncPage[T]]:
         page = self

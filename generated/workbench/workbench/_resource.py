@@ -10,12 +10,28 @@ nothing until used and type checkers see every method's exact signature.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Concatenate, Dict, Generic, ParamSpec, TypeVar, cast
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Awaitable,
+    Callable,
+    Concatenate,
+    Dict,
+    Generic,
+    ParamSpec,
+    TypeVar,
+    cast,
+)
 
 from ._base_client import MODE, RAW, STREAM, AsyncAPIClient, SyncAPIClient
 
 if TYPE_CHECKING:  # loaded when a view is first used: most programs never use one
-    from ._response import APIResponse, AsyncAPIResponse, AsyncResponseContextManager, ResponseContextManager
+    from ._response import (
+        APIResponse,
+        AsyncAPIResponse,
+        AsyncResponseContextManager,
+        ResponseContextManager,
+    )
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -80,7 +96,9 @@ class StreamedMethod(Generic[P, R]):
             from ._response import ResponseContextManager
 
             options = _with_mode(kwargs, STREAM)
-            return ResponseContextManager(lambda: cast("APIResponse[R]", method(resource, *args, **options)))
+            return ResponseContextManager(
+                lambda: cast("APIResponse[R]", method(resource, *args, **options))
+            )
 
         return call
 
@@ -91,11 +109,15 @@ class AsyncRawMethod(Generic[P, R]):
     def __init__(self, method: Callable[Concatenate[Any, P], Awaitable[R]]) -> None:
         self._method = method
 
-    def __get__(self, view: ResourceView, owner: Any) -> Callable[P, Awaitable[AsyncAPIResponse[R]]]:
+    def __get__(
+        self, view: ResourceView, owner: Any
+    ) -> Callable[P, Awaitable[AsyncAPIResponse[R]]]:
         method, resource = self._method, view._resource
 
         async def call(*args: P.args, **kwargs: P.kwargs) -> AsyncAPIResponse[R]:
-            return cast("AsyncAPIResponse[R]", await method(resource, *args, **_with_mode(kwargs, RAW)))
+            return cast(
+                "AsyncAPIResponse[R]", await method(resource, *args, **_with_mode(kwargs, RAW))
+            )
 
         return call
 
@@ -106,7 +128,9 @@ class AsyncStreamedMethod(Generic[P, R]):
     def __init__(self, method: Callable[Concatenate[Any, P], Awaitable[R]]) -> None:
         self._method = method
 
-    def __get__(self, view: ResourceView, owner: Any) -> Callable[P, AsyncResponseContextManager[R]]:
+    def __get__(
+        self, view: ResourceView, owner: Any
+    ) -> Callable[P, AsyncResponseContextManager[R]]:
         method, resource = self._method, view._resource
 
         def call(*args: P.args, **kwargs: P.kwargs) -> AsyncResponseContextManager[R]:

@@ -11,7 +11,19 @@ stream is garbage collected after an early `break`.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, AsyncGenerator, AsyncIterator, Callable, Generator, Generic, Iterator, List, Optional, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Generic,
+    Iterator,
+    List,
+    Optional,
+    TypeVar,
+)
 
 import httpx
 
@@ -33,7 +45,13 @@ class ServerSentEvent:
 
     __slots__ = ("event", "data", "id", "retry")
 
-    def __init__(self, event: str = "message", data: str = "", id: Optional[str] = None, retry: Optional[int] = None):
+    def __init__(
+        self,
+        event: str = "message",
+        data: str = "",
+        id: Optional[str] = None,
+        retry: Optional[int] = None,
+    ):
         self.event = event
         self.data = data
         self.id = id
@@ -45,7 +63,12 @@ class ServerSentEvent:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ServerSentEvent):
             return NotImplemented
-        return (self.event, self.data, self.id, self.retry) == (other.event, other.data, other.id, other.retry)
+        return (self.event, self.data, self.id, self.retry) == (
+            other.event,
+            other.data,
+            other.id,
+            other.retry,
+        )
 
     def __repr__(self) -> str:
         return f"ServerSentEvent(event={self.event!r}, data={self.data!r}, id={self.id!r}, retry={self.retry!r})"
@@ -66,7 +89,9 @@ class SSEDecoder:
             if not self._data:  # an event without data is not dispatched
                 self._event, self._retry = "", None
                 return None
-            event = ServerSentEvent(self._event or "message", "\n".join(self._data), self._last_id, self._retry)
+            event = ServerSentEvent(
+                self._event or "message", "\n".join(self._data), self._last_id, self._retry
+            )
             self._event, self._data, self._retry = "", [], None
             return event
         if line.startswith(":"):
@@ -86,7 +111,9 @@ class SSEDecoder:
         return None
 
 
-def event_decoder(endpoint: Endpoint[T], response: httpx.Response) -> Callable[[ServerSentEvent], T]:
+def event_decoder(
+    endpoint: Endpoint[T], response: httpx.Response
+) -> Callable[[ServerSentEvent], T]:
     """What each event becomes: its data decoded into the spec's schema, or the event itself."""
     decode = endpoint.decode
     if decode is None:
@@ -97,7 +124,10 @@ def event_decoder(endpoint: Endpoint[T], response: httpx.Response) -> Callable[[
             data = json.loads(sse.data)
         except ValueError:
             raise ResponseValidationError(
-                f"event {sse.event!r} of {_describe(response)} is not JSON", response=response, body=sse.data, path="$"
+                f"event {sse.event!r} of {_describe(response)} is not JSON",
+                response=response,
+                body=sse.data,
+                path="$",
             ) from None
         try:
             return decode(data)
