@@ -74,6 +74,13 @@ def _build_and_render(
     document: Document, path: str | Path, config: Config, cache: FormatCache | None, progress: Report
 ) -> tuple[Api, dict[str, str], list[Diagnostic]]:
     progress("building the API model")
+    api, warnings = build_model(document, config)
+    files = render(api, source=Path(path).name, cache=cache, options=render_options(config), progress=progress)
+    return api, files, warnings
+
+
+def build_model(document: Document, config: Config) -> tuple[Api, list[Diagnostic]]:
+    """The API model of the client the config asks for (selection, names, base URL applied)."""
     root, upgrade_warnings = normalize(document.root, diagnostic=document.diagnostic)
     root = select_operations(root, selection(config))
     api, build_warnings = build_api(
@@ -83,9 +90,7 @@ def _build_and_render(
         locate=document.diagnostic,
         names=config.names,
     )
-    api = with_base_url(api, config.base_url)
-    files = render(api, source=Path(path).name, cache=cache, options=render_options(config), progress=progress)
-    return api, files, [*upgrade_warnings, *build_warnings]
+    return with_base_url(api, config.base_url), [*upgrade_warnings, *build_warnings]
 
 
 def generate_into(outdir: str | Path, generated: Generated, *, force: bool = False) -> WriteResult:

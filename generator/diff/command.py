@@ -7,7 +7,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import SpecError
+from ..config import load_config
+from ..errors import SpecError, UsageError
 from .compare import compare
 from .load import load_surface
 from .report import json_report, text_report
@@ -38,7 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fail-on-breaking", action="store_true", help="exit with status 1 when a change breaks callers"
     )
-    # Names chosen by `generate`'s options are part of the surface, so diff takes them too.
+    # What `generate` is configured with shapes the surface (names, selection), so diff reads
+    # the same configuration: the one found for NEW, applied to both versions.
+    parser.add_argument("--config", metavar="FILE", help="a codegen.yaml (default: beside NEW, or [tool.codegen])")
     parser.add_argument("--package-name", metavar="NAME", help="import name of the package (default: from info.title)")
     parser.add_argument("--client-name", metavar="NAME", help="class name of the client (default: from info.title)")
     parser.set_defaults(run=run)
@@ -46,8 +49,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the report; SpecError propagates for the caller to turn into exit status 2."""
-    names = {"package": args.package_name, "client_class": args.client_name}
-    old, new = load_surface(args.old, **names), load_surface(args.new, **names)
+    config = load_config(args.new, args.config)
+    flags = {"package_name": args.package_name, "client_name": args.client_name}
+    given = {key: value for key, value in flags.items() if value is not None}
+    if given:
+        config = config.merged(given, "command line", flags=True)
+    old, new = load_surface(args.old, config), load_surface(args.new, config)
     changes = compare(old, new)
     render = json_report if args.format == "json" else text_report
     sys.stdout.write(render(old, new, changes))
@@ -64,4 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpecError as error:
         for diagnostic in error.diagnostics:
             print(diagnostic.format(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UsageError as error:
+        print(f"codegen diff: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -105,3 +105,28 @@ def test_module_entry_point_runs_alone(specs, tmp_path):
     assert breaking.returncode == 1 and json.loads(breaking.stdout)["semver"] == "major"
     missing = run(PETS, tmp_path / "missing.yaml")
     assert missing.returncode == 2 and "missing.yaml" in missing.stderr and not missing.stdout
+
+
+def test_the_configuration_beside_the_new_spec_names_the_surface(specs, capsys):
+    """diff reports in the names `generate` would use: the same codegen.yaml applies."""
+    (specs["new"].parent / "codegen.yaml").write_text("names:\n  groups: {pets: animals}\n")
+    assert codegen(specs["old"], specs["new"]) == 0
+    out = capsys.readouterr().out
+    assert "- operation animals.delete removed" in out and "pets.delete" not in out
+
+
+def test_an_explicit_config_can_leave_operations_out(minor_only, tmp_path, capsys):
+    config = tmp_path / "without-listing.yaml"
+    config.write_text("exclude_operations: ['GET /pets']\n")
+    assert codegen(minor_only["minor_old"], minor_only["minor_new"], "--config", config, "--format", "json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["changes"] == [] and report["semver"] == "none"  # the new `sort` is in an excluded call
+
+
+def test_a_bad_config_is_a_usage_error(specs, tmp_path):
+    config = tmp_path / "bad.yaml"
+    config.write_text("nmaes: {}\n")
+    from generator.errors import UsageError
+
+    with pytest.raises(UsageError, match="names"):
+        codegen(specs["old"], specs["new"], "--config", config)
