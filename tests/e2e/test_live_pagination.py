@@ -86,7 +86,7 @@ def test_pages_are_fetched_lazily(client, domain_server):
         if index == 4:
             break
     assert len(_requests(domain_server)) == 1
-    page = client.paging.list_by_link()
+    client.paging.list_by_link()
     assert len(_requests(domain_server)) == 2  # the call fetches the first page, no more
 
 
