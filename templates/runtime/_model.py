@@ -55,6 +55,14 @@ class Model:
     # A type description for undeclared properties' values; None keeps them as they came.
     _EXTRA: ClassVar[Optional[str]] = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "_FIELDS" not in cls.__dict__:
+            # A subclass of a generated model (a user's own): it decodes into itself, not
+            # through the compiled functions its base may already have put in their place.
+            setattr(cls, "from_dict", Model.__dict__["from_dict"])
+            setattr(cls, "to_dict", Model.__dict__["to_dict"])
+
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented

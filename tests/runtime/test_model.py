@@ -161,3 +161,17 @@ def test_a_compiled_decoder_takes_the_place_of_from_dict() -> None:
     assert models.Dog.from_dict({"pet_type": "dog", "name": "Max"}).name == "Max"
     with pytest.raises(DecodeError):
         models.Dog.from_dict({"pet_type": "dog"})
+
+
+def test_a_subclass_of_a_generated_model_decodes_into_itself() -> None:
+    models.Dog.from_dict({"pet_type": "dog", "name": "Rex"})  # the base's decoder is compiled
+
+    class Puppy(models.Dog):  # type: ignore[misc,name-defined]
+        def greeting(self) -> str:
+            return f"hi {self.name}"
+
+    puppy = Puppy.from_dict({"pet_type": "dog", "name": "Bit", "wags": True})
+    assert type(puppy) is Puppy and puppy.greeting() == "hi Bit"
+    assert puppy.additional_properties == {"wags": True}
+    assert puppy.to_dict() == {"pet_type": "dog", "name": "Bit", "wags": True}
+    assert type(models.Dog.from_dict({"pet_type": "dog", "name": "Rex"})) is models.Dog
