@@ -142,7 +142,7 @@ def _options(parser: argparse.ArgumentParser) -> None:
     add(
         "--no-cache",
         action="store_true",
-        help="format everything afresh instead of reusing earlier results ($CODEGEN_CACHE_DIR, else ~/.cache/codegen)",
+        help="format and validate everything afresh instead of reusing earlier results ($CODEGEN_CACHE_DIR, else ~/.cache/codegen)",
     )
     _common(parser)
 
