@@ -161,20 +161,26 @@ def load_options(args: argparse.Namespace, cwd: Path | None = None) -> Config:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from .pipeline import generate, generate_into
+    from .pipeline import generate
+    from .render import write_tree
 
     started = time.perf_counter()
     config = load_options(args)
     if args.verbose and config.sources:
         print(f"Options from {', '.join(config.sources)}", file=sys.stderr)
     progress = Progress.on(sys.stderr, quiet=args.quiet)
-    try:
-        generated = generate(args.spec, config, cache=_cache(args), progress=progress)
-        outdir = config.output or Path(generated.api.package)
+    written: list[tuple[Path, WriteResult]] = []
+
+    def write(api: Api, files: dict[str, str]) -> None:
+        outdir = config.output or Path(api.package)
         progress(f"writing {outdir}")
-        result = generate_into(outdir, generated, force=args.force)
+        written.append((outdir, write_tree(outdir, files, force=args.force)))
+
+    try:
+        generated = generate(args.spec, config, cache=_cache(args), progress=progress, deliver=write)
     finally:
         progress.clear()
+    outdir, result = written[0]
     if not args.quiet:
         _print_diagnostics(generated.warnings, sys.stderr, verbose=args.verbose)
         print(summary(generated.api, outdir, result, time.perf_counter() - started))

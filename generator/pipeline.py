@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .build import build_api
 from .config import Config
@@ -49,24 +49,32 @@ def generate(
     *,
     cache: FormatCache | None = None,
     progress: Report = silent,
+    deliver: Callable[[Api, dict[str, str]], None] | None = None,
     **options: Any,
 ) -> Generated:
     """Everything up to, not including, writing: a bad spec raises before any file exists.
 
+    `deliver`, when given, receives the API model and the files as soon as they may be used:
+    before strict validation finishes when its findings are only warnings (they cannot change
+    the files), after it passed when they are errors. Writing then overlaps validation.
     `options` are Config fields that replace the config's (a shorthand for tests and scripts).
     """
     config = replace(config or Config(), **options)
     progress(f"reading {Path(path).name}")
     document = load(path)
-    # Strict validation is the slowest check; it runs beside the build and is awaited before
-    # anything is returned, so a strict failure still means nothing is written.
+    # Strict validation is the slowest check; it runs beside the build.
     validation = PendingValidation(document, _findings_cache(cache is not None))
     try:
         api, files, later_warnings = _build_and_render(document, path, config, cache, progress)
+        if deliver is not None and not config.strict:
+            deliver(api, files)
     except BaseException:
         validation.cancel()
         raise
+    progress("validating the spec")
     warnings = _checked(validation.result(), config.strict)
+    if deliver is not None and config.strict:
+        deliver(api, files)
     return Generated(api, files, [*warnings, *later_warnings])
 
 

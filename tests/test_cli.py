@@ -155,3 +155,25 @@ def test_regeneration_keeps_user_files_and_reports_unchanged(tmp_path):
     assert result.returncode == 0
     assert "0 written" in result.stdout and "0 removed" in result.stdout
     assert (out / "petstore" / "extra.py").read_text() == "# mine\n"
+
+
+def test_files_are_delivered_before_validation_finishes_unless_strict(monkeypatch):
+    """Non-strict findings are warnings and cannot change the files, so writing overlaps
+    validation; a strict run hands the files over only once validation has passed."""
+    from generator.pipeline import generate
+    from generator.spec.checking import PendingValidation
+
+    events: list[str] = []
+    original = PendingValidation.result
+
+    def result(self):  # type: ignore[no-untyped-def]
+        events.append("validated")
+        return original(self)
+
+    monkeypatch.setattr(PendingValidation, "result", result)
+    petstore = ROOT / "specs" / "petstore.yaml"
+    generate(petstore, deliver=lambda api, files: events.append("delivered"))
+    assert events == ["delivered", "validated"]
+    events.clear()
+    generate(petstore, strict=True, deliver=lambda api, files: events.append("delivered"))
+    assert events == ["validated", "delivered"]
