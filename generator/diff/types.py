@@ -21,8 +21,8 @@ from ..model import (
     TypeRef,
     UnionOf,
 )
+from ..render.pyexpr import SCALARS
 
-_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 # Only these formats give a value another Python type than its JSON kind's.
 _FORMATS = {
     "date-time": "datetime",
@@ -118,17 +118,17 @@ def _primitive_accepts(wide: Primitive, narrow: TypeRef) -> bool:
         # An int is a float to Python's type checkers and to JSON alike.
         return python == "float" and _python_type(narrow) == "int"
     if isinstance(narrow, EnumRef):
-        return python == _SCALARS.get(narrow.kind)
+        return python == SCALARS.get(narrow.kind)
     if isinstance(narrow, Literal):
         kind = _LITERAL_KINDS.get(type(narrow.value))
-        return python == _SCALARS.get(kind or "") or (python == "float" and kind == "integer")
+        return python == SCALARS.get(kind or "") or (python == "float" and kind == "integer")
     return False
 
 
 def _python_type(ref: Primitive) -> str:
     if ref.kind == "string" and ref.format in _FORMATS:
         return _FORMATS[ref.format]
-    return _SCALARS.get(ref.kind, "")
+    return SCALARS.get(ref.kind, "")
 
 
 def _variants(ref: UnionOf | Tagged) -> tuple[TypeRef, ...]:

@@ -23,7 +23,8 @@ from ..model import (
     UnionOf,
 )
 
-_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+# JSON kinds to the Python types that hold them (also how reports spell them).
+SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _FORMATS = {
     "date-time": "datetime.datetime",
     "date": "datetime.date",
@@ -37,12 +38,12 @@ def annotation(ref: TypeRef) -> str:
     if isinstance(ref, Primitive):
         if ref.kind == "string" and ref.format in _FORMATS:
             return _FORMATS[ref.format]
-        return _SCALARS.get(ref.kind, "Any")
+        return SCALARS.get(ref.kind, "Any")
     if isinstance(ref, ModelRef):
         return ref.name
     if isinstance(ref, EnumRef):
         # Values the spec does not list (yet) arrive as plain values instead of failing.
-        return f"{ref.name} | {_SCALARS.get(ref.kind, 'Any')}"
+        return f"{ref.name} | {SCALARS.get(ref.kind, 'Any')}"
     if isinstance(ref, ListOf):
         return f"List[{annotation(ref.item)}]"
     if isinstance(ref, MapOf):
@@ -100,7 +101,7 @@ def describe(ref: TypeRef) -> str:
     if isinstance(ref, Primitive):
         if ref.kind == "string" and ref.format in _FORMAT_NAMES:
             return _FORMAT_NAMES[ref.format]
-        return _SCALARS.get(ref.kind, "any")
+        return SCALARS.get(ref.kind, "any")
     if isinstance(ref, (ModelRef, EnumRef)):
         return ref.name
     if isinstance(ref, ListOf):
