@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from ..model import (
@@ -193,6 +193,8 @@ def _group_values(group: ResourceGroup, kinds: dict[str, tuple[str, str]]) -> di
         "group": group,
         "needs": needs,
         "ops": views,
+        # Endpoint(...) for each operation: the static description the runtime works from
+        "endpoint_calls": {op.name: _endpoint_call(group, op, views[op.name]) for op in group.operations},
         "types_imports": sorted(types),
         "streaming_imports": [n for n in ("AsyncStream", "ServerSentEvent", "Stream") if re.search(rf"\b{n}\b", used)],
         "pagination_imports": ["AsyncPager", "Paging", "SyncPage"] if any(v.paging for v in views.values()) else [],
@@ -222,8 +224,7 @@ class OperationView:
     files: dict[str, str]  # field name -> annotation, for file fields of multipart bodies
     content_types: tuple[str, ...]  # the caller's choice of body content type, if any
     security: str  # the Endpoint's security alternatives, as a Python literal ("" for none)
-    paging: Brackets | None  # the Endpoint's Paging(...) expression (None when the operation does not page)
-    endpoint_call: Brackets  # Endpoint(...): the static description the runtime works from
+    paging: Brackets | None  # the Endpoint's paging=Paging(...) argument (None when the operation does not page)
     call_args: tuple[str | Brackets, ...]  # what the method hands the client
 
 
@@ -256,7 +257,7 @@ def _endpoint_call(group: ResourceGroup, op: Operation, view: OperationView) -> 
     if view.security:
         args.append(f"security={view.security}")
     if view.paging:
-        args.append(Brackets("paging=" + view.paging.head, view.paging.items, view.paging.tail))
+        args.append(view.paging)
     if op.deprecated:
         args.append("deprecated=True")
     deprecated = [p.wire_name for p in op.parameters if p.deprecated]
@@ -305,7 +306,7 @@ def _operation_view(group: ResourceGroup, op: Operation) -> OperationView:
         choice = ()
     const = "_" + op.name.upper()
     params = tuple(_param_expr(p) for p in op.parameters)
-    view = OperationView(
+    return OperationView(
         const=const,
         name=f"{group.name}.{op.name}",
         kind=kind,
@@ -320,14 +321,12 @@ def _operation_view(group: ResourceGroup, op: Operation) -> OperationView:
         content_types=choice,
         security=pyexpr.pyrepr(tuple(r.schemes for r in op.security)) if op.security else "",
         paging=paging,
-        endpoint_call=Brackets("", [], ""),  # filled in below: it needs the rest of the view
         call_args=_call_args(op, const, choice),
     )
-    return replace(view, endpoint_call=_endpoint_call(group, op, view))
 
 
-def paging_expr(pagination: Pagination) -> Brackets:
-    """The runtime's Paging(...) for an operation: only what differs from the defaults."""
+def paging_expr(pagination: Pagination, keyword: str = "paging=") -> Brackets:
+    """`paging=Paging(...)` for an operation's Endpoint: only what differs from the defaults."""
     args: list[str | Brackets] = [pyexpr.pyrepr(pagination.style)]
     keywords = (
         ("param", pagination.cursor_param, ""),
@@ -345,7 +344,7 @@ def paging_expr(pagination: Pagination) -> Brackets:
         ("total_pages", pagination.total_pages, ()),
     )
     args += [f"{name}={pyexpr.pyrepr(value)}" for name, value, default in keywords if value != default]
-    return Brackets("Paging(", args, ")")
+    return Brackets(f"{keyword}Paging(", args, ")")
 
 
 _DEFAULT_STYLES = {"query": "form", "cookie": "form", "path": "simple", "header": "simple"}

@@ -80,15 +80,12 @@ class Model:
     @classmethod
     def from_dict(cls: type[M], data: Any) -> M:
         """Decode from JSON; a mismatch raises DecodeError naming its JSON path."""
-        codec = cls.__dict__.get("_codec_") or _Codec.build(cls)
-        decoded: M = codec.decode(data)
+        decoded: M = _codec(cls).decode(data)
         return decoded
 
     def to_dict(self) -> Dict[str, Any]:
         """This model as JSON-compatible data, with the API's field names."""
-        cls = type(self)
-        codec = cls.__dict__.get("_codec_") or _Codec.build(cls)
-        encoded: Dict[str, Any] = codec.encode(self)
+        encoded: Dict[str, Any] = _codec(type(self)).encode(self)
         return encoded
 
 
@@ -282,17 +279,19 @@ def _named(name: str) -> Callable[[Any], Any]:
     resolved: List[Callable[[Any], Any]] = []
 
     def decode(value: Any) -> Any:
-        if resolved:
-            return resolved[0](value)
-        target = getattr(_models(), name)
-        if issubclass(target, Enum):
-            resolved.append(_d.enum(target))
-            return resolved[0](value)
-        result = target.from_dict(value)
-        resolved.append(target.from_dict)  # by now the compiled decoder (see _Codec)
-        return result
+        if not resolved:
+            resolved.append(_fast_decoder(name))
+        return resolved[0](value)
 
     return decode
+
+
+def _fast_decoder(name: str) -> Callable[[Any], Any]:
+    """The decoder of the model or enum of that name: for a model, its compiled function."""
+    target = getattr(_models(), name)
+    if issubclass(target, Enum):
+        return _d.enum(target)
+    return _codec(target).decoder()
 
 
 # --- compiled model codecs ---------------------------------------------------------------------
@@ -338,6 +337,15 @@ class _Field:
         self.default: Any = None if self.required or not self.nullable else UNSET
 
 
+def _codec(model: type[Model]) -> _Codec:
+    """The model class's own codec (a subclass gets its own, see Model.__init_subclass__)."""
+    codec: Optional[_Codec] = model.__dict__.get("_codec_")
+    if codec is None:
+        codec = _Codec(model)
+        setattr(model, "_codec_", codec)
+    return codec
+
+
 class _Codec:
     """A model class's compiled decode and encode functions, each made when first needed
     (a response model is rarely encoded, a request model rarely decoded)."""
@@ -345,23 +353,23 @@ class _Codec:
     def __init__(self, model: type[Model]) -> None:
         self._model = model
         self._fields = [_Field(line) for line in model._FIELDS.splitlines() if line.strip()]
+        self._compiled: Optional[Callable[[Any], Any]] = None
         self.decode: Callable[[Any], Any] = self._first_decode
         self.encode: Callable[[Any], Dict[str, Any]] = self._first_encode
 
-    @classmethod
-    def build(cls, model: type[Model]) -> _Codec:
-        codec = cls(model)
-        setattr(model, "_codec_", codec)
-        return codec
-
     # Once compiled, the functions also take the place of the class's own from_dict and
     # to_dict, so that later calls skip the lookup of the codec.
+    def decoder(self) -> Callable[[Any], Any]:
+        """The compiled decoder, compiled now if it has not been yet."""
+        if self._compiled is None:
+            self._compiled = self.decode = _compile_decoder(
+                self._model, self._fields, _slow_decoder(self._model, self._fields)
+            )
+            setattr(self._model, "from_dict", staticmethod(self._compiled))
+        return self._compiled
+
     def _first_decode(self, data: Any) -> Any:
-        self.decode = _compile_decoder(
-            self._model, self._fields, _slow_decoder(self._model, self._fields)
-        )
-        setattr(self._model, "from_dict", staticmethod(self.decode))
-        return self.decode(data)
+        return self.decoder()(data)
 
     def _first_encode(self, instance: Any) -> Dict[str, Any]:
         self.encode = _compile_encoder(self._model, self._fields)
@@ -483,14 +491,8 @@ def _bound_on_first_use(name: str, env: Dict[str, Any], key: str) -> Callable[[A
     later calls from compiled code go straight to it."""
 
     def first(value: Any) -> Any:
-        target = getattr(_models(), name)
-        if issubclass(target, Enum):
-            env[key] = _d.enum(target)
-            return env[key](value)
-        codec: _Codec = target.__dict__.get("_codec_") or _Codec.build(target)
-        result = codec.decode(value)
-        env[key] = codec.decode  # compiled by now
-        return result
+        env[key] = _fast_decoder(name)
+        return env[key](value)
 
     return first
 
