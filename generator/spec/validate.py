@@ -13,15 +13,20 @@ fatal. The library has two kinds of findings:
 
 Keyword validators follow $refs, so their locations are canonicalised: a $ref on the way is
 followed, and the pointer names the place the bad value is actually written.
+
+Both meta-schema checks (the document's, and each schema's against its JSON Schema dialect)
+ask a compiled validator first and only run jsonschema when it finds a problem (prefilter.py):
+the findings are jsonschema's, the time mostly is not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from functools import cache
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache, partial
 from typing import Any
 
 from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+from jsonschema.validators import validator_for  # type: ignore[import-untyped]
 from jsonschema_path.paths import SchemaPath
 from openapi_spec_validator import (
     OpenAPIV2SpecValidator,
@@ -29,12 +34,14 @@ from openapi_spec_validator import (
     OpenAPIV31SpecValidator,
     OpenAPIV32SpecValidator,
 )
+from openapi_spec_validator.schemas.utils import get_schema_content
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from openapi_spec_validator.validation.keywords import KeywordValidator, SchemaValidator, ValueValidator
 from openapi_spec_validator.validation.validators import SpecValidator
 
 from ..errors import Diagnostic, escape_pointer_token
 from .loader import Document
+from .prefilter import Prefiltered, compiled_is_valid
 from .refs import PointerError, ref_pointer, resolve_pointer
 
 __all__ = ["validate", "findings", "located"]
@@ -116,6 +123,14 @@ def _refuse(uri: str) -> Any:
     raise ValueError(f"$ref {uri!r} is outside the document and is not fetched")
 
 
+_META_SCHEMA_VERSIONS: dict[type[SpecValidator], str] = {
+    OpenAPIV2SpecValidator: "2.0",
+    OpenAPIV30SpecValidator: "3.0",
+    OpenAPIV31SpecValidator: "3.1",
+    OpenAPIV32SpecValidator: "3.2",
+}
+
+
 def _validator_for(version: str) -> type[SpecValidator]:
     if version.startswith("2"):
         return _instrumented(OpenAPIV2SpecValidator)
@@ -129,8 +144,19 @@ def _validator_for(version: str) -> type[SpecValidator]:
 @cache
 def _instrumented(base: type[SpecValidator]) -> type[SpecValidator]:
     keyword_validators = {name: _locating(cls) for name, cls in base.keyword_validators.items()}
-    attrs = {"keyword_validators": keyword_validators, "resolver_handlers": _NoRetrieval()}
+    attrs = {
+        "keyword_validators": keyword_validators,
+        "resolver_handlers": _NoRetrieval(),
+        "schema_validator": _document_checker(_META_SCHEMA_VERSIONS[base]),
+    }
     return type(f"Located{base.__name__}", (base,), attrs)
+
+
+def _document_checker(version: str) -> Prefiltered:
+    """The library's whole-document check (jsonschema, formats not asserted), prefiltered."""
+    meta_schema = get_schema_content(version)
+    python_validator = validator_for(meta_schema)(meta_schema)
+    return Prefiltered(python_validator, compiled_is_valid(meta_schema, None))
 
 
 _LOCATING: dict[type[KeywordValidator], type[KeywordValidator]] = {}
@@ -157,6 +183,7 @@ def _locating(base: type[KeywordValidator]) -> type[KeywordValidator]:
     attrs: dict[str, Any] = {"__call__": __call__}
     if issubclass(base, SchemaValidator):
         attrs["__init__"] = _with_id_sets(base)
+        attrs["_get_schema_checker"] = _prefiltered_schema_checker(base)
     located = type(f"Located{base.__name__}", (base,), attrs)
     _LOCATING[base] = located
     return located
@@ -189,6 +216,49 @@ def _with_id_sets(base: type[KeywordValidator]) -> Any:
         self.meta_checked_schema_ids = _IdList()
 
     return __init__
+
+
+def _prefiltered_schema_checker(base: type[KeywordValidator]) -> Any:
+    """The library's check of each schema against its dialect, behind the compiled verdict."""
+
+    def _get_schema_checker(self: Any, schema: SchemaPath, schema_value: Any) -> Callable[[Any], None]:
+        check = base._get_schema_checker(self, schema, schema_value)  # type: ignore[attr-defined]
+        is_valid = _schema_check_verdict(check)
+        if is_valid is None:
+            return check  # type: ignore[no-any-return]
+        return partial(_check_unless_valid, is_valid, check)
+
+    return _get_schema_checker
+
+
+def _check_unless_valid(is_valid: Callable[[Any], bool], check: Callable[[Any], None], value: Any) -> None:
+    if not is_valid(value):
+        check(value)
+
+
+_DEFAULT: Any = object()  # check_schema's own default format checker
+_VERDICTS: dict[tuple[type, int], Callable[[Any], bool] | None] = {}
+
+
+def _schema_check_verdict(check: Any) -> Callable[[Any], bool] | None:
+    """A compiled verdict for `Validator.check_schema`, bound or partially applied.
+
+    check_schema validates against the class's META_SCHEMA with the given format checker,
+    or by default with the meta-schema's own validator's FORMAT_CHECKER.
+    """
+    func, format_checker = check, _DEFAULT
+    if isinstance(check, partial):
+        func, format_checker = check.func, check.keywords.get("format_checker", _DEFAULT)
+    validator_class = getattr(func, "__self__", None)
+    if not isinstance(validator_class, type) or not hasattr(validator_class, "META_SCHEMA"):
+        return None
+    meta_schema = validator_class.META_SCHEMA
+    if format_checker is _DEFAULT:
+        format_checker = validator_for(meta_schema, default=validator_class).FORMAT_CHECKER
+    key = (validator_class, id(format_checker))
+    if key not in _VERDICTS:
+        _VERDICTS[key] = compiled_is_valid(meta_schema, format_checker)
+    return _VERDICTS[key]
 
 
 def _stamped(
