@@ -4,6 +4,10 @@ The manifest (MANIFEST_NAME in the output directory) lists every file the last g
 wrote, with its hash. Regeneration replaces and removes only those files; anything else in
 the directory belongs to the user and survives. A file is written by renaming a complete
 temporary file over it, so a reader never sees half a file.
+
+A new (absent or empty) output directory is built whole beside its final place and renamed
+into it: a reader sees no package or all of it, and each file is created once instead of as a
+temporary file renamed (GitHub's 6,750 files: about 2 s instead of 4).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +71,8 @@ def plan_conflicts(outdir: Path, files: dict[str, str], owned: dict[str, str]) -
 
 def write_tree(outdir: Path, files: dict[str, str], *, force: bool = False) -> WriteResult:
     outdir = Path(outdir)
+    if _is_new(outdir) and _write_new(outdir, files):
+        return WriteResult(tuple(sorted(files)), (), ())
     owned = read_manifest(outdir)
     conflicts = [] if force else plan_conflicts(outdir, files, owned)
     if conflicts:
@@ -94,6 +101,52 @@ def write_tree(outdir: Path, files: dict[str, str], *, force: bool = False) -> W
     if not manifest_path.is_file() or manifest_path.read_bytes() != manifest:
         _atomic_write(manifest_path, manifest)
     return WriteResult(tuple(written), tuple(unchanged), tuple(removed))
+
+
+def _is_new(outdir: Path) -> bool:
+    if not outdir.exists():
+        return True
+    return outdir.is_dir() and next(outdir.iterdir(), None) is None
+
+
+def _write_new(outdir: Path, files: dict[str, str]) -> bool:
+    """Build the whole tree in a staging directory and rename it to `outdir`.
+
+    False (nothing changed) if `outdir` stopped being absent or empty meanwhile: the caller
+    then writes file by file, with its checks for files it must not replace.
+    """
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}.", suffix=".tmp"))
+    try:
+        made: set[Path] = {staging}
+        for rel in sorted(files):
+            _create(staging / rel, files[rel].encode("utf-8"), made)
+        _create(staging / MANIFEST_NAME, manifest_text(files).encode("utf-8"), made)
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp made it private
+        os.replace(staging, outdir)  # replaces an empty directory; fails on a non-empty one
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        if _is_new(outdir):
+            raise
+        return False
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return True
+
+
+def _create(target: Path, data: bytes, made: set[Path]) -> None:
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+    with open(target, "xb") as handle:
+        handle.write(data)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _atomic_write(target: Path, data: bytes) -> None:

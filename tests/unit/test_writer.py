@@ -1,4 +1,6 @@
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +55,53 @@ def test_no_temporary_files_are_left_behind(tmp_path):
     leftovers = [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
     assert json.loads((tmp_path / MANIFEST_NAME).read_text())["generator"] == "codegen"
+
+
+def test_a_new_directory_appears_whole(tmp_path):
+    outdir = tmp_path / "out" / "client"
+    result = write_tree(outdir, {"pkg/a.py": "a\n", "pkg/sub/b.py": "b\n", "README.md": "r\n"})
+    assert result.written == ("README.md", "pkg/a.py", "pkg/sub/b.py")
+    assert (outdir / "pkg/sub/b.py").read_text() == "b\n"
+    assert set(read_manifest(outdir)) == {"README.md", "pkg/a.py", "pkg/sub/b.py"}
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["client"]  # no staging left
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (outdir.stat().st_mode & 0o777) == 0o777 & ~mask
+    assert ((outdir / "pkg/a.py").stat().st_mode & 0o777) == 0o666 & ~mask
+
+
+def test_an_empty_existing_directory_is_filled(tmp_path):
+    result = write_tree(tmp_path, {"a.py": "a\n"})
+    assert result.written == ("a.py",)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST_NAME, "a.py"]
+
+
+def test_a_directory_filled_meanwhile_is_written_file_by_file(tmp_path, monkeypatch):
+    import generator.render.writer as writer
+
+    outdir = tmp_path / "out"
+    real_replace = os.replace
+
+    def someone_else_was_first(src, dst):
+        if Path(dst) == outdir:  # the staged tree's rename: the directory got a file meanwhile
+            outdir.mkdir()
+            (outdir / "theirs.txt").write_text("x\n")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(writer.os, "replace", someone_else_was_first)
+    result = write_tree(outdir, {"a.py": "a\n"})
+    assert result.written == ("a.py",)
+    assert (outdir / "theirs.txt").read_text() == "x\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_failed_new_tree_leaves_nothing(tmp_path, monkeypatch):
+    import generator.render.writer as writer
+
+    def full_disk(target, data, made):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer, "_create", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        write_tree(tmp_path / "out", {"a.py": "a\n"})
+    assert list(tmp_path.iterdir()) == []
