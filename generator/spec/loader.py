@@ -175,12 +175,28 @@ def _read_text(path: Path, display: str) -> str:
     # Editors on Windows like to write byte-order marks; JSON and YAML allow UTF-16 too.
     encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     try:
-        return data.decode(encoding)
+        return _ascii_json(data.decode(encoding))
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise _fail(
             f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)", display, line
         ) from None
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_JSON_START = re.compile(r"\s*[{\[]")  # how _parse tells JSON from YAML
+
+
+def _ascii_json(text: str) -> str:
+    """JSON text with every non-ASCII character written as a \\u escape: the same document.
+
+    A Python string stores every character in the width of its widest, so one emoji makes
+    GitHub's 13 MB spec a 50 MB string, kept for line numbers. In JSON such characters can
+    only stand inside strings, where an escape means the same; lines do not move.
+    """
+    if text.isascii() or not _JSON_START.match(text):
+        return text
+    return _NON_ASCII.sub(lambda match: json.dumps(match.group())[1:-1], text)
 
 
 def _parse(text: str, display: str) -> tuple[Any, str]:

@@ -115,6 +115,21 @@ def test_json_keeps_numbers_and_dates(tmp_path: Path) -> None:
     assert load(spec).root["x"] == {"d": "2024-01-01", "n": 1.5, "i": 3, "b": True}
 
 
+def test_non_ascii_json_is_kept_compact_and_means_the_same(tmp_path: Path) -> None:
+    spec = tmp_path / "api.json"
+    text = (
+        '{"openapi": "3.0.0", "info": {"title": "Caf\u00e9 \U0001f600", "version": "1"},\n'
+        ' "paths": {"/gr\u00fc\u00dfe": {"get": {"summary": "\u00bfQu\u00e9?",\n'
+        ' "responses": {"200": {"description": "\u2713 \\u00e9"}}}}}}'
+    )
+    spec.write_text(text, encoding="utf-8")
+    doc = load(spec)
+    assert doc.root == __import__("json").loads(text)
+    assert doc.root["info"]["title"] == "Caf\u00e9 \U0001f600"
+    assert doc.root_source.text.isascii()  # one emoji would widen every character to 4 bytes
+    assert doc.locate("/paths/~1gr\u00fc\u00dfe/get/responses/200") == (str(spec), 3)
+
+
 def test_byte_order_mark_is_ignored(tmp_path: Path) -> None:
     spec = tmp_path / "api.json"
     spec.write_bytes(b'\xef\xbb\xbf{"openapi": "3.0.0", "paths": {}}')
