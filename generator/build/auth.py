@@ -8,6 +8,7 @@ alternatives the runtime chooses between. Both are pure functions of the documen
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterable
 
 from ..errors import join_pointer
@@ -145,7 +146,7 @@ def _prefixed(scheme: SecurityScheme, plain: str) -> str:
 
 
 def _replace(scheme: SecurityScheme, **changes: Any) -> SecurityScheme:
-    return SecurityScheme(**{**scheme.__dict__, **changes})
+    return replace(scheme, **changes)
 
 
 def operation_security(

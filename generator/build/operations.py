@@ -401,7 +401,7 @@ class OperationBuilder:
 def _renamed(field: Field, name: str) -> Field:
     if field.name == name:
         return field
-    return Field(**{**field.__dict__, "name": name})
+    return replace(field, name=name)
 
 
 def _derived_words(method: str, path: str) -> list[str]:
@@ -467,7 +467,7 @@ def _with_idempotency_key(parameters: list[Parameter], node: dict[str, Any]) -> 
 
 
 def _optional(param: Parameter) -> Parameter:
-    return Parameter(**{**param.__dict__, "required": False})
+    return replace(param, required=False)
 
 
 def _is_json(content_type: str) -> bool:

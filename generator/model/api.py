@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .types import TypeRef
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Field:
     """A property of a model, or a top-level field of a JSON request body."""
 
@@ -28,7 +28,7 @@ class Field:
     has_default: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Model:
     """A dataclass in the generated package, from an object schema."""
 
@@ -43,13 +43,13 @@ class Model:
     origin: str = ""  # JSON pointer of the schema, for docs and diagnostics
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnumMember:
     name: str  # Python identifier (UPPER_SNAKE)
     value: str | int | float | bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Enum:
     name: str
     module: str
@@ -59,7 +59,7 @@ class Enum:
     origin: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Parameter:
     name: str  # Python argument name
     wire_name: str
@@ -75,7 +75,7 @@ class Parameter:
     maximum: int | None = None  # an integer parameter's schema maximum (a page size's cap)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RequestBody:
     """The request body as the caller passes it.
 
@@ -95,7 +95,7 @@ class RequestBody:
     content_types: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Response:
     status: str  # "200", "4XX", "default"
     content_type: str | None  # None: no body
@@ -103,7 +103,7 @@ class Response:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ErrorCase:
     """A declared non-2xx response: which exception it raises and how its body decodes."""
 
@@ -113,7 +113,7 @@ class ErrorCase:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Operation:
     name: str  # method name on the resource group
     operation_id: str
@@ -136,7 +136,7 @@ class Operation:
     pagination: Pagination | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SecurityRequirement:
     """One alternative of an operation's `security`: every scheme listed is sent together.
 
@@ -145,7 +145,7 @@ class SecurityRequirement:
     schemes: tuple[str, ...]  # keys of Api.security_schemes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Credential:
     """A constructor argument of the client that configures a security scheme."""
 
@@ -157,7 +157,7 @@ class Credential:
     default: str = ""  # the value when neither argument nor environment gives one (token_url)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SecurityScheme:
     """How the API authenticates, as the runtime applies it.
 
@@ -182,7 +182,7 @@ class SecurityScheme:
     credentials: tuple[Credential, ...] = ()  # the constructor arguments that configure it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pagination:
     """How a list operation pages, so that iterating its result walks every page.
 
@@ -236,7 +236,7 @@ class Pagination:
         return f"{how}; {items}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResourceGroup:
     name: str  # attribute on the client (snake_case)
     class_name: str  # PascalCase stem: <Stem>Resource / Async<Stem>Resource
@@ -245,14 +245,14 @@ class ResourceGroup:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Server:
     url: str
     description: str = ""
     variables: tuple[tuple[str, str], ...] = ()  # (name, default)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Api:
     title: str
     version: str

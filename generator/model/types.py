@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Union
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Primitive:
     """A JSON scalar with an optional format that changes its Python type."""
 
@@ -18,21 +18,21 @@ class Primitive:
     format: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnyValue:
     """Any JSON value: free-form or untyped schemas, and constructs we cannot type."""
 
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModelRef:
     """A named model (object schema) defined in Api.models."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnumRef:
     """A named enum defined in Api.enums; `kind` is the JSON type of its values."""
 
@@ -40,33 +40,33 @@ class EnumRef:
     kind: str = "string"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListOf:
     item: TypeRef
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MapOf:
     """An object used as a dictionary: string keys, values of one type."""
 
     value: TypeRef
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Nullable:
     """A value that may also be JSON null."""
 
     inner: TypeRef
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnionOf:
     """oneOf/anyOf: the value is one of several types."""
 
     variants: tuple[TypeRef, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tagged:
     """A discriminated union: the value's `property` names which case it is.
 
@@ -79,14 +79,14 @@ class Tagged:
     fallback: TypeRef | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TupleOf:
     """A fixed-length array (`prefixItems`): one type per position."""
 
     items: tuple[TypeRef, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Literal:
     """A single constant value (`const`, or an enum with one member)."""
 
