@@ -15,8 +15,8 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache, partial
 from pathlib import Path
-
-import black
+from types import ModuleType
+from typing import Any
 
 from ..cache import cache_dir, write_entry
 from .layout import long_code_line
@@ -24,8 +24,17 @@ from .layout import long_code_line
 LINE_LENGTH = 100  # the default; the line_length option changes it
 
 
+def _black() -> ModuleType:
+    # Imported on first use: most packages have no file that needs it (see layout.py), and
+    # black costs 0.1 s and 7 MB to import.
+    import black
+
+    return black
+
+
 @lru_cache(maxsize=None)
-def _mode(line_length: int) -> black.Mode:
+def _mode(line_length: int) -> Any:
+    black = _black()
     return black.Mode(target_versions={black.TargetVersion.PY311}, line_length=line_length)
 
 
@@ -38,8 +47,9 @@ class FormatError(Exception):
 
 
 def format_python(path: str, source: str, line_length: int = LINE_LENGTH) -> str:
+    black = _black()
     try:
-        return black.format_str(source, mode=_mode(line_length))
+        return str(black.format_str(source, mode=_mode(line_length)))
     except black.InvalidInput as exc:
         raise FormatError(f"generated {path} is not valid Python ({exc}); this is a bug in codegen") from exc
 
@@ -58,7 +68,7 @@ class FormatCache:
 
     def _path(self, source: str, line_length: int) -> Path:
         # black's version and every option are in the key: a changed setting never reads an old entry.
-        salt = f"{black.__version__}|{_mode(line_length)!r}|".encode()
+        salt = f"{_black().__version__}|{_mode(line_length)!r}|".encode()
         key = hashlib.sha256(salt + source.encode("utf-8")).hexdigest()
         return self.directory / key[:2] / f"{key}.py"
 

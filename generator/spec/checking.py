@@ -21,12 +21,11 @@ from typing import Any
 from ..cache import write_entry
 from ..errors import Diagnostic
 from .loader import Document
-from .validate import findings, located
 
-__all__ = ["PendingValidation", "findings_key"]
+__all__ = ["PendingValidation", "findings_key", "located"]
 
 _LIBRARIES = ("openapi-spec-validator", "openapi-schema-validator", "jsonschema", "jsonschema-path", "jsonschema-rs")
-_OUR_CODE = ("validate.py", "prefilter.py")  # what decides the findings, besides the libraries
+_OUR_CODE = ("strict.py", "prefilter.py")  # what decides the findings, besides the libraries
 
 
 def findings_key(doc: Document) -> str:
@@ -64,7 +63,7 @@ class PendingValidation:
         if self._found is None:
             self._found = self._from_child()
             if self._found is None:  # no child, or it died: do the work here
-                self._found = findings(self._doc)
+                self._found = _findings(self._doc)
             if self._entry is not None:
                 write_entry(self._entry, json.dumps(self._found))
         return located(self._doc, self._found)
@@ -110,9 +109,22 @@ class PendingValidation:
         return found
 
 
+def located(doc: Document, found: list[tuple[str, str]]) -> list[Diagnostic]:
+    """(pointer, message) findings as warnings with the file and line each pointer lands on."""
+    return [doc.diagnostic("warning", message, pointer) for pointer, message in found]
+
+
+def _findings(doc: Document) -> list[tuple[str, str]]:
+    # Imported here: the validating libraries cost 20 MB, which only the process that
+    # validates should pay (the child, usually; nobody, when the cache answers).
+    from .strict import findings
+
+    return findings(doc)
+
+
 def _child_main(doc: Document, send: Connection) -> None:
     try:
-        send.send(findings(doc))
+        send.send(_findings(doc))
     finally:
         send.close()
 

@@ -40,11 +40,12 @@ from openapi_spec_validator.validation.keywords import KeywordValidator, SchemaV
 from openapi_spec_validator.validation.validators import SpecValidator
 
 from ..errors import Diagnostic, escape_pointer_token
+from .checking import located
 from .loader import Document
 from .prefilter import Prefiltered, compiled_is_valid
 from .refs import PointerError, ref_pointer, resolve_pointer
 
-__all__ = ["validate", "findings", "located"]
+__all__ = ["validate", "findings"]
 
 MAX_MESSAGE = 200
 _PARTS = "_codegen_parts"  # attribute stamped on errors: path of the node being validated
@@ -54,11 +55,6 @@ _IS_DEFAULT = "_codegen_default"  # ... and whether the value checked was that n
 def validate(doc: Document) -> list[Diagnostic]:
     """Strict validation findings as warnings, deduplicated, ordered by pointer then message."""
     return located(doc, findings(doc))
-
-
-def located(doc: Document, found: list[tuple[str, str]]) -> list[Diagnostic]:
-    """(pointer, message) findings as warnings with the file and line each pointer lands on."""
-    return [doc.diagnostic("warning", message, pointer) for pointer, message in found]
 
 
 def findings(doc: Document) -> list[tuple[str, str]]:
@@ -184,9 +180,9 @@ def _locating(base: type[KeywordValidator]) -> type[KeywordValidator]:
     if issubclass(base, SchemaValidator):
         attrs["__init__"] = _with_id_sets(base)
         attrs["_get_schema_checker"] = _prefiltered_schema_checker(base)
-    located = type(f"Located{base.__name__}", (base,), attrs)
-    _LOCATING[base] = located
-    return located
+    subclass = type(f"Located{base.__name__}", (base,), attrs)
+    _LOCATING[base] = subclass
+    return subclass
 
 
 class _IdList(list):  # type: ignore[type-arg]

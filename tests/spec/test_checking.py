@@ -47,7 +47,7 @@ def test_a_second_run_reads_the_cache_without_validating(tmp_path: Path, monkeyp
     def refuse(doc: object) -> None:
         raise AssertionError("validated again despite a cached result")
 
-    monkeypatch.setattr(checking, "findings", refuse)
+    monkeypatch.setattr(checking, "_findings", refuse)
     monkeypatch.setattr(checking, "_can_fork", lambda: False)
     assert PendingValidation(load(tmp_path / "api.yaml"), tmp_path / "cache").result() == first
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,19 +12,17 @@ import pytest
 from jsonschema.validators import validator_for  # type: ignore[import-untyped]
 from openapi_schema_validator.validators import OAS30Validator
 
-from generator.spec import load, prefilter
+from generator.spec import load, prefilter, strict
 from generator.spec.prefilter import Prefiltered, compiled_is_valid
-from generator.spec.validate import findings
-
-validate_module = importlib.import_module("generator.spec.validate")  # `spec.validate` is the function
+from generator.spec.strict import findings
 
 CORPUS = Path("/work/shared/corpus/dev")
 SPECS = Path("/work/shared/specs")
 
 
 def _clear_compiled() -> None:
-    validate_module._instrumented.cache_clear()
-    validate_module._VERDICTS.clear()
+    strict._instrumented.cache_clear()
+    strict._VERDICTS.clear()
 
 
 @pytest.fixture

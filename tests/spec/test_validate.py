@@ -9,7 +9,7 @@ import pytest
 
 from generator.errors import Diagnostic
 from generator.spec import load, validate
-from generator.spec.validate import MAX_MESSAGE
+from generator.spec.strict import MAX_MESSAGE
 
 CORPUS = Path("/work/shared/corpus/dev")
 SPECS = Path("/work/shared/specs")
