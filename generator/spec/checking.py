@@ -31,8 +31,7 @@ _OUR_CODE = ("strict.py", "prefilter.py")  # what decides the findings, besides 
 def findings_key(doc: Document) -> str:
     digest = hashlib.sha256(_code_version().encode())
     for source in doc.sources.values():
-        digest.update(f"\0{source.display}\0{len(source.text)}\0".encode())
-        digest.update(source.text.encode("utf-8", "surrogatepass"))
+        digest.update(f"\0{source.display}\0{source.digest}".encode())
     return digest.hexdigest()
 
 

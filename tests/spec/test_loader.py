@@ -126,8 +126,30 @@ def test_non_ascii_json_is_kept_compact_and_means_the_same(tmp_path: Path) -> No
     doc = load(spec)
     assert doc.root == __import__("json").loads(text)
     assert doc.root["info"]["title"] == "Caf\u00e9 \U0001f600"
-    assert doc.root_source.text.isascii()  # one emoji would widen every character to 4 bytes
+    assert (doc.root_source.content() or "").isascii()  # one emoji would widen every character to 4 bytes
     assert doc.locate("/paths/~1gr\u00fc\u00dfe/get/responses/200") == (str(spec), 3)
+
+
+def test_equal_string_values_are_one_object(tmp_path: Path) -> None:
+    spec = write(
+        tmp_path,
+        "api.json",
+        '{"openapi": "3.0.0", "components": {"schemas": {"A": {"type": "string"}, "B": {"type": "string"},'
+        ' "C": {"enum": ["x", "string"]}}}}',
+    )
+    schemas = load(spec).root["components"]["schemas"]
+    assert schemas["A"]["type"] is schemas["B"]["type"] is schemas["C"]["enum"][1]
+
+
+def test_yaml_aliases_and_cycles_load(tmp_path: Path) -> None:
+    spec = write(
+        tmp_path,
+        "api.yaml",
+        HEADER + "x-shared: &s {type: string, items: [a, a]}\nx-again: *s\nx-loop: &l [*l, b]\npaths: {}\n",
+    )
+    root = load(spec).root
+    assert root["x-again"] is root["x-shared"] and root["x-shared"]["items"] == ["a", "a"]
+    assert root["x-loop"][0] is root["x-loop"]
 
 
 def test_byte_order_mark_is_ignored(tmp_path: Path) -> None:
@@ -559,3 +581,13 @@ def test_anchor_fragments_are_refused(tmp_path: Path) -> None:
 def test_bundled_document_type(tmp_path: Path) -> None:
     spec = write(tmp_path, "api.yaml", HEADER + "paths: {}\n")
     assert isinstance(load(spec), Document)
+
+
+def test_the_text_is_read_again_for_line_numbers_only_if_unchanged(tmp_path: Path) -> None:
+    spec = write(tmp_path, "api.yaml", HEADER + "paths:\n  /pets:\n    get:\n      responses: {}\n")
+    doc = load(spec)
+    assert doc.root_source.text is None  # released: line numbers are rarely needed
+    assert doc.locate("/paths/~1pets/get") == (str(spec), 5)
+    changed = load(spec)
+    spec.write_text("# edited meanwhile\n" + spec.read_text())
+    assert changed.locate("/paths/~1pets/get") == (str(spec), None)  # never a wrong line
