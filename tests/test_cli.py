@@ -177,3 +177,24 @@ def test_files_are_delivered_before_validation_finishes_unless_strict(monkeypatc
     events.clear()
     generate(petstore, strict=True, deliver=lambda api, files: events.append("delivered"))
     assert events == ["validated", "delivered"]
+
+
+def test_generate_loads_neither_black_nor_the_validator_in_its_own_process(tmp_path: Path) -> None:
+    """Memory and start-up: templates lay out black's style themselves, and strict validation
+    (20+ MB of libraries) runs in a forked child on a cache miss, or not at all on a hit."""
+    script = (
+        "import sys\n"
+        "from generator.cli import main\n"
+        f"sys.argv = ['codegen', 'generate', {str(PETSTORE_SPEC)!r}, '-o', {str(tmp_path / 'o')!r}, '-q']\n"
+        "code = main()\n"
+        "print(code, sorted(m for m in ('black', 'openapi_spec_validator', 'jsonschema') if m in sys.modules))\n"
+    )
+    for _ in ("cold cache", "warm cache"):
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "CODEGEN_CACHE_DIR": str(tmp_path / "cache")},
+        )
+        assert result.stdout.strip() == "0 []", result.stderr

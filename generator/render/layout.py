@@ -112,8 +112,11 @@ def long_code_line(text: str, limit: int = LINE_LENGTH) -> bool:
     own, and escape triple quotes inside it; a triple quote anywhere else is inside a
     one-line literal.
     """
+    lines = text.split("\n")
+    if text.isascii() and max(map(len, lines)) <= limit:
+        return False  # the common case, decided at C speed
     in_string = False
-    for line in text.split("\n"):
+    for line in lines:
         starts_inside = in_string
         stripped = line.strip()
         opens_or_closes = stripped.startswith(('"""', 'r"""')) or stripped.endswith('"""')
@@ -147,12 +150,17 @@ class Brackets:
 
     The exploded form ends in a trailing comma, which black treats as a request to keep it
     exploded, so both forms are stable under black. (A one-item tuple's comma is not such a
-    request, so those must be short enough for one line.)
+    request, so those must be short enough for one line.) A call's arguments (`call=True`)
+    first try a line of their own between the brackets, as black puts them; a literal's
+    items never do.
     """
 
-    def __init__(self, head: str, items: list[str | Brackets], tail: str, *, exploded: bool = False) -> None:
+    def __init__(
+        self, head: str, items: list[str | Brackets], tail: str, *, exploded: bool = False, call: bool = False
+    ) -> None:
         self.head, self.items, self.tail = head, items, tail
         self.exploded = exploded  # one item per line even when they would fit on one
+        self.call = call
 
     def flat(self) -> str:
         return self.head + ", ".join(_flat(i) for i in self.items) + self.tail
@@ -162,6 +170,9 @@ class Brackets:
         line = f"{pad}{prefix}{self.flat()}{suffix}"
         if (width(line) <= limit and not self.exploded) or not self.items:
             return line
+        hugged = f"{pad}    {', '.join(_flat(i) for i in self.items)}"
+        if self.call and not self.exploded and width(hugged) <= limit:
+            return "\n".join([f"{pad}{prefix}{self.head}", hugged, f"{pad}{self.tail}{suffix}"])
         inner = [_lay_out(i, indent + 4, limit) for i in self.items]
         return "\n".join([f"{pad}{prefix}{self.head}", *inner, f"{pad}{self.tail}{suffix}"])
 
@@ -187,8 +198,8 @@ def method_head(name: str, returns: str, indent: int = 4, limit: int = LINE_LENG
     return f"{pad}def {name}(\n{pad}    self,\n{pad}) -> {returns}:"
 
 
-def brackets(head: str, items: list[str | Brackets], tail: str) -> Brackets:
-    return Brackets(head, list(items), tail)
+def brackets(head: str, items: list[str | Brackets], tail: str, *, call: bool = False) -> Brackets:
+    return Brackets(head, list(items), tail, call=call)
 
 
 def _flat(item: str | Brackets) -> str:

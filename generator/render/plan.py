@@ -497,13 +497,30 @@ class CredentialArgument:
 
 @dataclass(frozen=True)
 class SecurityView:
-    specs: tuple[str, ...]  # SchemeSpec(...) expressions
+    specs: tuple[Brackets, ...]  # SchemeSpec(...) expressions
     arguments: tuple[CredentialArgument, ...]
     secret_names: tuple[str, ...]  # header, query and cookie names that carry keys (lower case)
 
     @property
     def callables(self) -> bool:
         return any("Callable" in a.sync_annotation for a in self.arguments)
+
+    def argument_roles(self) -> str:
+        """`_credential_arguments = ((argument, role), ...)` in the client class."""
+        pairs = _tuple([f"({pyexpr.pyrepr(a.name)}, {pyexpr.pyrepr(a.role)})" for a in self.arguments])
+        target = "_credential_arguments = "
+        return f"    {target}{pairs}" if isinstance(pairs, str) else pairs.lay_out(4, target)
+
+    def configure_call(self) -> Brackets:
+        """`_auth.configure(SECURITY, {argument: argument, ...}, url)`."""
+        names: list[str | Brackets] = [pyexpr.pyrepr(a.name) + ": " + a.name for a in self.arguments]
+        return Brackets("_auth.configure(", ["SECURITY", Brackets("{", names, "}"), "url"], ")", call=True)
+
+
+def _tuple(items: list[str]) -> str | Brackets:
+    """A tuple literal as black writes it: `(a,)` for one item (never split: black keeps
+    such a comma only on one line, so a long one is left to black), else split when long."""
+    return f"({items[0]},)" if len(items) == 1 else Brackets("(", list(items), ")")
 
 
 def security_view(api: Api) -> SecurityView:
@@ -530,13 +547,13 @@ def security_view(api: Api) -> SecurityView:
     return SecurityView(tuple(specs), tuple(arguments), tuple(sorted(secrets)))
 
 
-def _scheme_spec(scheme: SecurityScheme) -> str:
-    arguments = tuple((c.role, c.argument, c.env) for c in scheme.credentials)
-    args = [repr(scheme.key), repr(scheme.kind), repr(arguments)]
+def _scheme_spec(scheme: SecurityScheme) -> Brackets:
+    credentials = [f"({', '.join(pyexpr.pyrepr(v) for v in (c.role, c.argument, c.env))})" for c in scheme.credentials]
+    args = [pyexpr.pyrepr(scheme.key), pyexpr.pyrepr(scheme.kind), _tuple(credentials) if credentials else "()"]
     for name, value in (("location", scheme.location), ("param", scheme.param), ("scheme", scheme.scheme), ("token_url", scheme.token_url)):
         if value and not (name == "scheme" and scheme.kind != "http"):
-            args.append(f"{name}={value!r}")
-    return f"_auth.SchemeSpec({', '.join(args)})"
+            args.append(f"{name}={pyexpr.pyrepr(value)}")
+    return Brackets("_auth.SchemeSpec(", args, ")", call=True)
 
 
 def _credential_doc(scheme: SecurityScheme, role: str, default: str) -> str:
