@@ -48,7 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
     about = machine.describe()
     context: dict = {}
-    rows = [row for name in args.only for row in _run_one(name, context)]
+    try:
+        rows = [row for name in args.only for row in _run_one(name, context)]
+    finally:
+        tools.empty_trash()  # after every timed run (see tools.set_aside)
     print("\n".join(f"{key}: {value}" for key, value in about.items()))
     print()
     print(render(rows, markdown=args.markdown))

@@ -7,7 +7,6 @@ is unchanged: its stamp is a hash of the spec and, for codegen, of generator/ an
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 from . import tools
@@ -43,7 +42,7 @@ def _stamp_file(tool: str, api: str) -> Path:
 def build(tool: str, api: str) -> Run:
     """Generate cold into a fresh directory, measured (no cache: $CODEGEN_CACHE_DIR="")."""
     out = directory(tool, api)
-    shutil.rmtree(out, ignore_errors=True)
+    tools.set_aside(out)
     _stamp_file(tool, api).unlink(missing_ok=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     make = tools.codegen_cmd if tool == "codegen" else tools.opc_cmd

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -33,7 +32,7 @@ def _check(fill: Run, regen: Run, out: Path) -> list[str]:
 
 def run(context: dict) -> list[Row]:
     work = tools.work_dir() / "regen"
-    shutil.rmtree(work, ignore_errors=True)
+    tools.set_aside(work)
     cache, out = work / "cache", work / "out"
     env = tools.child_env(str(cache))  # a private cache: empty before the first run
     fill = run_tree(tools.codegen_cmd(tools.GITHUB_SPEC, out, PACKAGE, cache=True), env=env)
