@@ -10,14 +10,15 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Callable, Sequence, TextIO
 
 from . import __version__
 from .config import Config, load_config
 from .errors import Diagnostic, SpecError, UsageError
 from .model import Api
-from .progress import Progress
-from .render import FormatCache, FormatError, WriteError, WriteResult
+from .progress import Progress, Report
+from .render import FormatCache, FormatError, WriteError, WriteResult, write_tree
+from .render.writer import NewTree, is_new
 
 EXIT_OK = 0
 EXIT_STALE = 1  # check: the committed client differs from what generation would write
@@ -162,31 +163,55 @@ def load_options(args: argparse.Namespace, cwd: Path | None = None) -> Config:
 
 def _generate(args: argparse.Namespace) -> int:
     from .pipeline import generate
-    from .render import write_tree
 
     started = time.perf_counter()
     config = load_options(args)
     if args.verbose and config.sources:
         print(f"Options from {', '.join(config.sources)}", file=sys.stderr)
     progress = Progress.on(sys.stderr, quiet=args.quiet)
-    written: list[tuple[Path, WriteResult]] = []
-
-    def write(api: Api, files: dict[str, str]) -> None:
-        outdir = config.output or Path(api.package)
-        progress(f"writing {outdir}")
-        written.append((outdir, write_tree(outdir, files, force=args.force)))
-
+    writer = _Writer(config, args.force, progress)
     try:
-        generated = generate(args.spec, config, cache=_cache(args), progress=progress, deliver=write)
+        generated = generate(args.spec, config, cache=_cache(args), progress=progress, deliver=writer)
     finally:
         progress.clear()
-    outdir, result = written[0]
+    outdir, result = writer.written[0]
     if not args.quiet:
         _print_diagnostics(generated.warnings, sys.stderr, verbose=args.verbose)
         print(summary(generated.api, outdir, result, time.perf_counter() - started))
         for line in domain_report(generated.api, verbose=args.verbose):
             print(line)
     return EXIT_OK
+
+
+class _Writer:
+    """The output directory as a pipeline Delivery: a new directory is written while the
+    files are rendered (render.NewTree), an existing one file by file at the end."""
+
+    def __init__(self, config: Config, force: bool, progress: Report) -> None:
+        self._config, self._force, self._progress = config, force, progress
+        self._tree: NewTree | None = None
+        self.written: list[tuple[Path, WriteResult]] = []
+
+    def _outdir(self, api: Api) -> Path:
+        return self._config.output or Path(api.package)
+
+    def begin(self, api: Api) -> Callable[[str, str], None] | None:
+        if not is_new(self._outdir(api)):
+            return None
+        self._tree = NewTree(self._outdir(api))
+        return self._tree.add
+
+    def finish(self, api: Api, files: dict[str, str]) -> None:
+        outdir = self._outdir(api)
+        self._progress(f"writing {outdir}")
+        result = self._tree.commit(files) if self._tree is not None else None
+        self._tree = None
+        self.written.append((outdir, result or write_tree(outdir, files, force=self._force)))
+
+    def discard(self) -> None:
+        if self._tree is not None:
+            self._tree.discard()
+            self._tree = None
 
 
 def summary(api: Api, outdir: Path, result: WriteResult, seconds: float) -> str:

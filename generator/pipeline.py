@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 from .build import build_api
 from .config import Config
@@ -17,6 +17,37 @@ from .spec import Document, load
 from .spec.checking import PendingValidation
 from .spec.normalize import normalize
 from .spec.select import Selection, select_operations
+
+
+class Delivery(Protocol):
+    """Where generated files go, told as early as the pipeline allows.
+
+    `begin` comes after the build, before rendering: it may return a callback that receives
+    each file as soon as it is final. `finish` comes when the files may be used (see
+    generate); `discard` instead, when the run fails after `begin`.
+    """
+
+    def begin(self, api: Api) -> Callable[[str, str], None] | None: ...
+
+    def finish(self, api: Api, files: dict[str, str]) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+@dataclass
+class _AtTheEnd:
+    """A plain callback as a Delivery: all the files at once."""
+
+    deliver: Callable[[Api, dict[str, str]], None]
+
+    def begin(self, api: Api) -> None:
+        return None
+
+    def finish(self, api: Api, files: dict[str, str]) -> None:
+        self.deliver(api, files)
+
+    def discard(self) -> None:
+        pass
 
 
 @dataclass
@@ -49,42 +80,45 @@ def generate(
     *,
     cache: FormatCache | None = None,
     progress: Report = silent,
-    deliver: Callable[[Api, dict[str, str]], None] | None = None,
+    deliver: Delivery | Callable[[Api, dict[str, str]], None] | None = None,
     **options: Any,
 ) -> Generated:
     """Everything up to, not including, writing: a bad spec raises before any file exists.
 
-    `deliver`, when given, receives the API model and the files as soon as they may be used:
-    before strict validation finishes when its findings are only warnings (they cannot change
-    the files), after it passed when they are errors. Writing then overlaps validation.
+    `deliver`, when given, is told the files as soon as they may be used: before strict
+    validation finishes when its findings are only warnings (they cannot change the files),
+    after it passed when they are errors. Writing then overlaps validation, and with a
+    Delivery that streams (see Delivery.begin), rendering too; nothing reaches its final
+    place before validation allows it. A plain callable receives the API model and the files.
     `options` are Config fields that replace the config's (a shorthand for tests and scripts).
     """
     config = replace(config or Config(), **options)
+    delivery = _AtTheEnd(deliver) if callable(deliver) else deliver
     progress(f"reading {Path(path).name}")
     document = load(path)
     # Strict validation is the slowest check; it runs beside the build.
     validation = PendingValidation(document, _findings_cache(cache is not None))
+    begun = False
     try:
-        api, files, later_warnings = _build_and_render(document, path, config, cache, progress)
-        if deliver is not None and not config.strict:
-            deliver(api, files)
+        progress("building the API model")
+        api, later_warnings = build_model(document, config)
+        on_file = delivery.begin(api) if delivery is not None else None
+        begun = True
+        files = render(
+            api, source=Path(path).name, cache=cache, options=render_options(config), progress=progress, on_file=on_file
+        )
+        if delivery is not None and not config.strict:
+            delivery.finish(api, files)
+        progress("validating the spec")
+        warnings = _checked(validation.result(), config.strict)
+        if delivery is not None and config.strict:
+            delivery.finish(api, files)
     except BaseException:
         validation.cancel()
+        if begun and delivery is not None:
+            delivery.discard()
         raise
-    progress("validating the spec")
-    warnings = _checked(validation.result(), config.strict)
-    if deliver is not None and config.strict:
-        deliver(api, files)
     return Generated(api, files, [*warnings, *later_warnings])
-
-
-def _build_and_render(
-    document: Document, path: str | Path, config: Config, cache: FormatCache | None, progress: Report
-) -> tuple[Api, dict[str, str], list[Diagnostic]]:
-    progress("building the API model")
-    api, warnings = build_model(document, config)
-    files = render(api, source=Path(path).name, cache=cache, options=render_options(config), progress=progress)
-    return api, files, warnings
 
 
 def build_model(document: Document, config: Config) -> tuple[Api, list[Diagnostic]]:

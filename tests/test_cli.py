@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import SpecError
 from tests.conftest import PETSTORE_SPEC, ROOT, SHARED
 
 BAD_REF = """openapi: 3.0.3
@@ -99,7 +100,8 @@ def test_strict_makes_validation_findings_fatal(tmp_path):
     assert lenient.returncode == 0 and "warning" in lenient.stderr
     strict = run("generate", str(spec), "-o", str(tmp_path / "b"), "--strict")
     assert strict.returncode == 2 and "error" in strict.stderr
-    assert not (tmp_path / "b").exists()
+    assert not (tmp_path / "b").exists()  # nor its staging directory, written while rendering
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".b.")]
 
 
 def test_validate_reports_and_exits_zero_unless_strict():
@@ -198,3 +200,29 @@ def test_generate_loads_neither_black_nor_the_validator_in_its_own_process(tmp_p
             env={**os.environ, "CODEGEN_CACHE_DIR": str(tmp_path / "cache")},
         )
         assert result.stdout.strip() == "0 []", result.stderr
+
+
+def test_a_new_directory_receives_files_while_they_are_rendered(monkeypatch):
+    """Most files reach the writer before rendering ends, and every file reaches it once."""
+    from generator.pipeline import generate
+
+    events: list[tuple[str, str]] = []
+
+    class Recorder:
+        def begin(self, api):  # type: ignore[no-untyped-def]
+            events.append(("begin", api.package))
+            return lambda path, text: events.append(("file", path))
+
+        def finish(self, api, files):  # type: ignore[no-untyped-def]
+            events.append(("finish", str(len(files))))
+
+        def discard(self):  # type: ignore[no-untyped-def]
+            events.append(("discard", ""))
+
+    generated = generate(ROOT / "specs" / "petstore.yaml", deliver=Recorder())
+    assert events[0] == ("begin", "petstore") and events[-1] == ("finish", str(len(generated.files)))
+    assert sorted(path for kind, path in events if kind == "file") == sorted(generated.files)
+    events.clear()
+    with pytest.raises(SpecError):  # strict validation fails after rendering began
+        generate(SHARED / "specs" / "invalid" / "invalid-uuid-defaults.yaml", deliver=Recorder(), strict=True)
+    assert [kind for kind, _ in events if kind != "file"] == ["begin", "discard"]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Callable
 
 from ..model import Api
 from ..progress import Report, silent
 from .format import FormatCache, FormatError, format_files
+from .layout import long_code_line
 from .options import RenderOptions
 from .plan import RUNTIME_DIR, render_package
 from .writer import MANIFEST_NAME, Difference, WriteError, WriteResult, compare_tree, write_tree
@@ -32,15 +34,37 @@ def render(
     cache: FormatCache | None = None,
     options: RenderOptions = RenderOptions(),
     progress: Report = silent,
+    on_file: Callable[[str, str], None] | None = None,
 ) -> dict[str, str]:
-    """Every file of the generated package, formatted: relative path -> text."""
+    """Every file of the generated package, formatted: relative path -> text.
+
+    `on_file` receives each file as soon as it is final, most of them while the rest are
+    still being rendered (so writing can overlap rendering); those black must format come last.
+    """
     progress(f"rendering {api.package}")
-    files = render_package(api, source, options)
-    # The runtime modules are formatted in the repository already; formatting them again is waste.
-    static = frozenset(f"{api.package}/{name}" for name in _runtime_modules())
-    laid_out = frozenset(p for p in files if _laid_out(api.package, p))
-    progress(f"formatting {sum(p.endswith('.py') and p not in static for p in files)} files")
-    return format_files(files, skip=static, cache=cache, line_length=options.line_length, laid_out=laid_out)
+    pending: dict[str, str] = {}
+
+    def emit(path: str, text: str) -> None:
+        if _needs_black(api.package, path, text, options.line_length):
+            pending[path] = text
+        elif on_file is not None:
+            on_file(path, text)
+
+    files = render_package(api, source, options, emit=emit)
+    if pending:
+        progress(f"formatting {len(pending)} files")
+        formatted = format_files(pending, cache=cache, line_length=options.line_length)
+        files.update(formatted)
+        for path, text in formatted.items():
+            if on_file is not None:
+                on_file(path, text)
+    return files
+
+
+def _needs_black(package: str, path: str, text: str, line_length: int) -> bool:
+    """Rendered modules are in black's layout (see layout.py) unless a line was too long to
+    lay out; the runtime modules are formatted in the repository already."""
+    return _laid_out(package, path) and long_code_line(text, line_length)
 
 
 def _laid_out(package: str, path: str) -> bool:

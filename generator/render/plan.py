@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..model import (
     Api,
@@ -36,8 +36,13 @@ class RenderContext:
     options: RenderOptions = RenderOptions()
 
 
-def render_package(api: Api, source: str, options: RenderOptions = RenderOptions()) -> dict[str, str]:
-    """All files of the package: relative POSIX path -> text. Python files are not yet formatted."""
+def render_package(
+    api: Api, source: str, options: RenderOptions = RenderOptions(), emit: Callable[[str, str], None] | None = None
+) -> dict[str, str]:
+    """All files of the package: relative POSIX path -> text. Python files are not yet formatted.
+
+    `emit`, if given, also receives each file as it is made.
+    """
     ctx = RenderContext(api, source, options)
     env = environment()
     pkg = api.package
@@ -53,8 +58,14 @@ def render_package(api: Api, source: str, options: RenderOptions = RenderOptions
     }
     files: dict[str, str] = {}
 
+    def add(path: str, text: str) -> None:
+        # The code is written against httpx; another library of the same API is imported under its name.
+        files[path] = text = use_http_library(text, options.http_library) if path.endswith(".py") else text
+        if emit is not None:
+            emit(path, text)
+
     def render(template: str, path: str, **values: Any) -> None:
-        files[path] = env.get_template(template).render(**common, **values)
+        add(path, env.get_template(template).render(**common, **values))
 
     render("package/__init__.py.jinja", f"{pkg}/__init__.py")
     render(
@@ -82,11 +93,10 @@ def render_package(api: Api, source: str, options: RenderOptions = RenderOptions
     render("package/resources/__init__.py.jinja", f"{pkg}/resources/__init__.py")
     for group in api.groups:
         render("package/resources/group.py.jinja", f"{pkg}/resources/{group.module}.py", **_group_values(group, kinds))
-    files[f"{pkg}/py.typed"] = ""
+    add(f"{pkg}/py.typed", "")
     for path in sorted(RUNTIME_DIR.glob("*.py")):
-        files[f"{pkg}/{path.name}"] = runtime_header(ctx) + path.read_text(encoding="utf-8")
-    # The code is written against httpx; another library of the same API is imported under its name.
-    return {p: use_http_library(t, options.http_library) if p.endswith(".py") else t for p, t in files.items()}
+        add(f"{pkg}/{path.name}", runtime_header(ctx) + path.read_text(encoding="utf-8"))
+    return files
 
 
 def field_lines(model: Model, limit: int) -> list[str]:
