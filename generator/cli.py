@@ -206,7 +206,9 @@ class _Writer:
         self._progress(f"writing {outdir}")
         result = self._tree.commit(files) if self._tree is not None else None
         self._tree = None
-        self.written.append((outdir, result or write_tree(outdir, files, force=self._force)))
+        if result is None:  # an existing directory, or one that filled up meanwhile
+            result = write_tree(outdir, files, force=self._force)
+        self.written.append((outdir, result))
 
     def discard(self) -> None:
         if self._tree is not None:

@@ -6,8 +6,8 @@ the directory belongs to the user and survives. A file is written by renaming a 
 temporary file over it, so a reader never sees half a file.
 
 A new (absent or empty) output directory is built whole beside its final place and renamed
-into it: a reader sees no package or all of it, and each file is created once instead of as a
-temporary file renamed (GitHub's 6,750 files: about 2 s instead of 4).
+into it (NewTree): a reader sees no package or all of it, and each file is created once
+instead of as a temporary file renamed over its target.
 """
 
 from __future__ import annotations

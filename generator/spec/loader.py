@@ -115,6 +115,7 @@ class Source:
     kind: str  # "json" or "yaml": which parser read it, and so which locator fits
     digest: str = ""  # sha256 of the text: its identity, kept when the text is released
     _locator: JsonLocator | YamlLocator | None = field(default=None, repr=False, compare=False)
+    _changed: bool = field(default=False, repr=False, compare=False)  # on disk since it was read
 
     def __post_init__(self) -> None:
         if self.text is not None and not self.digest:
@@ -136,8 +137,9 @@ class Source:
     def line(self, pointer: str) -> int | None:
         """1-based line of `pointer` (a pointer into this file's own content)."""
         if self._locator is None:
-            text = self.content()
+            text = None if self._changed else self.content()
             if text is None:
+                self._changed = True  # no line numbers, rather than wrong ones
                 return None
             self._locator = JsonLocator(text) if self.kind == "json" else YamlLocator(text)
         return self._locator.line(pointer)
