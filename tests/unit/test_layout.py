@@ -63,10 +63,10 @@ def test_laid_out_files_are_blacks_layout_at_scale(spec: Path) -> None:
 
 
 def test_github_needs_no_black_run() -> None:
-    """The point of it all: none of GitHub's 6,700 modules goes through black (nor imports it)."""
+    """The point of it all: none of GitHub's 4,100 modules goes through black (nor imports it)."""
     package, files = rendered(BIG[0])
     laid_out = [text for path, text in files.items() if _laid_out(package, path)]
-    assert len(laid_out) > 6500
+    assert len(laid_out) > 4000
     assert sum(long_code_line(text) for text in laid_out) == 0
 
 

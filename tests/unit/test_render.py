@@ -6,9 +6,12 @@ import re
 import yaml
 
 from generator.build import build_api
+from generator.config import Config
+from generator.pipeline import build_model
 from generator.render import render
 from generator.render.plan import dist_version, render_package
-from tests.conftest import PETSTORE_SPEC
+from generator.spec import load
+from tests.conftest import PETSTORE_SPEC, ROOT
 
 
 def petstore_api():
@@ -72,3 +75,22 @@ def test_spec_strings_cannot_inject_code():
     client = ast.parse(files["evil/_client.py"])
     evil_class = next(n for n in client.body if isinstance(n, ast.ClassDef) and n.name == "Evil")
     assert 'os.system("boom")' in ast.get_docstring(evil_class)  # kept, as text
+
+
+def test_an_inline_enum_of_one_model_lives_in_that_models_module():
+    files = render_package(petstore_api(), "petstore.yaml")
+    order = files["petstore/models/order.py"]
+    assert "class OrderStatus(StrEnum):" in order and "from enum import StrEnum" in order
+    assert '__all__ = ["Order", "OrderStatus"]' in order
+    assert "petstore/models/order_status.py" not in files
+    assert '"OrderStatus": "order",' in files["petstore/models/__init__.py"]
+    # Pet's status enum is also NewPet's: it keeps a module of its own, as does any enum
+    # an operation uses or that is a named schema.
+    assert "petstore/models/pet_status.py" in files
+
+
+def test_a_named_enum_schema_keeps_its_module_even_with_one_user():
+    api, _ = build_model(load(ROOT / "specs" / "shapes.yaml"), Config())
+    files = render_package(api, "shapes.yaml")
+    assert "shapes/models/level.py" in files  # components/schemas/Level, used by Zoo alone
+    assert "class ZooMaybeColor(StrEnum):" in files["shapes/models/zoo.py"]  # inline in Zoo

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .new_order import NewOrder as NewOrder
     from .new_pet import NewPet as NewPet
     from .order import Order as Order
-    from .order_status import OrderStatus as OrderStatus
+    from .order import OrderStatus as OrderStatus
     from .owner import Owner as Owner
     from .owner_address import OwnerAddress as OwnerAddress
     from .pet import Pet as Pet
@@ -38,7 +38,7 @@ _MODULES: dict[str, str] = {
     "NewOrder": "new_order",
     "NewPet": "new_pet",
     "Order": "order",
-    "OrderStatus": "order_status",
+    "OrderStatus": "order",
     "Owner": "owner",
     "OwnerAddress": "owner_address",
     "Pet": "pet",

@@ -7,14 +7,12 @@ import datetime
 import uuid
 from dataclasses import dataclass
 from dataclasses import field as _field
-from typing import Any, Dict, TYPE_CHECKING
+from enum import StrEnum
+from typing import Any, Dict
 
 from .._model import Model
 
-if TYPE_CHECKING:
-    from .order_status import OrderStatus
-
-__all__ = ["Order"]
+__all__ = ["Order", "OrderStatus"]
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -38,3 +36,11 @@ class Order(Model):
     status: OrderStatus
     complete?: bool
     """
+
+
+class OrderStatus(StrEnum):
+    """OrderStatus values."""
+
+    PLACED = "placed"
+    APPROVED = "approved"
+    DELIVERED = "delivered"

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .tree_node import TreeNode as TreeNode
     from .vehicle import Vehicle as Vehicle
     from .zoo import Zoo as Zoo
-    from .zoo_maybe_color import ZooMaybeColor as ZooMaybeColor
+    from .zoo import ZooMaybeColor as ZooMaybeColor
     from .zoo_patch import ZooPatch as ZooPatch
 
 _MODULES: dict[str, str] = {
@@ -56,7 +56,7 @@ _MODULES: dict[str, str] = {
     "TreeNode": "tree_node",
     "Vehicle": "vehicle",
     "Zoo": "zoo",
-    "ZooMaybeColor": "zoo_maybe_color",
+    "ZooMaybeColor": "zoo",
     "ZooPatch": "zoo_patch",
 }
 

@@ -8,6 +8,7 @@ import decimal
 import uuid
 from dataclasses import dataclass
 from dataclasses import field as _field
+from enum import StrEnum
 from typing import Any, Dict, List, Literal, TYPE_CHECKING, Tuple
 
 from .._model import Model
@@ -31,9 +32,8 @@ if TYPE_CHECKING:
     from .square import Square
     from .tree_node import TreeNode
     from .vehicle import Vehicle
-    from .zoo_maybe_color import ZooMaybeColor
 
-__all__ = ["Zoo"]
+__all__ = ["Zoo", "ZooMaybeColor"]
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -118,3 +118,10 @@ class Zoo(Model):
     return_? "return": Return
     extended?: Extended
     """
+
+
+class ZooMaybeColor(StrEnum):
+    """ZooMaybeColor values."""
+
+    RED = "red"
+    GREEN = "green"

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .document import Document as Document
     from .echo import Echo as Echo
     from .event import Event as Event
-    from .event_kind import EventKind as EventKind
+    from .event import EventKind as EventKind
     from .job import Job as Job
     from .new_payment import NewPayment as NewPayment
     from .note import Note as Note
@@ -37,7 +37,7 @@ _MODULES: dict[str, str] = {
     "Document": "document",
     "Echo": "echo",
     "Event": "event",
-    "EventKind": "event_kind",
+    "EventKind": "event",
     "Job": "job",
     "NewPayment": "new_payment",
     "Note": "note",

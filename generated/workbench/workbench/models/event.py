@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as _field
-from typing import Any, Dict, TYPE_CHECKING
+from enum import StrEnum
+from typing import Any, Dict
 
 from .._model import Model
 
-if TYPE_CHECKING:
-    from .event_kind import EventKind
-
-__all__ = ["Event"]
+__all__ = ["Event", "EventKind"]
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -30,3 +28,11 @@ class Event(Model):
     kind: EventKind
     message?: str
     """
+
+
+class EventKind(StrEnum):
+    """EventKind values."""
+
+    STARTED = "started"
+    PROGRESS = "progress"
+    FINISHED = "finished"
