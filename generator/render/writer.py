@@ -15,10 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import queue
 import shutil
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,32 +113,26 @@ def is_new(outdir: Path) -> bool:
 class NewTree:
     """A new output directory, written while it is still being rendered.
 
-    Files go to a staging directory beside `outdir` as they come, on a thread of their own:
-    creating thousands of files stalls on the file system now and then (0.3-4 s for GitHub's
-    6,750 on this project's machines), and the stalls then overlap rendering instead of
-    following it. `commit` renames the finished tree into place; `discard` removes it.
+    Files go to a staging directory beside `outdir` as they come; `commit` renames the
+    finished tree into place, `discard` removes it. (A writer thread measured slower: its
+    file system calls kept taking the GIL from rendering, and when the file system is slow
+    to create files, it is the bottleneck either way.)
     """
 
     def __init__(self, outdir: Path) -> None:
         self.outdir = outdir
         outdir.parent.mkdir(parents=True, exist_ok=True)
         self._staging = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}.", suffix=".tmp"))
-        self._queue: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
-        self._failure: BaseException | None = None
-        self._thread = threading.Thread(target=self._write_all, name="codegen-writer", daemon=True)
-        self._thread.start()
+        self._made: set[Path] = {self._staging}
 
     def add(self, rel: str, text: str) -> None:
-        self._queue.put((rel, text))
+        _create(self._staging / rel, text.encode("utf-8"), self._made)
 
     def commit(self, files: dict[str, str]) -> WriteResult | None:
         """Put the tree in place: its files must be `files`. None (and nothing changed) if
         `outdir` stopped being absent or empty meanwhile; write_tree then takes over."""
-        self._stop()
         try:
-            if self._failure is not None:
-                raise self._failure
-            _create(self._staging / MANIFEST_NAME, manifest_text(files).encode("utf-8"), set())
+            self.add(MANIFEST_NAME, manifest_text(files))
             os.chmod(self._staging, 0o777 & ~_umask())  # mkdtemp made it private
             os.replace(self._staging, self.outdir)  # replaces an empty directory, not a full one
         except OSError:
@@ -154,28 +146,17 @@ class NewTree:
         return WriteResult(tuple(sorted(files)), (), ())
 
     def discard(self) -> None:
-        self._stop()
         shutil.rmtree(self._staging, ignore_errors=True)
-
-    def _stop(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-
-    def _write_all(self) -> None:
-        made: set[Path] = {self._staging}
-        while (item := self._queue.get()) is not None:
-            if self._failure is None:
-                try:
-                    _create(self._staging / item[0], item[1].encode("utf-8"), made)
-                except BaseException as exc:  # reported by commit, in the caller's thread
-                    self._failure = exc
 
 
 def _write_new(outdir: Path, files: dict[str, str]) -> WriteResult | None:
     tree = NewTree(outdir)
-    for rel in sorted(files):
-        tree.add(rel, files[rel])
+    try:
+        for rel in sorted(files):
+            tree.add(rel, files[rel])
+    except BaseException:
+        tree.discard()
+        raise
     return tree.commit(files)
 
 
