@@ -21,17 +21,10 @@ from ..model import (
     TypeRef,
     UnionOf,
 )
-from ..render.pyexpr import SCALARS
+from ..render.pyexpr import FORMATS, SCALARS
 
-# Only these formats give a value another Python type than its JSON kind's.
-_FORMATS = {
-    "date-time": "datetime",
-    "date": "date",
-    "uuid": "UUID",
-    "binary": "bytes",
-    "byte": "bytes",
-    "decimal": "Decimal",
-}
+# Only these formats give a value another Python type than its JSON kind's ("datetime").
+_FORMATS = {fmt: python.rsplit(".", 1)[-1] for fmt, python in FORMATS.items()}
 _LITERAL_KINDS = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 

@@ -19,7 +19,6 @@ from types import ModuleType
 from typing import Any
 
 from ..cache import cache_dir, write_entry
-from .layout import long_code_line
 
 LINE_LENGTH = 100  # the default; the line_length option changes it
 
@@ -106,21 +105,13 @@ def format_files(
     cache: FormatCache | None = None,
     jobs: int | None = None,
     line_length: int = LINE_LENGTH,
-    laid_out: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """Every .py file formatted, except those in `skip` (static files formatted already).
 
-    Files in `laid_out` were written in black's layout by their templates (see layout.py);
-    only those holding a line too long for the templates to lay out go through black.
+    Which rendered files need black at all is render's decision (see render._needs_black).
     """
     out = dict(files)
-    todo = [
-        (path, text)
-        for path, text in files.items()
-        if path.endswith(".py")
-        and path not in skip
-        and (path not in laid_out or long_code_line(text, line_length))
-    ]
+    todo = [(path, text) for path, text in files.items() if path.endswith(".py") and path not in skip]
     misses = []
     for path, text in todo:
         cached = cache.get(text, line_length) if cache else None

@@ -25,7 +25,8 @@ from ..model import (
 
 # JSON kinds to the Python types that hold them (also how reports spell them).
 SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-_FORMATS = {
+# String formats that give a value another Python type (also how reports spell them, unqualified).
+FORMATS = {
     "date-time": "datetime.datetime",
     "date": "datetime.date",
     "uuid": "uuid.UUID",
@@ -33,11 +34,13 @@ _FORMATS = {
     "byte": "bytes",
     "decimal": "decimal.Decimal",
 }
+
+
 def annotation(ref: TypeRef) -> str:
     """The type annotation for a value of this type."""
     if isinstance(ref, Primitive):
-        if ref.kind == "string" and ref.format in _FORMATS:
-            return _FORMATS[ref.format]
+        if ref.kind == "string" and ref.format in FORMATS:
+            return FORMATS[ref.format]
         return SCALARS.get(ref.kind, "Any")
     if isinstance(ref, ModelRef):
         return ref.name
