@@ -11,6 +11,7 @@ import hashlib
 import keyword
 import re
 import unicodedata
+from functools import cache
 
 # Derived names grow with nesting (loket.nl's inline schemas reach 220 characters); past
 # this length they are cut, and a hash of the whole name keeps them distinct and stable.
@@ -41,15 +42,21 @@ RESERVED_CLASS_NAMES = frozenset(
 )
 
 
-def words(text: str) -> list[str]:
+_NON_WORD = re.compile(r"[^A-Za-z0-9]+")
+
+
+# Cached: a big spec asks for the words of the same few thousand strings about 100,000 times.
+@cache
+def words(text: str) -> tuple[str, ...]:
     """Split a spec string into words: camelCase, snake_case, kebab-case, spaces, symbols."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     parts: list[str] = []
-    for chunk in re.split(r"[^A-Za-z0-9]+", ascii_text):
+    for chunk in _NON_WORD.split(ascii_text):
         parts.extend(_WORD.findall(chunk))
-    return parts
+    return tuple(parts)
 
 
+@cache
 def snake(text: str) -> str:
     return "_".join(w.lower() for w in words(text))
 
@@ -71,6 +78,7 @@ def shorten(name: str, limit: int = MAX_NAME_LENGTH) -> str:
     return name[: limit - len(digest) - len(sep)].rstrip("_") + sep + (digest if sep else digest.upper())
 
 
+@cache
 def class_name(text: str, fallback: str = "Model") -> str:
     """A PascalCase class name; never empty, never starting with a digit."""
     name = "".join(_pascal_word(w) for w in words(text))

@@ -71,8 +71,8 @@ def test_allocator_can_fold_case_for_file_systems():
 
 
 def test_words_split_camel_acronyms_and_symbols():
-    assert words("getHTTPResponseCode") == ["get", "HTTP", "Response", "Code"]
-    assert words("a.b[c]") == ["a", "b", "c"]
+    assert words("getHTTPResponseCode") == ("get", "HTTP", "Response", "Code")
+    assert words("a.b[c]") == ("a", "b", "c")
 
 
 def test_long_names_are_cut_stably_and_stay_distinct():
