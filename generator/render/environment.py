@@ -70,6 +70,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        auto_reload=False,  # templates do not change during a run; checking costs a stat per file
     )
     env.globals.update(
         from_import=layout.from_import,
@@ -93,4 +94,7 @@ def environment() -> jinja2.Environment:
         module_entry=lambda export: f"{pyrepr(export[0])}: {pyrepr(export[1])}",
         field_line=pyexpr.field_line,
     )
+    # The shared macros, made once: an `{% import %}` in each template would make this module
+    # again for every file rendered (jinja2 cannot reuse it once a template has globals).
+    env.globals["m"] = env.get_template("package/_macros.jinja").module
     return env

@@ -117,13 +117,18 @@ def long_code_line(text: str, limit: int = LINE_LENGTH) -> bool:
         return False  # the common case, decided at C speed
     in_string = False
     for line in lines:
-        starts_inside = in_string
+        if '"""' not in line:  # most lines: the state stays, only the width matters
+            if in_string or len(line) <= limit and line.isascii() or width(line) <= limit:
+                continue
+        else:
+            starts_inside = in_string
+            stripped = line.strip()
+            opens_or_closes = stripped.startswith(('"""', 'r"""')) or stripped.endswith('"""')
+            if opens_or_closes and line.count('"""') % 2:
+                in_string = not in_string
+            if starts_inside or width(line) <= limit:
+                continue
         stripped = line.strip()
-        opens_or_closes = stripped.startswith(('"""', 'r"""')) or stripped.endswith('"""')
-        if opens_or_closes and line.count('"""') % 2:
-            in_string = not in_string
-        if starts_inside or width(line) <= limit:
-            continue
         if stripped.startswith("#") or stripped.startswith(('"""', 'r"""')):
             continue  # a comment, or a docstring's first line
         if _UNSPLITTABLE.match(stripped):
