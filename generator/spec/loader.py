@@ -8,6 +8,7 @@ still maps back to a file and line (Document.locate).
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
@@ -146,7 +147,15 @@ class Source:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    # In slices, so a big spec is not copied whole to be hashed. Every character encodes by
+    # itself (surrogatepass encodes lone halves one by one), so slicing changes no byte.
+    digest = hashlib.sha256()
+    for start in range(0, len(text), _DIGEST_SLICE):
+        digest.update(text[start : start + _DIGEST_SLICE].encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+_DIGEST_SLICE = 1 << 20
 
 
 @dataclass
@@ -205,28 +214,49 @@ def _read_text(path: Path, display: str) -> str:
         raise _fail("this is a directory, not a spec file", display) from None
     except OSError as exc:
         raise _fail(f"the file cannot be read: {exc.strerror or exc}", display) from None
-    # Editors on Windows like to write byte-order marks; JSON and YAML allow UTF-16 too.
-    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     try:
-        return _ascii_json(data.decode(encoding))
+        return _decoded(data)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        undecodable = exc.object  # the bytes the codec was given, which exc.start counts in
+        line = undecodable[: exc.start].count(b"\n") + 1
         raise _fail(
-            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)", display, line
+            f"the file is not UTF-8 text (byte 0x{undecodable[exc.start]:02x} cannot be decoded)", display, line
         ) from None
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_NON_ASCII_BYTES = re.compile(rb"[\x80-\xff]+")
 _JSON_START = re.compile(r"\s*[{\[]")  # how _parse tells JSON from YAML
+_JSON_START_BYTES = re.compile(rb"\s*[{\[]")
+
+
+def _decoded(data: bytes) -> str:
+    """The text of a spec file: UTF-8 (a byte-order mark dropped) or UTF-16 (which has one).
+
+    JSON text comes back with every non-ASCII character written as a \\u escape: the same
+    document. A Python string stores every character in the width of its widest, so one
+    emoji would make GitHub's 13 MB spec a 50 MB string, kept for line numbers. In JSON such
+    characters can only stand inside strings, where an escape means the same; lines do not
+    move. The escaping works on the bytes, so that wide string never exists, even briefly.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # editors on Windows write UTF-16 with a mark
+        return _ascii_json(data.decode("utf-16"))
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    if data.isascii() or not _JSON_START_BYTES.match(data):
+        return data.decode("utf-8")
+    try:
+        return _NON_ASCII_BYTES.sub(_escaped, data).decode("ascii")
+    except UnicodeDecodeError:
+        return data.decode("utf-8")  # raises again, with the position in the whole text
+
+
+def _escaped(run: re.Match[bytes]) -> bytes:
+    return json.dumps(run.group().decode("utf-8"))[1:-1].encode("ascii")
 
 
 def _ascii_json(text: str) -> str:
-    """JSON text with every non-ASCII character written as a \\u escape: the same document.
-
-    A Python string stores every character in the width of its widest, so one emoji makes
-    GitHub's 13 MB spec a 50 MB string, kept for line numbers. In JSON such characters can
-    only stand inside strings, where an escape means the same; lines do not move.
-    """
+    """JSON text with every non-ASCII character written as a \\u escape (see _decoded)."""
     if text.isascii() or not _JSON_START.match(text):
         return text
     return _NON_ASCII.sub(lambda match: json.dumps(match.group())[1:-1], text)
@@ -234,9 +264,9 @@ def _ascii_json(text: str) -> str:
 
 def _parse(text: str, display: str) -> tuple[Any, str]:
     """The parsed content and which parser read it ("json" or "yaml")."""
-    if not text.strip():
+    if not text or text.isspace():
         raise _fail("the file is empty", display)
-    if text.lstrip()[0] in "{[":  # JSON by content, whatever the file is called
+    if _JSON_START.match(text):  # JSON by content, whatever the file is called
         # No second try as YAML: YAML would read `{"a": }` as a null and hide the mistake.
         try:
             return _share_strings(json.loads(text)), "json"

@@ -159,6 +159,23 @@ def test_byte_order_mark_is_ignored(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "encoded",
+    [
+        lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),
+        lambda text: text.encode("utf-16"),  # with its byte-order mark
+        lambda text: b"\xfe\xff" + text.encode("utf-16-be"),
+    ],
+)
+def test_marked_json_with_non_ascii_text_means_the_same(tmp_path: Path, encoded) -> None:  # type: ignore[no-untyped-def]
+    text = '{"openapi": "3.0.0", "info": {"title": "Caf\u00e9 \U0001f600", "version": "1"}, "paths": {}}'
+    spec = tmp_path / "api.json"
+    spec.write_bytes(encoded(text))
+    doc = load(spec)
+    assert doc.root == __import__("json").loads(text)
+    assert (doc.root_source.content() or "").isascii()
+
+
+@pytest.mark.parametrize(
     ("header", "version"),
     [
         ('swagger: "2.0"', "2.0"),
@@ -211,6 +228,16 @@ def test_not_utf8(tmp_path: Path) -> None:
         load(spec)
     error = only_error(exc)
     assert "UTF-8" in error.message and error.line == 3
+
+
+def test_not_utf8_json_names_its_line(tmp_path: Path) -> None:
+    """Non-ASCII JSON is escaped byte run by byte run; a bad run still names its own line."""
+    spec = tmp_path / "api.json"
+    spec.write_bytes('{"openapi": "3.0.0",\n"x": "\u00e9",\n"y": "'.encode() + b'caf\xe9"}\n')
+    with pytest.raises(SpecError) as exc:
+        load(spec)
+    error = only_error(exc)
+    assert "byte 0xe9" in error.message and error.line == 3
 
 
 @pytest.mark.parametrize("text", ["", "   \n\n", "# just a comment\n", "null\n"])
