@@ -198,15 +198,16 @@ class _Writer:
     def begin(self, api: Api) -> Callable[[str, str], None] | None:
         if not is_new(self._outdir(api)):
             return None
-        self._tree = NewTree(self._outdir(api))
+        self._tree = NewTree(self._outdir(api), force=self._force)
         return self._tree.add
 
     def finish(self, api: Api, files: dict[str, str]) -> None:
         outdir = self._outdir(api)
         self._progress(f"writing {outdir}")
-        result = self._tree.commit(files) if self._tree is not None else None
-        self._tree = None
-        if result is None:  # an existing directory, or one that filled up meanwhile
+        if self._tree is not None:
+            result = self._tree.commit()  # the tree holds every file; `files` is empty
+            self._tree = None
+        else:
             result = write_tree(outdir, files, force=self._force)
         self.written.append((outdir, result))
 

@@ -23,8 +23,10 @@ class Delivery(Protocol):
     """Where generated files go, told as early as the pipeline allows.
 
     `begin` comes after the build, before rendering: it may return a callback that receives
-    each file as soon as it is final. `finish` comes when the files may be used (see
-    generate); `discard` instead, when the run fails after `begin`.
+    each file as soon as it is final. Those files are then the delivery's alone: the
+    pipeline keeps none of them, so `finish` and Generated.files have no files (a big API
+    renders to more text than the rest of the run holds). `finish` comes when the files may
+    be used (see generate); `discard` instead, when the run fails after `begin`.
     """
 
     def begin(self, api: Api) -> Callable[[str, str], None] | None: ...
@@ -53,7 +55,7 @@ class _AtTheEnd:
 @dataclass
 class Generated:
     api: Api
-    files: dict[str, str]
+    files: dict[str, str]  # path -> text; empty when a streaming Delivery took them (see there)
     warnings: list[Diagnostic] = field(default_factory=list)
 
 

@@ -38,26 +38,26 @@ def render(
 ) -> dict[str, str]:
     """Every file of the generated package, formatted: relative path -> text.
 
-    `on_file` receives each file as soon as it is final, most of them while the rest are
-    still being rendered (so writing can overlap rendering); those black must format come last.
+    `on_file`, if given, receives each file instead, as soon as it is final (so writing can
+    overlap rendering), and the dict returned is empty. Most files come while the rest are
+    still being rendered; those black must format come last.
     """
     progress(f"rendering {api.package}")
     pending: dict[str, str] = {}
+    files: dict[str, str] = {}
+    deliver = on_file if on_file is not None else files.__setitem__
 
     def emit(path: str, text: str) -> None:
         if _needs_black(api.package, path, text, options.line_length):
             pending[path] = text
-        elif on_file is not None:
-            on_file(path, text)
+        else:
+            deliver(path, text)
 
-    files = render_package(api, source, options, emit=emit)
+    render_package(api, source, options, emit=emit)
     if pending:
         progress(f"formatting {len(pending)} files")
-        formatted = format_files(pending, cache=cache, line_length=options.line_length)
-        files.update(formatted)
-        for path, text in formatted.items():
-            if on_file is not None:
-                on_file(path, text)
+        for path, text in format_files(pending, cache=cache, line_length=options.line_length).items():
+            deliver(path, text)
     return files
 
 

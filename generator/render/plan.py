@@ -42,7 +42,8 @@ def render_package(
 ) -> dict[str, str]:
     """All files of the package: relative POSIX path -> text. Python files are not yet formatted.
 
-    `emit`, if given, also receives each file as it is made.
+    `emit`, if given, receives each file as it is made instead, and the dict returned is
+    empty: a caller that writes files as they come need not hold them all.
     """
     ctx = RenderContext(api, source, options)
     env = environment()
@@ -67,9 +68,11 @@ def render_package(
 
     def add(path: str, text: str) -> None:
         # The code is written against httpx; another library of the same API is imported under its name.
-        files[path] = text = use_http_library(text, options.http_library) if path.endswith(".py") else text
+        text = use_http_library(text, options.http_library) if path.endswith(".py") else text
         if emit is not None:
             emit(path, text)
+        else:
+            files[path] = text
 
     def render(template: str, path: str, **values: Any) -> None:
         add(path, env.get_template(template).render(**common, **values))

@@ -54,8 +54,11 @@ def read_manifest(outdir: Path) -> dict[str, str]:
 
 
 def manifest_text(files: dict[str, str]) -> str:
-    entries = {path: digest(text) for path, text in sorted(files.items())}
-    return json.dumps({"generator": "codegen", "files": entries}, indent=2, sort_keys=True) + "\n"
+    return _manifest({path: digest(text) for path, text in files.items()})
+
+
+def _manifest(digests: dict[str, str]) -> str:
+    return json.dumps({"generator": "codegen", "files": digests}, indent=2, sort_keys=True) + "\n"
 
 
 def plan_conflicts(outdir: Path, files: dict[str, str], owned: dict[str, str]) -> list[str]:
@@ -71,8 +74,8 @@ def plan_conflicts(outdir: Path, files: dict[str, str], owned: dict[str, str]) -
 
 def write_tree(outdir: Path, files: dict[str, str], *, force: bool = False) -> WriteResult:
     outdir = Path(outdir)
-    if is_new(outdir) and (result := _write_new(outdir, files)) is not None:
-        return result
+    if is_new(outdir):
+        return _write_new(outdir, files, force)
     owned = read_manifest(outdir)
     conflicts = [] if force else plan_conflicts(outdir, files, owned)
     if conflicts:
@@ -114,50 +117,60 @@ class NewTree:
     """A new output directory, written while it is still being rendered.
 
     Files go to a staging directory beside `outdir` as they come; `commit` renames the
-    finished tree into place, `discard` removes it. (A writer thread measured slower: its
-    file system calls kept taking the GIL from rendering, and when the file system is slow
-    to create files, it is the bottleneck either way.)
+    finished tree into place, `discard` removes it. The tree keeps each file's hash for the
+    manifest, not its text. (A writer thread measured slower: its file system calls kept
+    taking the GIL from rendering, and when the file system is slow to create files, it is
+    the bottleneck either way.)
     """
 
-    def __init__(self, outdir: Path) -> None:
+    def __init__(self, outdir: Path, *, force: bool = False) -> None:
         self.outdir = outdir
+        self._force = force
         outdir.parent.mkdir(parents=True, exist_ok=True)
         self._staging = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}.", suffix=".tmp"))
         self._made: set[Path] = {self._staging}
+        self._digests: dict[str, str] = {}
 
     def add(self, rel: str, text: str) -> None:
-        _create(self._staging / rel, text.encode("utf-8"), self._made)
+        data = text.encode("utf-8")
+        _create(self._staging / rel, data, self._made)
+        self._digests[rel] = hashlib.sha256(data).hexdigest()
 
-    def commit(self, files: dict[str, str]) -> WriteResult | None:
-        """Put the tree in place: its files must be `files`. None (and nothing changed) if
-        `outdir` stopped being absent or empty meanwhile; write_tree then takes over."""
+    def commit(self) -> WriteResult:
+        """Put the tree in place. If `outdir` stopped being absent or empty meanwhile, its
+        files are written into the directory there instead, as write_tree does."""
         try:
-            self.add(MANIFEST_NAME, manifest_text(files))
+            _create(self._staging / MANIFEST_NAME, _manifest(self._digests).encode("utf-8"), self._made)
             os.chmod(self._staging, 0o777 & ~_umask())  # mkdtemp made it private
             os.replace(self._staging, self.outdir)  # replaces an empty directory, not a full one
         except OSError:
-            self.discard()
             if is_new(self.outdir):
+                self.discard()
                 raise
-            return None
+            staged = self._staged_files()
+            self.discard()
+            return write_tree(self.outdir, staged, force=self._force)
         except BaseException:
             self.discard()
             raise
-        return WriteResult(tuple(sorted(files)), (), ())
+        return WriteResult(tuple(sorted(self._digests)), (), ())
 
     def discard(self) -> None:
         shutil.rmtree(self._staging, ignore_errors=True)
 
+    def _staged_files(self) -> dict[str, str]:
+        return {rel: (self._staging / rel).read_text(encoding="utf-8") for rel in self._digests}
 
-def _write_new(outdir: Path, files: dict[str, str]) -> WriteResult | None:
-    tree = NewTree(outdir)
+
+def _write_new(outdir: Path, files: dict[str, str], force: bool) -> WriteResult:
+    tree = NewTree(outdir, force=force)
     try:
         for rel in sorted(files):
             tree.add(rel, files[rel])
     except BaseException:
         tree.discard()
         raise
-    return tree.commit(files)
+    return tree.commit()
 
 
 def _create(target: Path, data: bytes, made: set[Path]) -> None:
