@@ -13,7 +13,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-from importlib import metadata
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,8 @@ def findings_key(doc: Document) -> str:
 
 
 def _code_version() -> str:
+    from importlib import metadata  # 3 MB of imports that only a cached run needs
+
     versions = []
     for name in _LIBRARIES:
         try:
