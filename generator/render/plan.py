@@ -230,7 +230,7 @@ def _needs(
 ) -> Needs:
     annotations = " ".join(pyexpr.annotation(t) for t in annotated)
     names = {n for n in re.findall(r"\b[A-Z]\w*", annotations) if n in kinds} - set(own)
-    used_typing = set(typing) | {n for n in ("Any", "Dict", "List", "Literal", "Tuple") if re.search(rf"\b{n}\b", annotations)}
+    used_typing = set(typing) | set(_TYPING_NAMES.findall(annotations))
     if names:
         used_typing.add("TYPE_CHECKING")
     return Needs(
@@ -239,6 +239,9 @@ def _needs(
         type_imports=tuple(sorted((kinds[n][1], n) for n in names)),
         unset=unset,
     )
+
+
+_TYPING_NAMES = re.compile(r"\b(Any|Dict|List|Literal|Tuple)\b")  # what annotations take from typing
 
 
 def _enum_base(enum: Enum) -> str:
