@@ -120,6 +120,7 @@ def long_code_line(text: str, limit: int = LINE_LENGTH) -> bool:
         if '"""' not in line:  # most lines: the state stays, only the width matters
             if in_string or len(line) <= limit and line.isascii() or width(line) <= limit:
                 continue
+            stripped = line.strip()
         else:
             starts_inside = in_string
             stripped = line.strip()
@@ -128,7 +129,6 @@ def long_code_line(text: str, limit: int = LINE_LENGTH) -> bool:
                 in_string = not in_string
             if starts_inside or width(line) <= limit:
                 continue
-        stripped = line.strip()
         if stripped.startswith("#") or stripped.startswith(('"""', 'r"""')):
             continue  # a comment, or a docstring's first line
         if _UNSPLITTABLE.match(stripped):
