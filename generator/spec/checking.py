@@ -5,6 +5,11 @@ prefilter, still about half of everything else codegen does). So its findings ar
 keyed by a hash of every source file's text and of the validating code's versions (a changed
 document can never be served old findings), and a cache miss runs in a forked process beside
 the build instead of before it.
+
+An entry also keeps each path item's and each named schema's findings, keyed by the content
+of that unit and of everything its $refs reach (strict.findings_by_unit). A changed document
+misses the entry, but the units it did not change are answered by the latest entries: after
+a one-operation change, only that operation's path item is validated again.
 """
 
 from __future__ import annotations
@@ -23,12 +28,16 @@ from .loader import Document
 
 __all__ = ["PendingValidation", "findings_key", "located"]
 
+Finding = tuple[str, str]
+UnitFindings = dict[str, list[Finding]]
+RECENT_ENTRIES = 4  # how many of the latest entries may answer for unchanged units
+
 _LIBRARIES = ("openapi-spec-validator", "openapi-schema-validator", "jsonschema", "jsonschema-path", "jsonschema-rs")
 _OUR_CODE = ("strict.py", "prefilter.py")  # what decides the findings, besides the libraries
 
 
-def findings_key(doc: Document) -> str:
-    digest = hashlib.sha256(_code_version().encode())
+def findings_key(doc: Document, code_version: str | None = None) -> str:
+    digest = hashlib.sha256((code_version or _code_version()).encode())
     for source in doc.sources.values():
         digest.update(f"\0{source.display}\0{source.digest}".encode())
     return digest.hexdigest()
@@ -52,7 +61,9 @@ class PendingValidation:
 
     def __init__(self, doc: Document, cache_dir: Path | None, *, background: bool = True) -> None:
         self._doc = doc
-        self._entry = cache_dir / f"{findings_key(doc)}.json" if cache_dir is not None else None
+        self._cache_dir = cache_dir
+        self._salt = _code_version() if cache_dir is not None else ""
+        self._entry = cache_dir / f"{findings_key(doc, self._salt)}.json" if cache_dir is not None else None
         self._found = self._cached()
         self._child: Any = None
         self._pipe: Connection | None = None
@@ -61,11 +72,12 @@ class PendingValidation:
 
     def result(self) -> list[Diagnostic]:
         if self._found is None:
-            self._found = self._from_child()
-            if self._found is None:  # no child, or it died: do the work here
-                self._found = _findings(self._doc)
+            computed = self._from_child()
+            if computed is None:  # no child, or it died: do the work here
+                computed = _findings(self._doc, self._cache_dir, self._salt)
+            self._found = computed[0]
             if self._entry is not None:
-                write_entry(self._entry, json.dumps(self._found))
+                write_entry(self._entry, json.dumps({"findings": computed[0], "units": computed[1]}))
         return located(self._doc, self._found)
 
     def cancel(self) -> None:
@@ -75,33 +87,27 @@ class PendingValidation:
             self._child.join()
         self._child = None
 
-    def _cached(self) -> list[tuple[str, str]] | None:
-        if self._entry is None:
-            return None
-        try:
-            data = json.loads(self._entry.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, list) or not all(isinstance(p, list) and len(p) == 2 for p in data):
-            return None  # not ours, or damaged: validate again
-        return [(str(pointer), str(message)) for pointer, message in data]
+    def _cached(self) -> list[Finding] | None:
+        entry = _read_entry(self._entry) if self._entry is not None else None
+        return entry[0] if entry is not None else None
 
     def _start_child(self) -> None:
         # fork: the child inherits the parsed document, so nothing large is pickled.
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
-        self._child = context.Process(target=_child_main, args=(self._doc, send), daemon=True)
+        args = (self._doc, self._cache_dir, self._salt, send)
+        self._child = context.Process(target=_child_main, args=args, daemon=True)
         self._child.start()
         send.close()
         self._pipe = receive
 
-    def _from_child(self) -> list[tuple[str, str]] | None:
+    def _from_child(self) -> tuple[list[Finding], UnitFindings] | None:
         if self._pipe is None:
             return None
         try:
-            found: list[tuple[str, str]] = self._pipe.recv()
+            found: tuple[list[Finding], UnitFindings] | None = self._pipe.recv()
         except (EOFError, OSError):
-            found = None  # type: ignore[assignment]
+            found = None
         finally:
             self._pipe.close()
             self._pipe = None
@@ -109,22 +115,53 @@ class PendingValidation:
         return found
 
 
-def located(doc: Document, found: list[tuple[str, str]]) -> list[Diagnostic]:
+def _read_entry(path: Path) -> tuple[list[Finding], UnitFindings] | None:
+    """An entry's findings and per-unit findings; None if it is missing, not ours or damaged."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        found, units = _finding_list(data["findings"]), data["units"]
+        return found, {str(key): _finding_list(value) for key, value in units.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _finding_list(data: Any) -> list[Finding]:
+    if not isinstance(data, list) or not all(isinstance(p, list) and len(p) == 2 for p in data):
+        raise ValueError("not a list of findings")
+    return [(str(pointer), str(message)) for pointer, message in data]
+
+
+def _known_units(cache_dir: Path | None) -> UnitFindings:
+    """Per-unit findings from the latest entries: a changed document's unchanged units."""
+    if cache_dir is None:
+        return {}
+    try:
+        entries = [(entry.stat().st_mtime_ns, Path(entry.path)) for entry in os.scandir(cache_dir)]
+    except OSError:
+        return {}
+    known: UnitFindings = {}
+    for _, path in sorted(entries, reverse=True)[:RECENT_ENTRIES]:
+        entry = _read_entry(path) if path.suffix == ".json" else None
+        known.update(entry[1] if entry is not None else {})
+    return known
+
+
+def located(doc: Document, found: list[Finding]) -> list[Diagnostic]:
     """(pointer, message) findings as warnings with the file and line each pointer lands on."""
     return [doc.diagnostic("warning", message, pointer) for pointer, message in found]
 
 
-def _findings(doc: Document) -> list[tuple[str, str]]:
+def _findings(doc: Document, cache_dir: Path | None, salt: str) -> tuple[list[Finding], UnitFindings]:
     # Imported here: the validating libraries cost 20 MB, which only the process that
     # validates should pay (the child, usually; nobody, when the cache answers).
-    from .strict import findings
+    from .strict import findings_by_unit
 
-    return findings(doc)
+    return findings_by_unit(doc, _known_units(cache_dir), salt)
 
 
-def _child_main(doc: Document, send: Connection) -> None:
+def _child_main(doc: Document, cache_dir: Path | None, salt: str, send: Connection) -> None:
     try:
-        send.send(_findings(doc))
+        send.send(_findings(doc, cache_dir, salt))
     finally:
         send.close()
 

@@ -21,6 +21,7 @@ the findings are jsonschema's, the time mostly is not.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache, partial
 from typing import Any
@@ -36,16 +37,24 @@ from openapi_spec_validator import (
 )
 from openapi_spec_validator.schemas.utils import get_schema_content
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-from openapi_spec_validator.validation.keywords import KeywordValidator, SchemaValidator, ValueValidator
+from openapi_spec_validator.validation.keywords import (
+    KeywordValidator,
+    OpenAPIV32PathValidator,
+    PathValidator,
+    SchemaValidator,
+    ValueValidator,
+)
+from openapi_spec_validator.validation.registries import KeywordValidatorRegistry
 from openapi_spec_validator.validation.validators import SpecValidator
 
-from ..errors import Diagnostic, escape_pointer_token
+from ..errors import Diagnostic, escape_pointer_token, join_pointer
 from .checking import located
 from .loader import Document
 from .prefilter import Prefiltered, compiled_is_valid
 from .refs import PointerError, ref_pointer, resolve_pointer
+from .units import closure_digest, units
 
-__all__ = ["validate", "findings"]
+__all__ = ["Finding", "findings", "findings_by_unit", "validate"]
 
 MAX_MESSAGE = 200
 _PARTS = "_codegen_parts"  # attribute stamped on errors: path of the node being validated
@@ -59,20 +68,176 @@ def validate(doc: Document) -> list[Diagnostic]:
 
 def findings(doc: Document) -> list[tuple[str, str]]:
     """(pointer, message) for each finding, sorted: plain data, cheap to cache or send."""
-    validator_class = _validator_for(doc.version)
-    found: set[tuple[str, str]] = set()
+    return findings_by_unit(doc)[0]
+
+
+Finding = tuple[str, str]
+
+
+def findings_by_unit(
+    doc: Document, known: Mapping[str, list[Finding]] | None = None, salt: str = ""
+) -> tuple[list[Finding], dict[str, list[Finding]]]:
+    """All findings, sorted, and each validated unit's findings under its key (units.py).
+
+    Each path item and each named schema is validated on its own, where it is written: a
+    $ref to a named schema is not followed into it, since that schema is a unit of its own.
+    So their findings are kept per unit, keyed by `salt` and the digests of the unit and of
+    every unit its $refs reach, and `known` answers for the units whose key it has. What
+    spans the whole document (the meta-schema check, tags, operationId uniqueness) is
+    checked every time.
+    """
+    validator = _validator_for(doc.version)(doc.root)
+    schemas = _schema_container(doc)
+    registry = partial(_UnitRegistry, validator.keyword_validators, doc.root, _unit_pointers(doc.root, schemas))
+    found = set(_document_findings(doc.root, validator, registry()))
+    parts = units(doc.root)
+    by_key: dict[str, list[Finding]] = {}
+    for pointer, check in _unit_checks(doc.root, validator.schema_path, schemas, registry):
+        key = hashlib.sha256(f"{salt}\0{closure_digest(parts, pointer)}".encode()).hexdigest()
+        unit_found = known.get(key) if known is not None else None
+        if unit_found is None:
+            unit_found = sorted(_collect(doc.root, check))
+        by_key[key] = unit_found
+        found.update(unit_found)
+    return sorted(found), by_key
+
+
+def _schema_container(doc: Document) -> tuple[str, ...]:
+    """Where the named schemas are: Swagger's definitions, OpenAPI's components."""
+    return ("definitions",) if doc.version.startswith("2") else ("components", "schemas")
+
+
+def _unit_pointers(root: Any, container: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(join_pointer("", *container, name) for name in _at(root, container) or ())
+
+
+def _at(root: Any, keys: tuple[str, ...]) -> dict[str, Any] | None:
+    node = root
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) else None
+
+
+def _document_findings(root: Any, validator: SpecValidator, registry: KeywordValidatorRegistry) -> Iterator[Finding]:
+    yield from _collect(root, lambda: validator.schema_validator.iter_errors(validator.schema))
+    if "tags" in root and "tags" in validator.keyword_validators:
+        tags: Any = registry["tags"]
+        yield from _collect(root, lambda: tags(validator.schema_path / "tags"))
+    path_validator = registry["path"]
+    assert isinstance(path_validator, PathValidator)
+    additional = isinstance(path_validator, OpenAPIV32PathValidator)
+    yield from _duplicate_operation_ids(root, path_validator.OPERATIONS, additional)
+
+
+def _unit_checks(
+    root: Any, spec: SchemaPath, schemas: tuple[str, ...], registry: Callable[[], KeywordValidatorRegistry]
+) -> Iterator[tuple[str, Callable[[], Iterator[Any]]]]:
+    """The library's root validator as one check per path item and per named schema, each
+    with keyword validators of its own (their dedupe lists are then per unit)."""
+    if _at(root, ("paths",)) is not None:
+        for url, path_item in (spec / "paths").items():
+            yield join_pointer("", "paths", url), partial(_check_path, registry(), str(url), path_item)
+    if _at(root, schemas) is not None:
+        container = spec
+        for key in schemas:
+            container = container / key
+        for name, schema in container.items():
+            yield join_pointer("", *schemas, name), partial(_check_schema, registry(), schema)
+
+
+class _UnitRegistry(KeywordValidatorRegistry):  # type: ignore[misc]
+    """The keyword validators of one unit, which know the named schemas: a schema that is a
+    $ref to one of those is validated as its own unit, not again wherever it is used."""
+
+    def __init__(self, keyword_validators: Any, root: Any, named: frozenset[str]) -> None:
+        super().__init__(keyword_validators)
+        self.root = root
+        self.named = named
+
+    def is_named_elsewhere(self, parts: tuple[Any, ...]) -> bool:
+        node = _written(self.root, parts)
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        return isinstance(ref, str) and ref_pointer(ref) in self.named
+
+
+def _written(root: Any, parts: tuple[Any, ...]) -> Any:
+    """The node as written at a path the validator walked (through $refs on the way)."""
+    node = root
+    for part in parts:
+        node = _followed(root, node) if not (isinstance(node, dict) and part in node) else node
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def _check_path(registry: KeywordValidatorRegistry, url: str, path_item: SchemaPath) -> Iterator[Any]:
+    check: Any = registry["path"]
+    return check(url, path_item)
+
+
+def _check_schema(registry: KeywordValidatorRegistry, schema: SchemaPath) -> Iterator[Any]:
+    check: Any = registry["schema"]
+    return check(schema)
+
+
+def _collect(root: Any, errors: Callable[[], Iterator[ValidationError]]) -> set[Finding]:
+    found: set[Finding] = set()
     try:
-        validator = validator_class(doc.root)
-        for error in validator.iter_errors():
+        for error in errors():
             error = _most_specific(error)
-            found.add((_pointer(doc.root, error), _message(error)))
+            found.add((_pointer(root, error), _message(error)))
     except Exception as exc:  # noqa: BLE001 - a library crash must not become our crash
         # Very broken input (a $ref to nowhere, a cycle) can make the library raise instead
         # of reporting. What it found before that is still worth showing.
         cause, parts = (exc.cause, exc.parts) if isinstance(exc, _Crash) else (exc, None)
-        at = _canonical(doc.root, [str(p) for p in parts]) if parts is not None else ""
+        at = _canonical(root, [str(p) for p in parts]) if parts is not None else ""
         found.add((at, f"strict validation stopped early: {_crash_detail(cause)}"))
-    return sorted(found)
+    return found
+
+
+def _duplicate_operation_ids(root: Any, methods: list[str], additional: bool) -> Iterator[Finding]:
+    """The library's operationId uniqueness check, which spans path items: the second and
+    later uses of an operationId, in document order, with its wording."""
+    seen: list[Any] = []  # a list, as the library's: an operationId need not be hashable
+    paths = root.get("paths")
+    for url, item in paths.items() if isinstance(paths, dict) else ():
+        for tokens, operation in _operations(root, url, item, methods, additional):
+            if not isinstance(operation, dict) or "operationId" not in operation:
+                continue
+            operation_id = operation["operationId"]
+            if operation_id is not None and operation_id in seen:
+                message = f"Operation ID '{operation_id}' for '{tokens[-1]}' in '{url}' is not unique"
+                yield _canonical(root, tokens), _shorten(message)
+            seen.append(operation_id)
+
+
+def _operations(
+    root: Any, url: str, item: Any, methods: list[str], additional: bool
+) -> Iterator[tuple[list[str], Any]]:
+    item = _followed(root, item)
+    for name, operation in item.items() if isinstance(item, dict) else ():
+        if name in methods:
+            yield ["paths", url, name], _followed(root, operation)
+        elif name == "additionalOperations" and additional:  # OpenAPI 3.2's
+            extras = _followed(root, operation)
+            for extra, value in extras.items() if isinstance(extras, dict) else ():
+                yield ["paths", url, name, extra], _followed(root, value)
+
+
+def _followed(root: Any, node: Any) -> Any:
+    for _ in range(50):
+        target = ref_pointer(node["$ref"]) if isinstance(node, dict) and isinstance(node.get("$ref"), str) else None
+        if target is None:
+            return node
+        try:
+            node = resolve_pointer(root, target)
+        except PointerError:
+            return None
+    return None
 
 
 class _Crash(Exception):
@@ -163,11 +328,14 @@ def _locating(base: type[KeywordValidator]) -> type[KeywordValidator]:
     if base in _LOCATING:
         return _LOCATING[base]
     checks_default = issubclass(base, ValueValidator)  # it is always handed the owner of `default`
+    is_schema = issubclass(base, SchemaValidator)
 
     def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
         # The first SchemaPath argument is the node under validation (the others are names,
         # or, for operations, the path item's shared parameters).
         where = next((a for a in args if isinstance(a, SchemaPath)), None)
+        if is_schema and where is not None and _named_elsewhere(self.registry, where):
+            return
         try:
             yield from _stamped(base.__call__(self, *args, **kwargs), where, checks_default)
         except _Crash:
@@ -183,6 +351,11 @@ def _locating(base: type[KeywordValidator]) -> type[KeywordValidator]:
     subclass = type(f"Located{base.__name__}", (base,), attrs)
     _LOCATING[base] = subclass
     return subclass
+
+
+def _named_elsewhere(registry: Any, where: SchemaPath) -> bool:
+    check = getattr(registry, "is_named_elsewhere", None)  # only a _UnitRegistry knows
+    return check is not None and bool(check(where.parts))
 
 
 class _IdList(list):  # type: ignore[type-arg]

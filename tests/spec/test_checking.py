@@ -91,3 +91,119 @@ def test_a_child_that_dies_is_replaced_by_validating_here(tmp_path: Path) -> Non
     pending = PendingValidation(doc, None)
     pending.cancel()  # as if the child had been killed
     assert pending.result() == validate(doc)
+
+
+# --- per-unit findings: a changed document revalidates only what its change reaches ---------
+
+UNITS_SPEC = """\
+openapi: 3.0.3
+info: {title: Pets, version: "1"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - {name: limit, in: query, schema: {$ref: '#/components/schemas/Limit'}}
+      responses:
+        '200': {description: ok}
+  /owners:
+    get:
+      operationId: %s
+      parameters:
+        - {name: page, in: query, schema: {type: integer, default: %s}}
+      responses:
+        '200': {description: ok}
+components:
+  schemas:
+    Limit: {type: integer, default: %s}
+    Pet: {type: object, required: [name], properties: {id: {type: integer}}, allOf: [{type: object}]}
+"""
+
+
+def units_doc(tmp_path: Path, owners_id: str = "listOwners", page: str = "1", limit: str = "10") -> object:
+    path = tmp_path / "units.yaml"
+    path.write_text(UNITS_SPEC % (owners_id, page, limit))
+    return load(path)
+
+
+def by_unit(doc: object, known: dict | None = None) -> tuple[list, dict]:
+    from generator.spec.strict import findings_by_unit
+
+    return findings_by_unit(doc, known, salt="test")  # type: ignore[arg-type]
+
+
+def test_each_path_item_and_schema_has_findings_of_its_own(tmp_path: Path) -> None:
+    found, units = by_unit(units_doc(tmp_path, page='"one"'))
+    assert len(units) == 4  # two path items, two schemas
+    assert sorted(f for unit in units.values() for f in unit) == found
+    assert [pointer for pointer, _ in found] == [
+        "/components/schemas/Pet",  # required names a property nobody defines
+        "/paths/~1owners/get/parameters/0/schema/default",
+    ]
+
+
+def test_a_change_reaches_only_the_units_that_include_or_reference_it(tmp_path: Path) -> None:
+    _, before = by_unit(units_doc(tmp_path))
+    _, page_changed = by_unit(units_doc(tmp_path, page="2"))
+    assert len(set(page_changed) - set(before)) == 1  # /owners only
+    _, limit_changed = by_unit(units_doc(tmp_path, limit="20"))
+    assert len(set(limit_changed) - set(before)) == 2  # Limit, and /pets, which uses it
+
+
+def test_known_units_are_answered_without_validating_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.spec import strict
+
+    _, known = by_unit(units_doc(tmp_path))
+    planted = {key: [("/planted", f"from the cache {i}")] for i, key in enumerate(known)}
+    checked: list[object] = []
+    original = strict._collect
+    monkeypatch.setattr(strict, "_collect", lambda root, check: checked.append(check) or original(root, check))
+    found, _ = by_unit(units_doc(tmp_path, page="2"), planted)
+    assert len([f for f in found if f[0] == "/planted"]) == 3  # all but /owners came from `known`
+    assert len(checked) == 1 + 1  # the whole-document check, and /owners
+
+
+def test_a_warm_result_equals_a_cold_one(tmp_path: Path) -> None:
+    _, known = by_unit(units_doc(tmp_path))
+    changed = units_doc(tmp_path, page='"two"', limit='"ten"')
+    assert by_unit(changed, known) == by_unit(changed)
+
+
+def test_duplicate_operation_ids_across_units_are_found_even_from_the_cache(tmp_path: Path) -> None:
+    _, known = by_unit(units_doc(tmp_path))
+    found, _ = by_unit(units_doc(tmp_path, owners_id="listPets"), known)
+    assert found == [
+        ("/components/schemas/Pet", "Required list has not defined properties: ['name']"),
+        ("/paths/~1owners/get", "Operation ID 'listPets' for 'get' in '/owners' is not unique"),
+    ]
+
+
+def test_a_crash_in_one_unit_leaves_the_others_validated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import openapi_spec_validator.validation.keywords as keywords
+
+    original = keywords.PathValidator.__call__
+
+    def explode_on_pets(self: object, url: str, path_item: object) -> object:
+        if url == "/pets":
+            raise RuntimeError("unexpected structure")
+        return original(self, url, path_item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(keywords.PathValidator, "__call__", explode_on_pets)
+    found, _ = by_unit(units_doc(tmp_path, page='"one"'))
+    assert ("/paths/~1pets", "strict validation stopped early: unexpected structure") in found
+    assert any(pointer.startswith("/paths/~1owners") for pointer, _ in found)
+
+
+def test_a_changed_document_reuses_the_latest_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.spec import strict
+
+    cache = tmp_path / "cache"
+    first = PendingValidation(units_doc(tmp_path), cache, background=False).result()
+    checked: list[object] = []
+    original = strict._collect
+    monkeypatch.setattr(strict, "_collect", lambda root, check: checked.append(check) or original(root, check))
+    changed = units_doc(tmp_path, page='"two"')
+    found = PendingValidation(changed, cache, background=False).result()
+    assert len(checked) == 2  # the whole-document check, and /owners
+    assert [d.pointer for d in found] == [d.pointer for d in first] + ["/paths/~1owners/get/parameters/0/schema/default"]
+    assert found == validate(changed)

@@ -257,15 +257,15 @@ def test_a_crash_in_the_library_becomes_a_warning(tmp_path: Path, monkeypatch: p
         raise RuntimeError("unexpected structure")
         yield  # pragma: no cover
 
-    monkeypatch.setattr(keywords.PathsValidator, "__call__", explode)
+    monkeypatch.setattr(keywords.PathValidator, "__call__", explode)
     findings = validate(load(write(tmp_path, VALID_30)))
     assert findings == [
         Diagnostic(
             "warning",
             "strict validation stopped early: unexpected structure",
             str(tmp_path / "api.yaml"),
-            3,
-            "/paths",
+            4,
+            "/paths/~1pets~1{id}",
         )
     ]
 
