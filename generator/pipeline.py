@@ -9,6 +9,7 @@ from typing import Any, Callable, Protocol
 from .build import build_api
 from .config import Config
 from .errors import Diagnostic, SpecError
+from .forked import spare_cores
 from .model import Api, Server
 from .progress import Report, silent
 from .render import FormatCache, RenderOptions, WriteResult, render, write_tree
@@ -107,7 +108,13 @@ def generate(
         on_file = delivery.begin(api) if delivery is not None else None
         begun = True
         files = render(
-            api, source=Path(path).name, cache=cache, options=render_options(config), progress=progress, on_file=on_file
+            api,
+            source=Path(path).name,
+            cache=cache,
+            options=render_options(config),
+            progress=progress,
+            on_file=on_file,
+            workers=_render_workers(validation),
         )
         if delivery is not None and not config.strict:
             delivery.finish(api, files)
@@ -121,6 +128,12 @@ def generate(
             delivery.discard()
         raise
     return Generated(api, files, [*warnings, *later_warnings])
+
+
+def _render_workers(validation: PendingValidation) -> int:
+    """Processes to render with: the cores that validation leaves idle (all of them but
+    this one, once it has its answer), at most four."""
+    return 1 + min(spare_cores(), 3) if validation.settled() else 1
 
 
 def build_model(document: Document, config: Config) -> tuple[Api, list[Diagnostic]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Callable
 
+from ..forked import Forked, can_fork
 from ..model import Api
 from ..progress import Report, silent
 from .format import FormatCache, FormatError, format_files
@@ -35,12 +36,14 @@ def render(
     options: RenderOptions = RenderOptions(),
     progress: Report = silent,
     on_file: Callable[[str, str], None] | None = None,
+    workers: int = 1,
 ) -> dict[str, str]:
     """Every file of the generated package, formatted: relative path -> text.
 
     `on_file`, if given, receives each file instead, as soon as it is final (so writing can
     overlap rendering), and the dict returned is empty. Most files come while the rest are
-    still being rendered; those black must format come last.
+    still being rendered; those black must format come last. With `workers` above 1, forked
+    processes render a share of the files each (worth it only on cores nothing else uses).
     """
     progress(f"rendering {api.package}")
     pending: dict[str, str] = {}
@@ -53,12 +56,25 @@ def render(
         else:
             deliver(path, text)
 
-    render_package(api, source, options, emit=emit)
+    workers = workers if can_fork() else 1
+    helpers = [Forked(_rendered_share, api, source, options, (index, workers)) for index in range(1, workers)]
+    render_package(api, source, options, emit=emit, part=(0, workers))
+    for index, helper in enumerate(helpers, start=1):
+        share = helper.result()
+        if share is None:  # the helper died: render its share here
+            render_package(api, source, options, emit=emit, part=(index, workers))
+        else:
+            for path, text in share.items():
+                emit(path, text)
     if pending:
         progress(f"formatting {len(pending)} files")
         for path, text in format_files(pending, cache=cache, line_length=options.line_length).items():
             deliver(path, text)
     return files
+
+
+def _rendered_share(api: Api, source: str, options: RenderOptions, part: tuple[int, int]) -> dict[str, str]:
+    return render_package(api, source, options, part=part)
 
 
 def _needs_black(package: str, path: str, text: str, line_length: int) -> bool:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..model import (
@@ -37,14 +40,35 @@ class RenderContext:
     options: RenderOptions = RenderOptions()
 
 
+Part = tuple[int, int]  # (index, count): the files whose ordinal is index modulo count
+
+
 def render_package(
-    api: Api, source: str, options: RenderOptions = RenderOptions(), emit: Callable[[str, str], None] | None = None
+    api: Api,
+    source: str,
+    options: RenderOptions = RenderOptions(),
+    emit: Callable[[str, str], None] | None = None,
+    part: Part = (0, 1),
 ) -> dict[str, str]:
     """All files of the package: relative POSIX path -> text. Python files are not yet formatted.
 
     `emit`, if given, receives each file as it is made instead, and the dict returned is
-    empty: a caller that writes files as they come need not hold them all.
+    empty: a caller that writes files as they come need not hold them all. `part` renders
+    only a share of the files, so that processes can split the work.
     """
+    files: dict[str, str] = {}
+    deliver = emit if emit is not None else files.__setitem__
+    index, count = part
+    for ordinal, (path, make) in enumerate(_file_plan(api, source, options)):
+        if ordinal % count == index:
+            text = make()
+            # The code is written against httpx; another library of the same API is imported under its name.
+            deliver(path, use_http_library(text, options.http_library) if path.endswith(".py") else text)
+    return files
+
+
+def _file_plan(api: Api, source: str, options: RenderOptions) -> Iterator[tuple[str, Callable[[], str]]]:
+    """Every file of the package, in a fixed order, each with what makes its text."""
     ctx = RenderContext(api, source, options)
     env = environment()
     pkg = api.package
@@ -64,58 +88,53 @@ def render_package(
         "security": security_view(api),
         "paginated": [(g, op) for g in api.groups for op in g.operations if op.pagination],
     }
-    files: dict[str, str] = {}
 
-    def add(path: str, text: str) -> None:
-        # The code is written against httpx; another library of the same API is imported under its name.
-        text = use_http_library(text, options.http_library) if path.endswith(".py") else text
-        if emit is not None:
-            emit(path, text)
-        else:
-            files[path] = text
+    def rendered(template: str, values: Callable[[], dict[str, Any]] = dict) -> Callable[[], str]:
+        return lambda: env.get_template(template).render(**common, **values())
 
-    def render(template: str, path: str, **values: Any) -> None:
-        add(path, env.get_template(template).render(**common, **values))
-
-    render("package/__init__.py.jinja", f"{pkg}/__init__.py")
-    render(
-        "package/_client.py.jinja",
-        f"{pkg}/_client.py",
-        client_docs={is_async: client_doc(api, is_async) for is_async in (False, True)},
-    )
-    render("package/pyproject.toml.jinja", "pyproject.toml")
-    render("package/README.md.jinja", "README.md", example=usage_example(api))
+    yield f"{pkg}/__init__.py", rendered("package/__init__.py.jinja")
+    yield f"{pkg}/_client.py", rendered("package/_client.py.jinja", lambda: {"client_docs": client_docs(api)})
+    yield "pyproject.toml", rendered("package/pyproject.toml.jinja")
+    yield "README.md", rendered("package/README.md.jinja", lambda: {"example": usage_example(api)})
     exports = sorted((name, module) for name, (_, module) in kinds.items())
-    render("package/models/__init__.py.jinja", f"{pkg}/models/__init__.py", exports=exports)
+    yield f"{pkg}/models/__init__.py", rendered("package/models/__init__.py.jinja", lambda: {"exports": exports})
     for model in api.models:
-        types = [f.type for f in model.fields] + ([model.additional] if model.additional else [])
-        own = enums_of.get(model.name, [])
-        needs = _needs(
-            types,
-            kinds,
-            own={model.name, *(e.name for e in own)},
-            typing=("Any", "Dict"),
-            unset=any(f.nullable and not f.required for f in model.fields),
-        )
-        render(
-            "package/models/model.py.jinja",
-            f"{pkg}/models/{model.module}.py",
-            model=model,
-            needs=needs,
-            field_lines=field_lines(model, options.line_length),
-            enums=[(e, _enum_base(e)) for e in own],
-            names=[model.name, *(e.name for e in own)],
-        )
+        values = partial(_model_values, model, enums_of.get(model.name, []), kinds, options.line_length)
+        yield f"{pkg}/models/{model.module}.py", rendered("package/models/model.py.jinja", values)
     for enum in api.enums:
         if enum.name not in homes:
-            render("package/models/enum.py.jinja", f"{pkg}/models/{enum.module}.py", enum=enum, base=_enum_base(enum))
-    render("package/resources/__init__.py.jinja", f"{pkg}/resources/__init__.py")
+            values = partial(dict, enum=enum, base=_enum_base(enum))
+            yield f"{pkg}/models/{enum.module}.py", rendered("package/models/enum.py.jinja", values)
+    yield f"{pkg}/resources/__init__.py", rendered("package/resources/__init__.py.jinja")
     for group in api.groups:
-        render("package/resources/group.py.jinja", f"{pkg}/resources/{group.module}.py", **_group_values(group, kinds))
-    add(f"{pkg}/py.typed", "")
+        yield f"{pkg}/resources/{group.module}.py", rendered(
+            "package/resources/group.py.jinja", partial(_group_values, group, kinds)
+        )
+    yield f"{pkg}/py.typed", str
     for path in sorted(RUNTIME_DIR.glob("*.py")):
-        add(f"{pkg}/{path.name}", runtime_header(ctx) + path.read_text(encoding="utf-8"))
-    return files
+        yield f"{pkg}/{path.name}", partial(_runtime_module, ctx, path)
+
+
+def _model_values(model: Model, own: list[Enum], kinds: dict[str, tuple[str, str]], line_length: int) -> dict[str, Any]:
+    types = [f.type for f in model.fields] + ([model.additional] if model.additional else [])
+    needs = _needs(
+        types,
+        kinds,
+        own={model.name, *(e.name for e in own)},
+        typing=("Any", "Dict"),
+        unset=any(f.nullable and not f.required for f in model.fields),
+    )
+    return {
+        "model": model,
+        "needs": needs,
+        "field_lines": field_lines(model, line_length),
+        "enums": [(e, _enum_base(e)) for e in own],
+        "names": [model.name, *(e.name for e in own)],
+    }
+
+
+def _runtime_module(ctx: RenderContext, path: Path) -> str:
+    return runtime_header(ctx) + path.read_text(encoding="utf-8")
 
 
 def field_lines(model: Model, limit: int) -> list[str]:
@@ -654,6 +673,11 @@ def _credential_doc(scheme: SecurityScheme, role: str, default: str) -> str:
     if role == "token_url":
         return f"Where client-credentials tokens come from (default: {default})."
     return f"The OAuth2 {role.replace('_', ' ')} of the client-credentials flow ({where}); tokens are fetched and refreshed as needed."
+
+
+def client_docs(api: Api) -> dict[bool, str]:
+    """The constructor docstrings of the client, by whether it is the async one."""
+    return {is_async: client_doc(api, is_async) for is_async in (False, True)}
 
 
 def client_doc(api: Api, is_async: bool) -> str:

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from ..cache import write_entry
 from ..errors import Diagnostic
+from ..forked import Forked, can_fork
 from .loader import Document
 
 __all__ = ["PendingValidation", "findings_key", "located"]
@@ -65,14 +64,18 @@ class PendingValidation:
         self._salt = _code_version() if cache_dir is not None else ""
         self._entry = cache_dir / f"{findings_key(doc, self._salt)}.json" if cache_dir is not None else None
         self._found = self._cached()
-        self._child: Any = None
-        self._pipe: Connection | None = None
-        if self._found is None and background and _can_fork():
-            self._start_child()
+        self._child: Forked[tuple[list[Finding], UnitFindings]] | None = None
+        if self._found is None and background and can_fork():
+            self._child = Forked(_findings, doc, cache_dir, self._salt)
+
+    def settled(self) -> bool:
+        """Whether nothing is left running: `result` will not wait for a child."""
+        return self._child is None or self._child.done()
 
     def result(self) -> list[Diagnostic]:
         if self._found is None:
-            computed = self._from_child()
+            computed = self._child.result() if self._child is not None else None
+            self._child = None
             if computed is None:  # no child, or it died: do the work here
                 computed = _findings(self._doc, self._cache_dir, self._salt)
             self._found = computed[0]
@@ -82,37 +85,12 @@ class PendingValidation:
 
     def cancel(self) -> None:
         """Stop a child whose answer is no longer wanted (the build failed first)."""
-        if self._child is not None and self._child.is_alive():
-            self._child.terminate()
-            self._child.join()
-        self._child = None
+        if self._child is not None:
+            self._child.cancel()
 
     def _cached(self) -> list[Finding] | None:
         entry = _read_entry(self._entry) if self._entry is not None else None
         return entry[0] if entry is not None else None
-
-    def _start_child(self) -> None:
-        # fork: the child inherits the parsed document, so nothing large is pickled.
-        context = multiprocessing.get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        args = (self._doc, self._cache_dir, self._salt, send)
-        self._child = context.Process(target=_child_main, args=args, daemon=True)
-        self._child.start()
-        send.close()
-        self._pipe = receive
-
-    def _from_child(self) -> tuple[list[Finding], UnitFindings] | None:
-        if self._pipe is None:
-            return None
-        try:
-            found: tuple[list[Finding], UnitFindings] | None = self._pipe.recv()
-        except (EOFError, OSError):
-            found = None
-        finally:
-            self._pipe.close()
-            self._pipe = None
-            self.cancel()
-        return found
 
 
 def _read_entry(path: Path) -> tuple[list[Finding], UnitFindings] | None:
@@ -157,14 +135,3 @@ def _findings(doc: Document, cache_dir: Path | None, salt: str) -> tuple[list[Fi
     from .strict import findings_by_unit
 
     return findings_by_unit(doc, _known_units(cache_dir), salt)
-
-
-def _child_main(doc: Document, cache_dir: Path | None, salt: str, send: Connection) -> None:
-    try:
-        send.send(_findings(doc, cache_dir, salt))
-    finally:
-        send.close()
-
-
-def _can_fork() -> bool:
-    return hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()

@@ -48,7 +48,7 @@ def test_a_second_run_reads_the_cache_without_validating(tmp_path: Path, monkeyp
         raise AssertionError("validated again despite a cached result")
 
     monkeypatch.setattr(checking, "_findings", refuse)
-    monkeypatch.setattr(checking, "_can_fork", lambda: False)
+    monkeypatch.setattr(checking, "can_fork", lambda: False)
     assert PendingValidation(load(tmp_path / "api.yaml"), tmp_path / "cache").result() == first
 
 

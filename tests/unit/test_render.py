@@ -94,3 +94,34 @@ def test_a_named_enum_schema_keeps_its_module_even_with_one_user():
     files = render_package(api, "shapes.yaml")
     assert "shapes/models/level.py" in files  # components/schemas/Level, used by Zoo alone
     assert "class ZooMaybeColor(StrEnum):" in files["shapes/models/zoo.py"]  # inline in Zoo
+
+
+def _bundled_api(name: str):
+    api, _ = build_model(load(ROOT / "specs" / name), Config())
+    return api
+
+
+def test_shares_of_the_plan_make_up_the_whole_package():
+    api = _bundled_api("workbench.yaml")
+    whole = render_package(api, "workbench.yaml")
+    shares = [render_package(api, "workbench.yaml", part=(i, 3)) for i in range(3)]
+    assert sum(len(share) for share in shares) == len(whole)
+    assert {path: text for share in shares for path, text in share.items()} == whole
+
+
+def test_rendering_in_several_processes_gives_the_same_files():
+    api = _bundled_api("workbench.yaml")
+    assert render(api, "workbench.yaml", workers=3) == render(api, "workbench.yaml")
+
+
+def test_a_helper_that_fails_leaves_its_share_to_the_main_process(monkeypatch):
+    import generator.render as rendering
+
+    api = _bundled_api("workbench.yaml")
+    expected = render(api, "workbench.yaml")
+
+    def fail(*args):
+        raise RuntimeError("a helper that breaks")
+
+    monkeypatch.setattr(rendering, "_rendered_share", fail)
+    assert render(api, "workbench.yaml", workers=2) == expected

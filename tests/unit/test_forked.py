@@ -1,0 +1,51 @@
+"""A function in a forked child: its result, or None when it could not give one."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from generator.forked import Forked, spare_cores
+
+
+def _pid_and(value: int) -> tuple[int, int]:
+    return os.getpid(), value * 2
+
+
+def _boom() -> None:
+    raise ValueError("no")
+
+
+def _sleep() -> str:
+    time.sleep(30)
+    return "too late"
+
+
+def test_the_result_comes_from_another_process() -> None:
+    pid, doubled = Forked(_pid_and, 21).result() or (0, 0)
+    assert doubled == 42 and pid != os.getpid()
+
+
+def test_an_exception_in_the_child_is_none_here() -> None:
+    assert Forked(_boom).result() is None
+
+
+def test_a_cancelled_child_stops_and_answers_none() -> None:
+    child = Forked(_sleep)
+    assert not child.done()
+    started = time.monotonic()
+    child.cancel()
+    assert child.result() is None
+    assert time.monotonic() - started < 5
+
+
+def test_done_tells_when_the_result_is_waiting() -> None:
+    child = Forked(_pid_and, 1)
+    deadline = time.monotonic() + 10
+    while not child.done() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert child.done() and child.result() is not None
+
+
+def test_spare_cores_leaves_this_one_out() -> None:
+    assert 0 <= spare_cores() < (os.cpu_count() or 1)
