@@ -109,10 +109,8 @@ def _finding_list(data: Any) -> list[Finding]:
     return [(str(pointer), str(message)) for pointer, message in data]
 
 
-def _known_units(cache_dir: Path | None) -> UnitFindings:
+def _known_units(cache_dir: Path) -> UnitFindings:
     """Per-unit findings from the latest entries: a changed document's unchanged units."""
-    if cache_dir is None:
-        return {}
     try:
         entries = [(entry.stat().st_mtime_ns, Path(entry.path)) for entry in os.scandir(cache_dir)]
     except OSError:
@@ -134,4 +132,4 @@ def _findings(doc: Document, cache_dir: Path | None, salt: str) -> tuple[list[Fi
     # validates should pay (the child, usually; nobody, when the cache answers).
     from .strict import findings_by_unit
 
-    return findings_by_unit(doc, _known_units(cache_dir), salt)
+    return findings_by_unit(doc, _known_units(cache_dir) if cache_dir is not None else None, salt)

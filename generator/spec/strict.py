@@ -84,20 +84,21 @@ def findings_by_unit(
     So their findings are kept per unit, keyed by `salt` and the digests of the unit and of
     every unit its $refs reach, and `known` answers for the units whose key it has. What
     spans the whole document (the meta-schema check, tags, operationId uniqueness) is
-    checked every time.
+    checked every time. Without `known` (no cache to fill), units are not keyed at all.
     """
     validator = _validator_for(doc.version)(doc.root)
     schemas = _schema_container(doc)
     registry = partial(_UnitRegistry, validator.keyword_validators, doc.root, _unit_pointers(doc.root, schemas))
     found = set(_document_findings(doc.root, validator, registry()))
-    parts = units(doc.root)
+    parts = units(doc.root) if known is not None else {}
     by_key: dict[str, list[Finding]] = {}
     for pointer, check in _unit_checks(doc.root, validator.schema_path, schemas, registry):
-        key = hashlib.sha256(f"{salt}\0{closure_digest(parts, pointer)}".encode()).hexdigest()
+        key = hashlib.sha256(f"{salt}\0{closure_digest(parts, pointer)}".encode()).hexdigest() if parts else ""
         unit_found = known.get(key) if known is not None else None
         if unit_found is None:
             unit_found = sorted(_collect(doc.root, check))
-        by_key[key] = unit_found
+        if parts:
+            by_key[key] = unit_found
         found.update(unit_found)
     return sorted(found), by_key
 

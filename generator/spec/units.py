@@ -44,9 +44,9 @@ def units(root: dict[str, Any]) -> dict[str, Unit]:
     """Every unit of the document, by pointer, the remainder included."""
     parts = dict(_named_entries(root))
     parts[REMAINDER] = _remainder(root)
-    texts = {pointer: _compact(value) for pointer, value in parts.items()}
     owners = _owner_index(parts)
-    return {pointer: _unit(pointer, text, owners) for pointer, text in texts.items()}
+    # One unit's text at a time: all of them at once would be the whole document again.
+    return {pointer: _unit(pointer, _compact(value), owners) for pointer, value in parts.items()}
 
 
 def closure(units_by_pointer: dict[str, Unit], start: str) -> list[str]:

@@ -129,7 +129,7 @@ def units_doc(tmp_path: Path, owners_id: str = "listOwners", page: str = "1", li
 def by_unit(doc: object, known: dict | None = None) -> tuple[list, dict]:
     from generator.spec.strict import findings_by_unit
 
-    return findings_by_unit(doc, known, salt="test")  # type: ignore[arg-type]
+    return findings_by_unit(doc, known if known is not None else {}, salt="test")  # type: ignore[arg-type]
 
 
 def test_each_path_item_and_schema_has_findings_of_its_own(tmp_path: Path) -> None:
@@ -140,6 +140,14 @@ def test_each_path_item_and_schema_has_findings_of_its_own(tmp_path: Path) -> No
         "/components/schemas/Pet",  # required names a property nobody defines
         "/paths/~1owners/get/parameters/0/schema/default",
     ]
+
+
+def test_without_a_cache_to_fill_units_are_not_keyed(tmp_path: Path) -> None:
+    from generator.spec.strict import findings_by_unit
+
+    doc = units_doc(tmp_path, page='"one"')
+    found, units = findings_by_unit(doc)  # type: ignore[arg-type]
+    assert units == {} and found == by_unit(doc)[0]
 
 
 def test_a_change_reaches_only_the_units_that_include_or_reference_it(tmp_path: Path) -> None:
