@@ -58,14 +58,18 @@ def render(
 
     workers = workers if can_fork() else 1
     helpers = [Forked(_rendered_share, api, source, options, (index, workers)) for index in range(1, workers)]
-    render_package(api, source, options, emit=emit, part=(0, workers))
-    for index, helper in enumerate(helpers, start=1):
-        share = helper.result()
-        if share is None:  # the helper died: render its share here
-            render_package(api, source, options, emit=emit, part=(index, workers))
-        else:
-            for path, text in share.items():
-                emit(path, text)
+    try:
+        render_package(api, source, options, emit=emit, part=(0, workers))
+        for index, helper in enumerate(helpers, start=1):
+            share = helper.result()
+            if share is None:  # the helper died: render its share here
+                render_package(api, source, options, emit=emit, part=(index, workers))
+            else:
+                for path, text in share.items():
+                    emit(path, text)
+    finally:
+        for helper in helpers:  # after a failure here, their work is not wanted
+            helper.cancel()
     if pending:
         progress(f"formatting {len(pending)} files")
         for path, text in format_files(pending, cache=cache, line_length=options.line_length).items():

@@ -3,6 +3,7 @@
 import ast
 import re
 
+import pytest
 import yaml
 
 from generator.build import build_api
@@ -125,3 +126,25 @@ def test_a_helper_that_fails_leaves_its_share_to_the_main_process(monkeypatch):
 
     monkeypatch.setattr(rendering, "_rendered_share", fail)
     assert render(api, "workbench.yaml", workers=2) == expected
+
+
+def test_a_failure_here_stops_the_helpers(monkeypatch):
+    import generator.render as rendering
+    from generator import forked
+
+    api = _bundled_api("workbench.yaml")
+    started = []
+    original_init = forked.Forked.__init__
+
+    def remember(self, *args):
+        original_init(self, *args)
+        started.append(self)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the main share breaks")
+
+    monkeypatch.setattr(forked.Forked, "__init__", remember)
+    monkeypatch.setattr(rendering, "render_package", fail)
+    with pytest.raises(RuntimeError, match="main share"):
+        render(api, "workbench.yaml", workers=3)
+    assert len(started) == 2 and all(helper._child is None for helper in started)
