@@ -47,11 +47,11 @@ from openapi_spec_validator.validation.keywords import (
 from openapi_spec_validator.validation.registries import KeywordValidatorRegistry
 from openapi_spec_validator.validation.validators import SpecValidator
 
-from ..errors import Diagnostic, escape_pointer_token, join_pointer
+from ..errors import Diagnostic, SpecError, escape_pointer_token, join_pointer
 from .checking import located
 from .loader import Document
 from .prefilter import Prefiltered, compiled_is_valid
-from .refs import PointerError, ref_pointer, resolve_pointer
+from .refs import PointerError, deref, ref_pointer, resolve_pointer
 from .units import closure_digest, units
 
 __all__ = ["Finding", "findings", "findings_by_unit", "validate"]
@@ -93,13 +93,12 @@ def findings_by_unit(
     parts = units(doc.root) if known is not None else {}
     by_key: dict[str, list[Finding]] = {}
     for pointer, check in _unit_checks(doc.root, validator.schema_path, schemas, registry):
-        key = hashlib.sha256(f"{salt}\0{closure_digest(parts, pointer)}".encode()).hexdigest() if parts else ""
-        unit_found = known.get(key) if known is not None else None
-        if unit_found is None:
-            unit_found = sorted(_collect(doc.root, check))
-        if parts:
-            by_key[key] = unit_found
-        found.update(unit_found)
+        if known is None:
+            found.update(_collect(doc.root, check))
+            continue
+        key = hashlib.sha256(f"{salt}\0{closure_digest(parts, pointer)}".encode()).hexdigest()
+        by_key[key] = known[key] if key in known else sorted(_collect(doc.root, check))
+        found.update(by_key[key])
     return sorted(found), by_key
 
 
@@ -165,7 +164,8 @@ def _written(root: Any, parts: tuple[Any, ...]) -> Any:
     """The node as written at a path the validator walked (through $refs on the way)."""
     node = root
     for part in parts:
-        node = _followed(root, node) if not (isinstance(node, dict) and part in node) else node
+        if not (isinstance(node, dict) and part in node):
+            node = _followed(root, node)
         if isinstance(node, dict):
             node = node.get(part)
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
@@ -230,15 +230,11 @@ def _operations(
 
 
 def _followed(root: Any, node: Any) -> Any:
-    for _ in range(50):
-        target = ref_pointer(node["$ref"]) if isinstance(node, dict) and isinstance(node.get("$ref"), str) else None
-        if target is None:
-            return node
-        try:
-            node = resolve_pointer(root, target)
-        except PointerError:
-            return None
-    return None
+    """The node a chain of $refs ends at; None where it ends nowhere (the library reports that)."""
+    try:
+        return deref(root, node, "")[0]
+    except SpecError:
+        return None
 
 
 class _Crash(Exception):
