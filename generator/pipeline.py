@@ -12,7 +12,7 @@ from .errors import Diagnostic, SpecError
 from .forked import spare_cores
 from .model import Api, Server
 from .progress import Report, silent
-from .render import FormatCache, RenderOptions, WriteResult, render, write_tree
+from .render import FormatCache, RenderMemo, RenderOptions, WriteResult, render, write_tree
 from .cache import cache_dir
 from .spec import Document, load
 from .spec.checking import PendingValidation
@@ -102,11 +102,13 @@ def generate(
     # Strict validation is the slowest check; it runs beside the build.
     validation = PendingValidation(document, _findings_cache(cache is not None))
     begun = False
+    memo: RenderMemo | None = None
     try:
         progress("building the API model")
         api, later_warnings = build_model(document, config)
         on_file = delivery.begin(api) if delivery is not None else None
         begun = True
+        memo = _render_memo(api, Path(path).name) if cache is not None else None
         files = render(
             api,
             source=Path(path).name,
@@ -115,7 +117,10 @@ def generate(
             progress=progress,
             on_file=on_file,
             workers=_render_workers(validation),
+            memo=memo,
         )
+        if memo is not None:
+            memo.save()
         if delivery is not None and not config.strict:
             delivery.finish(api, files)
         progress("validating the spec")
@@ -124,10 +129,18 @@ def generate(
             delivery.finish(api, files)
     except BaseException:
         validation.cancel()
+        if memo is not None:
+            memo.discard()
         if begun and delivery is not None:
             delivery.discard()
         raise
     return Generated(api, files, [*warnings, *later_warnings])
+
+
+def _render_memo(api: Api, source: str) -> RenderMemo | None:
+    """The rendered files of this package's last run with caching on, if any."""
+    directory = cache_dir("render")
+    return RenderMemo.in_directory(directory, f"{api.package}|{source}") if directory is not None else None
 
 
 def _render_workers(validation: PendingValidation) -> int:

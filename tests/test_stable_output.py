@@ -137,3 +137,13 @@ def test_an_operation_added_to_github(tmp_path):
         "README.md",
         *(path.replace(PKG, pkg) for path in NEW_MODELS),
     }
+
+
+def test_a_warm_regeneration_equals_a_cold_one(neblio, tmp_path):
+    """The memo of the first run serves every file the change left alone; none may differ."""
+    regenerate(NEBLIO, neblio, tmp_path, add_operation("NTP1"))
+    out, changed = tmp_path / "client", tmp_path / "changed" / NEBLIO.name
+    cold = generate(changed, cache=None).files
+    assert {str(p.relative_to(out)): p.read_text() for p in out.rglob("*.py")} == {
+        path: text for path, text in cold.items() if path.endswith(".py")
+    }

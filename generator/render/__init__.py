@@ -11,7 +11,9 @@ from ..progress import Report, silent
 from .format import FormatCache, FormatError, format_files
 from .layout import long_code_line
 from .options import RenderOptions
-from .plan import RUNTIME_DIR, render_package
+from .memo import RenderMemo
+from .plan import RUNTIME_DIR, Planned, file_plan
+from .plan import rendered_text
 from .writer import MANIFEST_NAME, Difference, WriteError, WriteResult, compare_tree, write_tree
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "WriteError",
     "WriteResult",
     "MANIFEST_NAME",
+    "RenderMemo",
 ]
 
 
@@ -37,6 +40,7 @@ def render(
     progress: Report = silent,
     on_file: Callable[[str, str], None] | None = None,
     workers: int = 1,
+    memo: RenderMemo | None = None,
 ) -> dict[str, str]:
     """Every file of the generated package, formatted: relative path -> text.
 
@@ -44,32 +48,37 @@ def render(
     overlap rendering), and the dict returned is empty. Most files come while the rest are
     still being rendered; those black must format come last. With `workers` above 1, forked
     processes render a share of the files each (worth it only on cores nothing else uses).
+    `memo` gives the texts of files whose inputs it has seen, and keeps the new ones; the
+    caller saves it once the files are used.
     """
     progress(f"rendering {api.package}")
     pending: dict[str, str] = {}
     files: dict[str, str] = {}
     deliver = on_file if on_file is not None else files.__setitem__
 
-    def emit(path: str, text: str) -> None:
-        if _needs_black(api.package, path, text, options.line_length):
+    def emit(path: str, text: str, needs_black: bool) -> None:
+        if needs_black:
             pending[path] = text
         else:
             deliver(path, text)
 
-    workers = workers if can_fork() else 1
-    helpers = [Forked(_rendered_share, api, source, options, (index, workers)) for index in range(1, workers)]
-    try:
-        render_package(api, source, options, emit=emit, part=(0, workers))
-        for index, helper in enumerate(helpers, start=1):
-            share = helper.result()
-            if share is None:  # the helper died: render its share here
-                render_package(api, source, options, emit=emit, part=(index, workers))
-            else:
-                for path, text in share.items():
-                    emit(path, text)
-    finally:
-        for helper in helpers:  # after a failure here, their work is not wanted
-            helper.cancel()
+    todo: list[tuple[Planned, bytes | None]] = []
+    for planned in file_plan(api, source, options):
+        key = memo.key(planned.inputs) if memo is not None and planned.inputs is not None else None
+        kept = memo.get(key) if memo is not None and key is not None else None
+        if kept is None:
+            todo.append((planned, key))
+        else:
+            emit(planned.path, *kept)
+
+    def rendered(position: int, text: str) -> None:
+        planned, key = todo[position]
+        needs_black = _needs_black(api.package, planned.path, text, options.line_length)
+        if memo is not None and key is not None:
+            memo.keep(key, text, needs_black)
+        emit(planned.path, text, needs_black)
+
+    _render_all([planned for planned, _ in todo], options, workers, rendered)
     if pending:
         progress(f"formatting {len(pending)} files")
         for path, text in format_files(pending, cache=cache, line_length=options.line_length).items():
@@ -77,8 +86,32 @@ def render(
     return files
 
 
-def _rendered_share(api: Api, source: str, options: RenderOptions, part: tuple[int, int]) -> dict[str, str]:
-    return render_package(api, source, options, part=part)
+# A forked helper costs more than it saves below this many files to render for it.
+FILES_PER_HELPER = 200
+
+
+def _render_all(
+    plan: list[Planned], options: RenderOptions, workers: int, rendered: Callable[[int, str], None]
+) -> None:
+    """Render each planned file, telling `rendered` its position in `plan` and its text."""
+    workers = max(1, min(workers if can_fork() else 1, len(plan) // FILES_PER_HELPER))
+    helpers = [Forked(_rendered_share, plan, options, (index, workers)) for index in range(1, workers)]
+    try:
+        for position in range(0, len(plan), workers):
+            rendered(position, rendered_text(plan[position], options))
+        for index, helper in enumerate(helpers, start=1):
+            share = helper.result()
+            for offset, position in enumerate(range(index, len(plan), workers)):
+                # When the helper died, its share is rendered here.
+                rendered(position, share[offset] if share is not None else rendered_text(plan[position], options))
+    finally:
+        for helper in helpers:  # after a failure here, their work is not wanted
+            helper.cancel()
+
+
+def _rendered_share(plan: list[Planned], options: RenderOptions, part: tuple[int, int]) -> list[str]:
+    index, count = part
+    return [rendered_text(planned, options) for planned in plan[index::count]]
 
 
 def _needs_black(package: str, path: str, text: str, line_length: int) -> bool:

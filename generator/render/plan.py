@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..model import (
+    AnyValue,
     Api,
     Enum,
     EnumRef,
     ListOf,
     Literal,
     Model,
+    ModelRef,
     Operation,
     Pagination,
     Parameter,
@@ -39,6 +41,42 @@ class RenderContext:
     source: str  # the spec's file name, for headers
     options: RenderOptions = RenderOptions()
 
+    @property
+    def title(self) -> str:
+        return self.api.title
+
+    @property
+    def version(self) -> str:
+        return self.api.version
+
+    def file(self) -> FileContext:
+        return FileContext(self.source, self.api.title, self.api.version, self.options)
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """What a file made from a part of the API (a model, an enum, a group, the models index)
+    shows of the rest of the run: its header and layout. Such a file's template sees this
+    and its own values, never the whole API."""
+
+    source: str
+    title: str
+    version: str
+    options: RenderOptions
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One file of the package, and what makes its text.
+
+    `inputs`, when set, is everything `make` reads, as values whose repr says all they hold:
+    equal inputs make equal text, so a memo may keep the text under them (see memo.py).
+    """
+
+    path: str
+    make: Callable[[], str]
+    inputs: tuple[Any, ...] | None = None
+
 
 Part = tuple[int, int]  # (index, count): the files whose ordinal is index modulo count
 
@@ -59,17 +97,22 @@ def render_package(
     files: dict[str, str] = {}
     deliver = emit if emit is not None else files.__setitem__
     index, count = part
-    for ordinal, (path, make) in enumerate(_file_plan(api, source, options)):
+    for ordinal, planned in enumerate(file_plan(api, source, options)):
         if ordinal % count == index:
-            text = make()
-            # The code is written against httpx; another library of the same API is imported under its name.
-            deliver(path, use_http_library(text, options.http_library) if path.endswith(".py") else text)
+            deliver(planned.path, rendered_text(planned, options))
     return files
 
 
-def _file_plan(api: Api, source: str, options: RenderOptions) -> Iterator[tuple[str, Callable[[], str]]]:
-    """Every file of the package, in a fixed order, each with what makes its text."""
+def rendered_text(planned: Planned, options: RenderOptions) -> str:
+    text = planned.make()
+    # The code is written against httpx; another library of the same API is imported under its name.
+    return use_http_library(text, options.http_library) if planned.path.endswith(".py") else text
+
+
+def file_plan(api: Api, source: str, options: RenderOptions) -> Iterator[Planned]:
+    """Every file of the package, in a fixed order."""
     ctx = RenderContext(api, source, options)
+    file = ctx.file()
     env = environment()
     pkg = api.package
     homes = enum_homes(api)
@@ -89,48 +132,79 @@ def _file_plan(api: Api, source: str, options: RenderOptions) -> Iterator[tuple[
         "paginated": [(g, op) for g in api.groups for op in g.operations if op.pagination],
     }
 
-    def rendered(template: str, values: Callable[[], dict[str, Any]] = dict) -> Callable[[], str]:
-        return lambda: env.get_template(template).render(**common, **values())
+    def whole(path: str, template: str, values: Callable[[], dict[str, Any]] = dict) -> Planned:
+        return Planned(path, lambda: env.get_template(template).render(**common, **values()))
 
-    yield f"{pkg}/__init__.py", rendered("package/__init__.py.jinja")
-    yield f"{pkg}/_client.py", rendered("package/_client.py.jinja", lambda: {"client_docs": client_docs(api)})
-    yield "pyproject.toml", rendered("package/pyproject.toml.jinja")
-    yield "README.md", rendered("package/README.md.jinja", lambda: {"example": usage_example(api)})
-    exports = sorted((name, module) for name, (_, module) in kinds.items())
-    yield f"{pkg}/models/__init__.py", rendered("package/models/__init__.py.jinja", lambda: {"exports": exports})
+    yield whole(f"{pkg}/__init__.py", "package/__init__.py.jinja")
+    yield whole(f"{pkg}/_client.py", "package/_client.py.jinja", lambda: {"client_docs": client_docs(api)})
+    yield whole("pyproject.toml", "package/pyproject.toml.jinja")
+    yield whole("README.md", "package/README.md.jinja", lambda: {"example": usage_example(api)})
+    exports = tuple(sorted((name, module) for name, (_, module) in kinds.items()))
+    yield _alone(f"{pkg}/models/__init__.py", "package/models/__init__.py.jinja", _index_values, file, exports)
     for model in api.models:
-        values = partial(_model_values, model, enums_of.get(model.name, []), kinds, options.line_length)
-        yield f"{pkg}/models/{model.module}.py", rendered("package/models/model.py.jinja", values)
+        own = tuple(enums_of.get(model.name, ()))
+        known = _kinds_of(_model_types(model), kinds)
+        path = f"{pkg}/models/{model.module}.py"
+        yield _alone(path, "package/models/model.py.jinja", _model_values, file, model, own, known)
     for enum in api.enums:
         if enum.name not in homes:
-            values = partial(dict, enum=enum, base=_enum_base(enum))
-            yield f"{pkg}/models/{enum.module}.py", rendered("package/models/enum.py.jinja", values)
-    yield f"{pkg}/resources/__init__.py", rendered("package/resources/__init__.py.jinja")
+            path = f"{pkg}/models/{enum.module}.py"
+            yield _alone(path, "package/models/enum.py.jinja", _enum_values, file, enum)
+    yield whole(f"{pkg}/resources/__init__.py", "package/resources/__init__.py.jinja")
     for group in api.groups:
-        yield f"{pkg}/resources/{group.module}.py", rendered(
-            "package/resources/group.py.jinja", partial(_group_values, group, kinds)
-        )
-    yield f"{pkg}/py.typed", str
-    for path in sorted(RUNTIME_DIR.glob("*.py")):
-        yield f"{pkg}/{path.name}", partial(_runtime_module, ctx, path)
+        known = _kinds_of(_group_types(group), kinds)
+        path = f"{pkg}/resources/{group.module}.py"
+        yield _alone(path, "package/resources/group.py.jinja", _group_values, file, group, known)
+    yield Planned(f"{pkg}/py.typed", str)
+    for module in sorted(RUNTIME_DIR.glob("*.py")):
+        yield Planned(f"{pkg}/{module.name}", partial(_runtime_module, ctx, module))
 
 
-def _model_values(model: Model, own: list[Enum], kinds: dict[str, tuple[str, str]], line_length: int) -> dict[str, Any]:
-    types = [f.type for f in model.fields] + ([model.additional] if model.additional else [])
+Kinds = tuple[tuple[str, tuple[str, str]], ...]  # (name, (kind, module)) of the models and enums a file names
+
+
+def _alone(path: str, template: str, values: Callable[..., dict[str, Any]], *inputs: Any) -> Planned:
+    """A file whose template sees values(*inputs) and nothing else, so the inputs key its text."""
+    return Planned(path, partial(_render_alone, template, values, inputs), (template, values.__name__, *inputs))
+
+
+def _render_alone(template: str, values: Callable[..., dict[str, Any]], inputs: tuple[Any, ...]) -> str:
+    return environment().get_template(template).render(**values(*inputs))
+
+
+def _kinds_of(types: Iterable[TypeRef | None], kinds: dict[str, tuple[str, str]]) -> Kinds:
+    """The entries of `kinds` for the models and enums these types refer to."""
+    return tuple(sorted((name, kinds[name]) for name in _names_in(types, (ModelRef, EnumRef)) if name in kinds))
+
+
+def _model_types(model: Model) -> list[TypeRef]:
+    return [f.type for f in model.fields] + ([model.additional] if model.additional else [])
+
+
+def _model_values(file: FileContext, model: Model, own: tuple[Enum, ...], kinds: Kinds) -> dict[str, Any]:
     needs = _needs(
-        types,
-        kinds,
+        _model_types(model),
+        dict(kinds),
         own={model.name, *(e.name for e in own)},
         typing=("Any", "Dict"),
         unset=any(f.nullable and not f.required for f in model.fields),
     )
     return {
+        "ctx": file,
         "model": model,
         "needs": needs,
-        "field_lines": field_lines(model, line_length),
+        "field_lines": field_lines(model, file.options.line_length),
         "enums": [(e, _enum_base(e)) for e in own],
         "names": [model.name, *(e.name for e in own)],
     }
+
+
+def _index_values(file: FileContext, exports: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    return {"ctx": file, "exports": exports}
+
+
+def _enum_values(file: FileContext, enum: Enum) -> dict[str, Any]:
+    return {"ctx": file, "enum": enum, "base": _enum_base(enum)}
 
 
 def _runtime_module(ctx: RenderContext, path: Path) -> str:
@@ -196,9 +270,9 @@ def enum_homes(api: Api) -> dict[str, Model]:
     """
     users: dict[str, set[str]] = {}
     for model in api.models:
-        for name in _enum_names([f.type for f in model.fields] + [model.additional]):
+        for name in _names_in(_model_types(model), (EnumRef,)):
             users.setdefault(name, set()).add(model.name)
-    for name in _enum_names([t for g in api.groups for op in g.operations for t in _operation_types(op)]):
+    for name in _names_in([t for g in api.groups for op in g.operations for t in _operation_types(op)], (EnumRef,)):
         users.setdefault(name, set()).add("")  # an operation's: imported by its resource module
     by_name = {m.name: m for m in api.models}
     inline = {e.name for e in api.enums if not _is_named_schema(e.origin)}
@@ -224,19 +298,23 @@ def _operation_types(op: Operation) -> list[TypeRef | None]:
     return types + [op.pagination.item_type if op.pagination else None]
 
 
-def _enum_names(roots: Iterable[TypeRef | None]) -> set[str]:
-    """Names of the enums these types refer to, however deeply nested."""
+def _names_in(roots: Iterable[TypeRef | None], refs: tuple[type[ModelRef] | type[EnumRef], ...]) -> set[str]:
+    """Names these types refer to through `refs` (ModelRef, EnumRef), however deeply nested."""
     found: set[str] = set()
     stack: list[Any] = list(roots)
     while stack:
         node = stack.pop()
-        if isinstance(node, EnumRef):
+        kind = type(node)
+        if kind in refs:
             found.add(node.name)
-        elif isinstance(node, tuple):
+        elif kind is tuple:
             stack.extend(node)
-        else:  # a TypeRef holding others (ListOf, UnionOf, ...), a scalar or None
+        elif kind not in _LEAVES:  # a TypeRef holding others (ListOf, UnionOf, ...)
             stack.extend(getattr(node, name) for name in getattr(node, "__dataclass_fields__", ()))
     return found
+
+
+_LEAVES = frozenset({Primitive, AnyValue, Literal, ModelRef, EnumRef, str, int, float, bool, type(None)})
 
 
 def _needs(
@@ -270,29 +348,34 @@ def _enum_base(enum: Enum) -> str:
 # -- resource groups --------------------------------------------------------------------
 
 
-def _group_values(group: ResourceGroup, kinds: dict[str, tuple[str, str]]) -> dict[str, Any]:
+def _group_types(group: ResourceGroup) -> list[TypeRef]:
+    """The types a group's module annotates with."""
     annotated: list[TypeRef] = []
-    unset = False
     for op in group.operations:
         annotated += [p.type for p in op.parameters]
         if op.body:
             annotated += [f.type for f in op.body.fields] if op.body.fields else [op.body.type]
-            unset = unset or any(f.nullable and not f.required for f in op.body.fields)
         if _typed_success(op):
             assert op.success is not None and op.success.type is not None
             annotated.append(op.success.type)
         if op.pagination is not None and op.pagination.item_type is not None:
             annotated.append(op.pagination.item_type)
+    return annotated
+
+
+def _group_values(file: FileContext, group: ResourceGroup, kinds: Kinds) -> dict[str, Any]:
+    unset = any(f.nullable and not f.required for op in group.operations if op.body for f in op.body.fields)
     views = {op.name: _operation_view(group, op) for op in group.operations}
     typing = ["Unpack"] + (["Literal"] if any(v.content_types for v in views.values()) else [])
     if any("Any" in v.returns_sync for v in views.values() if v.paging):
         typing.append("Any")
-    needs = _needs(annotated, kinds, typing=typing, unset=unset)
+    needs = _needs(_group_types(group), dict(kinds), typing=typing, unset=unset)
     used = " ".join(f"{v.returns_sync} {v.returns_async} {v.body} {' '.join(v.files.values())}" for v in views.values())
     types = ["RequestOptions"] + [n for n in ("BinaryContent", "FileTypes") if n in used]
     if needs.unset:
         types += ["UNSET", "Unset"]
     return {
+        "ctx": file,
         "group": group,
         "needs": needs,
         "ops": views,

@@ -110,12 +110,29 @@ def test_shares_of_the_plan_make_up_the_whole_package():
     assert {path: text for share in shares for path, text in share.items()} == whole
 
 
-def test_rendering_in_several_processes_gives_the_same_files():
+@pytest.fixture
+def helpers_for_any_size(monkeypatch):
+    """Helpers even for a small package: the bundled specs render far fewer files than it takes."""
+    import generator.render as rendering
+
+    monkeypatch.setattr(rendering, "FILES_PER_HELPER", 1)
+
+
+def test_rendering_in_several_processes_gives_the_same_files(helpers_for_any_size):
     api = _bundled_api("workbench.yaml")
     assert render(api, "workbench.yaml", workers=3) == render(api, "workbench.yaml")
 
 
-def test_a_helper_that_fails_leaves_its_share_to_the_main_process(monkeypatch):
+def test_a_small_package_is_rendered_without_helpers(monkeypatch):
+    from generator import forked
+
+    started = []
+    monkeypatch.setattr(forked.Forked, "__init__", lambda self, *args: started.append(args))
+    api = _bundled_api("workbench.yaml")
+    assert render(api, "workbench.yaml", workers=3) and not started
+
+
+def test_a_helper_that_fails_leaves_its_share_to_the_main_process(monkeypatch, helpers_for_any_size):
     import generator.render as rendering
 
     api = _bundled_api("workbench.yaml")
@@ -128,7 +145,7 @@ def test_a_helper_that_fails_leaves_its_share_to_the_main_process(monkeypatch):
     assert render(api, "workbench.yaml", workers=2) == expected
 
 
-def test_a_failure_here_stops_the_helpers(monkeypatch):
+def test_a_failure_here_stops_the_helpers(monkeypatch, helpers_for_any_size):
     import generator.render as rendering
     from generator import forked
 
@@ -144,7 +161,7 @@ def test_a_failure_here_stops_the_helpers(monkeypatch):
         raise RuntimeError("the main share breaks")
 
     monkeypatch.setattr(forked.Forked, "__init__", remember)
-    monkeypatch.setattr(rendering, "render_package", fail)
+    monkeypatch.setattr(rendering, "rendered_text", fail)
     with pytest.raises(RuntimeError, match="main share"):
         render(api, "workbench.yaml", workers=3)
     assert len(started) == 2 and all(helper._child is None for helper in started)

@@ -1,0 +1,152 @@
+"""Rendered files kept between runs, so that a regeneration renders only what changed.
+
+A file of one model, enum or resource group is rendered from inputs its plan lists
+(plan.Planned.inputs); the memo keeps its text under a hash of their repr, salted with
+everything else that decides the text: codegen's version, the templates, the rendering
+code and jinja2's version. Equal keys therefore mean equal text, and a changed input or
+template can only miss, never be served an old text.
+
+The memo of one package is a single pack file: reading one file costs far less than
+reading thousands, and a run writes the pack again only when something changed. The pack
+holds the entries of the last run alone, so it does not grow from run to run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+import jinja2
+
+from .. import __version__
+from .environment import TEMPLATES_DIR
+
+_MAGIC = b"codegen-render-memo 1\n"
+_RECORD = struct.Struct("<32s?I")  # key, needs black, length of the UTF-8 text that follows
+_CODE = Path(__file__).parent, Path(__file__).parents[1] / "model"
+
+
+def code_version() -> str:
+    """A hash of everything besides a file's inputs that decides its text."""
+    digest = hashlib.sha256(f"{__version__}|{jinja2.__version__}".encode())
+    files = [*TEMPLATES_DIR.rglob("*"), *(p for folder in _CODE for p in folder.glob("*.py"))]
+    for path in sorted(p for p in files if p.is_file()):
+        digest.update(f"\0{path.name}\0".encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+class RenderMemo:
+    """The texts of one package's last run, and the entries of this run as it goes."""
+
+    def __init__(self, path: Path | None, salt: str = "") -> None:
+        self._path = path
+        self._salt = salt.encode()
+        self._data = memoryview(_read(path) if path is not None else b"")
+        self._old = _index(self._data)
+        self._kept: list[tuple[bytes, bool, memoryview]] = []  # old entries this run uses again
+        self._new: IO[bytes] | None = None  # this run's new entries, written as they come
+        self._new_count = 0
+
+    @classmethod
+    def in_directory(cls, directory: Path, identity: str) -> RenderMemo:
+        name = hashlib.sha256(identity.encode()).hexdigest()[:32]
+        return cls(directory / f"{name}.pack", code_version())
+
+    def key(self, inputs: tuple[Any, ...]) -> bytes:
+        return hashlib.sha256(self._salt + repr(inputs).encode()).digest()
+
+    def get(self, key: bytes) -> tuple[str, bool] | None:
+        """The text kept under `key` and whether it still needs black; it is kept for the next run."""
+        found = self._old.get(key)
+        if found is None:
+            return None
+        needs_black, start, end = found
+        text = self._data[start:end]
+        self._kept.append((key, needs_black, text))
+        return str(text, "utf-8"), needs_black
+
+    def keep(self, key: bytes, text: str, needs_black: bool) -> None:
+        """A new entry: written to the next pack at once, so a big first run holds no texts."""
+        if self._path is None:
+            return
+        if self._new is None:
+            self._new = _new_pack(self._path)
+        if self._new is None:
+            self._path = None  # the cache cannot be written: render without keeping anything
+            return
+        try:
+            _write_record(self._new, key, needs_black, text.encode("utf-8"))
+        except OSError:
+            self.discard()
+            self._path = None
+            return
+        self._new_count += 1
+
+    def save(self) -> None:
+        """Replace the pack with this run's entries, unless it already holds exactly those."""
+        if self._path is None or (self._new_count == 0 and len(self._kept) == len(self._old)):
+            self.discard()
+            return
+        if self._new is None:
+            self._new = _new_pack(self._path)
+        if self._new is None:
+            return
+        try:
+            for key, needs_black, text in self._kept:
+                _write_record(self._new, key, needs_black, text)
+            self._new.close()
+            os.replace(self._new.name, self._path)
+        except OSError:
+            self.discard()
+        self._new = None
+
+    def discard(self) -> None:
+        """Drop this run's entries (a failed run), leaving the old pack as it was."""
+        if self._new is not None:
+            self._new.close()
+            try:
+                os.unlink(self._new.name)
+            except OSError:
+                pass
+            self._new = None
+
+
+def _read(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return b""
+    return data if data.startswith(_MAGIC) else b""
+
+
+def _index(data: memoryview) -> dict[bytes, tuple[bool, int, int]]:
+    """key -> (needs black, start, end) for each whole record; a damaged tail is ignored."""
+    index: dict[bytes, tuple[bool, int, int]] = {}
+    at = len(_MAGIC) if len(data) else 0
+    while at + _RECORD.size <= len(data):
+        key, needs_black, length = _RECORD.unpack_from(data, at)
+        start = at + _RECORD.size
+        if start + length > len(data):
+            break
+        index[key] = (needs_black, start, start + length)
+        at = start + length
+    return index
+
+
+def _new_pack(path: Path) -> IO[bytes] | None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False)
+        handle.write(_MAGIC)
+        return handle
+    except OSError:
+        return None
+
+
+def _write_record(handle: IO[bytes], key: bytes, needs_black: bool, text: bytes | memoryview) -> None:
+    handle.write(_RECORD.pack(key, needs_black, len(text)))
+    handle.write(text)

@@ -1,0 +1,168 @@
+"""The render memo: a regeneration renders only the files whose inputs changed, and a
+changed input, template or codegen never gets an old text."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+import generator.render.plan as plan
+from generator.config import Config
+from generator.model import Api
+from generator.pipeline import build_model
+from generator.render import RenderMemo, render
+from generator.render.memo import code_version
+from generator.spec import load
+from tests.conftest import ROOT
+
+SOURCE = "workbench.yaml"
+
+
+@pytest.fixture(scope="module")
+def api() -> Api:
+    built, _ = build_model(load(ROOT / "specs" / SOURCE), Config())
+    return built
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The templates rendered for a file of one model, enum or group, as they are rendered."""
+    seen: list[str] = []
+    original = plan._render_alone
+
+    def counting(template, values, inputs):
+        seen.append(template)
+        return original(template, values, inputs)
+
+    monkeypatch.setattr(plan, "_render_alone", counting)
+    return seen
+
+
+def _run(api: Api, pack: Path, salt: str = "salt") -> dict[str, str]:
+    memo = RenderMemo(pack, salt)
+    files = render(api, SOURCE, memo=memo)
+    memo.save()
+    return files
+
+
+def _memoized(api: Api) -> int:
+    return sum(1 for planned in plan.file_plan(api, SOURCE, plan.RenderOptions()) if planned.inputs is not None)
+
+
+def test_a_second_run_renders_no_file_of_a_model_enum_or_group(api, renders, tmp_path):
+    pack = tmp_path / "p.pack"
+    first = _run(api, pack)
+    assert len(renders) == _memoized(api) > 10
+    renders.clear()
+    assert _run(api, pack) == first
+    assert renders == []
+    assert first == render(api, SOURCE)
+
+
+def test_a_changed_model_renders_its_file_alone(api, renders, tmp_path):
+    pack = tmp_path / "p.pack"
+    _run(api, pack)
+    renders.clear()
+    changed = dataclasses.replace(api.models[0], description="A description no run has seen.")
+    edited = dataclasses.replace(api, models=(changed, *api.models[1:]))
+    files = _run(edited, pack)
+    assert renders == ["package/models/model.py.jinja"]
+    assert files == render(edited, SOURCE)
+    assert "A description no run has seen." in files[f"{api.package}/models/{changed.module}.py"]
+
+
+def test_a_referenced_model_moving_to_another_module_renders_the_files_that_import_it(api, renders, tmp_path):
+    referenced = {name for model in api.models for name in plan._names_in(plan._model_types(model), (plan.ModelRef,))}
+    target = next(model for model in api.models if model.name in referenced)
+    moved = dataclasses.replace(target, module=target.module + "_moved")
+    edited = dataclasses.replace(api, models=tuple(moved if m is target else m for m in api.models))
+    pack = tmp_path / "p.pack"
+    _run(api, pack)
+    renders.clear()
+    files = _run(edited, pack)
+    assert files == render(edited, SOURCE)
+    assert len(renders) >= 2  # the moved model's file and at least one that imports it
+    assert any(f".{moved.module} import {target.name}" in text for text in files.values())
+
+
+def test_other_code_or_templates_miss_every_entry(api, renders, tmp_path):
+    pack = tmp_path / "p.pack"
+    _run(api, pack, salt="one version of codegen")
+    renders.clear()
+    _run(api, pack, salt="another")
+    assert len(renders) == _memoized(api)
+
+
+def test_the_code_version_changes_with_any_template_or_rendering_code(tmp_path, monkeypatch):
+    import generator.render.memo as memo
+
+    templates, code = tmp_path / "templates", tmp_path / "render"
+    (templates / "package").mkdir(parents=True)
+    code.mkdir()
+    template, module = templates / "package" / "model.py.jinja", code / "plan.py"
+    template.write_text("{{ model.name }}")
+    module.write_text("X = 1")
+    monkeypatch.setattr(memo, "TEMPLATES_DIR", templates)
+    monkeypatch.setattr(memo, "_CODE", (code,))
+    versions = [code_version()]
+    template.write_text("{{ model.name }}!")
+    versions.append(code_version())
+    module.write_text("X = 2")
+    versions.append(code_version())
+    assert len(set(versions)) == 3 and code_version() == versions[-1]
+
+
+def test_the_pack_is_rewritten_only_when_something_changed_and_keeps_only_this_run(api, tmp_path):
+    pack = tmp_path / "p.pack"
+    _run(api, pack)
+    full = pack.stat()
+    _run(api, pack)
+    assert pack.stat().st_mtime_ns == full.st_mtime_ns and pack.stat().st_ino == full.st_ino
+    fewer = dataclasses.replace(api, models=api.models[:-3])
+    _run(fewer, pack)
+    assert pack.stat().st_size < full.st_size
+    assert len(RenderMemo(pack)._old) == _memoized(fewer)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pack at all", None])
+def test_a_damaged_pack_costs_only_time(api, renders, tmp_path, damage):
+    pack = tmp_path / "p.pack"
+    expected = _run(api, pack)
+    data = pack.read_bytes()
+    pack.write_bytes(damage if damage is not None else data[: len(data) // 2])  # None: cut short
+    renders.clear()
+    assert _run(api, pack) == expected
+    assert 0 < len(renders) <= _memoized(api)
+    renders.clear()
+    assert _run(api, pack) == expected and renders == []  # and the pack is whole again
+
+
+def test_a_pack_that_cannot_be_written_costs_only_time(api, tmp_path):
+    blocked = tmp_path / "a file where the directory should be"
+    blocked.write_text("")
+    assert _run(api, blocked / "p.pack") == render(api, SOURCE)
+
+
+def test_a_discarded_run_leaves_the_pack_as_it_was(api, tmp_path):
+    pack = tmp_path / "p.pack"
+    _run(api, pack)
+    before = pack.read_bytes()
+    memo = RenderMemo(pack, "another salt")
+    render(api, SOURCE, memo=memo)
+    memo.discard()
+    assert pack.read_bytes() == before
+    assert [path.name for path in tmp_path.iterdir()] == ["p.pack"]
+
+
+def test_a_file_black_must_format_is_kept_unformatted_and_formatted_on_the_way_out(api, tmp_path, monkeypatch):
+    import generator.render as rendering
+
+    monkeypatch.setattr(rendering, "_needs_black", lambda package, path, text, limit: path.endswith(".py"))
+    pack = tmp_path / "p.pack"
+    first = _run(api, pack)
+    memo = RenderMemo(pack, "salt")
+    kept = [memo.get(key) for key in list(memo._old)]
+    assert kept and all(needs_black for _, needs_black in kept)
+    assert _run(api, pack) == first
