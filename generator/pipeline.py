@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Protocol
@@ -77,6 +81,24 @@ def _findings_cache(cached: bool) -> Path | None:
     return cache_dir("validate") if cached else None
 
 
+def _thawed_after(function: Callable[..., Generated]) -> Callable[..., Generated]:
+    """Give the collector back what a run exempted from it (see _long_lived), once it ends:
+    a caller that goes on should not keep the run's garbage. A caller that froze objects
+    of its own before keeps them frozen, and so everything frozen since."""
+
+    @functools.wraps(function)
+    def thawing(*args: Any, **kwargs: Any) -> Generated:
+        ours = gc.get_freeze_count() == 0
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if ours:
+                gc.unfreeze()
+
+    return thawing
+
+
+@_thawed_after
 def generate(
     path: str | Path,
     config: Config | None = None,
@@ -98,14 +120,16 @@ def generate(
     config = replace(config or Config(), **options)
     delivery = _AtTheEnd(deliver) if callable(deliver) else deliver
     progress(f"reading {Path(path).name}")
-    document = load(path)
+    with _long_lived():
+        document = load(path)
     # Strict validation is the slowest check; it runs beside the build.
     validation = PendingValidation(document, _findings_cache(cache is not None))
     begun = False
     memo: RenderMemo | None = None
     try:
         progress("building the API model")
-        api, later_warnings = build_model(document, config)
+        with _long_lived():
+            api, later_warnings = build_model(document, config)
         on_file = delivery.begin(api) if delivery is not None else None
         begun = True
         memo = _render_memo(api, Path(path).name) if cache is not None else None
@@ -135,6 +159,25 @@ def generate(
             delivery.discard()
         raise
     return Generated(api, files, [*warnings, *later_warnings])
+
+
+@contextmanager
+def _long_lived() -> Iterator[None]:
+    """Make the document or the API model without the cyclic garbage collector, and exempt
+    them from it afterwards.
+
+    They live until the run ends and hold no cycles, yet every full collection would walk
+    their millions of objects again (about 0.2 s of a GitHub regeneration). Reference
+    counting still frees them.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _render_memo(api: Api, source: str) -> RenderMemo | None:

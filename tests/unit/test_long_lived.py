@@ -1,0 +1,47 @@
+"""A run exempts the document and the API model from the cyclic collector while it lasts,
+and gives them back when it ends."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from generator.errors import SpecError
+from generator.pipeline import generate
+from tests.conftest import PETSTORE_SPEC
+
+
+def test_the_document_and_model_are_exempt_while_the_run_lasts_and_given_back_after(monkeypatch):
+    import generator.pipeline as pipeline
+
+    frozen_while_rendering = []
+    original = pipeline.render
+
+    def render(*args, **kwargs):
+        frozen_while_rendering.append(gc.get_freeze_count())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "render", render)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    generate(PETSTORE_SPEC, cache=None)
+    assert frozen_while_rendering[0] > 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_a_caller_that_froze_objects_keeps_them_frozen():
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        generate(PETSTORE_SPEC, cache=None)
+        assert gc.get_freeze_count() >= before and gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
+def test_a_failed_run_gives_them_back_too(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("openapi: 3.0.0\ninfo: [not, an, object]\npaths: {}\n")
+    with pytest.raises(SpecError):
+        generate(broken, cache=None)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
