@@ -49,4 +49,8 @@ def unescape_pointer_token(token: str) -> str:
 
 def join_pointer(pointer: str, *tokens: object) -> str:
     """Append tokens to a JSON pointer ("" is the document root)."""
-    return pointer + "".join("/" + escape_pointer_token(str(t)) for t in tokens)
+    # A plain loop: the builder joins pointers about a million times on GitHub's spec.
+    for token in tokens:
+        text = str(token)
+        pointer += "/" + (escape_pointer_token(text) if "~" in text or "/" in text else text)
+    return pointer
