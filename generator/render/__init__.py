@@ -63,7 +63,7 @@ def render(
             deliver(path, text)
 
     todo: list[tuple[Planned, bytes | None]] = []
-    for planned in file_plan(api, source, options):
+    for planned in file_plan(api, source, options, memo.compiled_templates if memo is not None else None):
         key = memo.key(planned.inputs) if memo is not None and planned.inputs is not None else None
         kept = memo.get(key) if memo is not None and key is not None else None
         if kept is None:

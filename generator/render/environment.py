@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 
 from . import layout, pyexpr
 from .pyexpr import pyrepr
@@ -61,10 +62,36 @@ def first_line(text: str) -> str:
     return text.strip().split("\n")[0].strip() if text else ""
 
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """jinja2's cache of compiled templates, where a damaged or unwritable cache costs only time."""
+
+    def __init__(self, directory: Path) -> None:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # then nothing is read or written there
+        super().__init__(str(directory))
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - any damage means: compile the template again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+@lru_cache(maxsize=None)
+def environment(compiled: Path | None = None) -> jinja2.Environment:
+    """The templates' environment; `compiled` is a directory that keeps them compiled between
+    runs (jinja2 checks each against its template's source and its own version)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        bytecode_cache=_CompiledTemplates(compiled) if compiled is not None else None,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

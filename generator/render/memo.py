@@ -42,7 +42,8 @@ def code_version() -> str:
 class RenderMemo:
     """The texts of one package's last run, and the entries of this run as it goes."""
 
-    def __init__(self, path: Path | None, salt: str = "") -> None:
+    def __init__(self, path: Path | None, salt: str = "", compiled_templates: Path | None = None) -> None:
+        self.compiled_templates = compiled_templates  # where jinja2 may keep compiled templates
         self._path = path
         self._salt = salt.encode()
         self._data = memoryview(_read(path) if path is not None else b"")
@@ -54,7 +55,7 @@ class RenderMemo:
     @classmethod
     def in_directory(cls, directory: Path, identity: str) -> RenderMemo:
         name = hashlib.sha256(identity.encode()).hexdigest()[:32]
-        return cls(directory / f"{name}.pack", code_version())
+        return cls(directory / f"{name}.pack", code_version(), directory / "templates")
 
     def key(self, inputs: tuple[Any, ...]) -> bytes:
         return hashlib.sha256(self._salt + repr(inputs).encode()).digest()

@@ -9,6 +9,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import jinja2
+
 from ..model import (
     AnyValue,
     Api,
@@ -109,11 +111,12 @@ def rendered_text(planned: Planned, options: RenderOptions) -> str:
     return use_http_library(text, options.http_library) if planned.path.endswith(".py") else text
 
 
-def file_plan(api: Api, source: str, options: RenderOptions) -> Iterator[Planned]:
-    """Every file of the package, in a fixed order."""
+def file_plan(api: Api, source: str, options: RenderOptions, compiled: Path | None = None) -> Iterator[Planned]:
+    """Every file of the package, in a fixed order; `compiled` keeps the templates compiled
+    between runs (see environment)."""
     ctx = RenderContext(api, source, options)
     file = ctx.file()
-    env = environment()
+    env = environment(compiled)
     pkg = api.package
     homes = enum_homes(api)
     kinds = {m.name: ("model", m.module) for m in api.models}
@@ -140,21 +143,21 @@ def file_plan(api: Api, source: str, options: RenderOptions) -> Iterator[Planned
     yield whole("pyproject.toml", "package/pyproject.toml.jinja")
     yield whole("README.md", "package/README.md.jinja", lambda: {"example": usage_example(api)})
     exports = tuple(sorted((name, module) for name, (_, module) in kinds.items()))
-    yield _alone(f"{pkg}/models/__init__.py", "package/models/__init__.py.jinja", _index_values, file, exports)
+    yield _alone(env, f"{pkg}/models/__init__.py", "package/models/__init__.py.jinja", _index_values, file, exports)
     for model in api.models:
         own = tuple(enums_of.get(model.name, ()))
         known = _kinds_of(_model_types(model), kinds)
         path = f"{pkg}/models/{model.module}.py"
-        yield _alone(path, "package/models/model.py.jinja", _model_values, file, model, own, known)
+        yield _alone(env, path, "package/models/model.py.jinja", _model_values, file, model, own, known)
     for enum in api.enums:
         if enum.name not in homes:
             path = f"{pkg}/models/{enum.module}.py"
-            yield _alone(path, "package/models/enum.py.jinja", _enum_values, file, enum)
+            yield _alone(env, path, "package/models/enum.py.jinja", _enum_values, file, enum)
     yield whole(f"{pkg}/resources/__init__.py", "package/resources/__init__.py.jinja")
     for group in api.groups:
         known = _kinds_of(_group_types(group), kinds)
         path = f"{pkg}/resources/{group.module}.py"
-        yield _alone(path, "package/resources/group.py.jinja", _group_values, file, group, known)
+        yield _alone(env, path, "package/resources/group.py.jinja", _group_values, file, group, known)
     yield Planned(f"{pkg}/py.typed", str)
     for module in sorted(RUNTIME_DIR.glob("*.py")):
         yield Planned(f"{pkg}/{module.name}", partial(_runtime_module, ctx, module))
@@ -163,13 +166,17 @@ def file_plan(api: Api, source: str, options: RenderOptions) -> Iterator[Planned
 Kinds = tuple[tuple[str, tuple[str, str]], ...]  # (name, (kind, module)) of the models and enums a file names
 
 
-def _alone(path: str, template: str, values: Callable[..., dict[str, Any]], *inputs: Any) -> Planned:
+def _alone(
+    env: jinja2.Environment, path: str, template: str, values: Callable[..., dict[str, Any]], *inputs: Any
+) -> Planned:
     """A file whose template sees values(*inputs) and nothing else, so the inputs key its text."""
-    return Planned(path, partial(_render_alone, template, values, inputs), (template, values.__name__, *inputs))
+    return Planned(path, partial(_render_alone, env, template, values, inputs), (template, values.__name__, *inputs))
 
 
-def _render_alone(template: str, values: Callable[..., dict[str, Any]], inputs: tuple[Any, ...]) -> str:
-    return environment().get_template(template).render(**values(*inputs))
+def _render_alone(
+    env: jinja2.Environment, template: str, values: Callable[..., dict[str, Any]], inputs: tuple[Any, ...]
+) -> str:
+    return env.get_template(template).render(**values(*inputs))
 
 
 def _kinds_of(types: Iterable[TypeRef | None], kinds: dict[str, tuple[str, str]]) -> Kinds:

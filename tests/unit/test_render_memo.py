@@ -32,9 +32,9 @@ def renders(monkeypatch) -> list[str]:
     seen: list[str] = []
     original = plan._render_alone
 
-    def counting(template, values, inputs):
+    def counting(env, template, values, inputs):
         seen.append(template)
-        return original(template, values, inputs)
+        return original(env, template, values, inputs)
 
     monkeypatch.setattr(plan, "_render_alone", counting)
     return seen
@@ -166,3 +166,32 @@ def test_a_file_black_must_format_is_kept_unformatted_and_formatted_on_the_way_o
     kept = [memo.get(key) for key in list(memo._old)]
     assert kept and all(needs_black for _, needs_black in kept)
     assert _run(api, pack) == first
+
+
+def test_templates_compiled_by_one_run_serve_the_next(api, tmp_path, monkeypatch):
+    from generator.render import environment as environments
+
+    compiled = tmp_path / "templates"
+    memo = RenderMemo(tmp_path / "p.pack", "salt", compiled)
+    expected = render(api, SOURCE, memo=memo)
+    assert sorted(compiled.iterdir())  # one file per template used
+    environments.environment.cache_clear()  # a new run: nothing compiled in memory
+    compiles = []
+    monkeypatch.setattr(environments.jinja2.Environment, "compile", lambda *a, **k: compiles.append(a[1]))
+    assert render(api, SOURCE, memo=RenderMemo(None, "other salt", compiled)) == expected
+    assert compiles == []
+
+
+@pytest.mark.parametrize("damage", ["garbage", "unwritable"])
+def test_a_damaged_or_unwritable_template_cache_costs_only_time(api, tmp_path, damage):
+    from generator.render import environment as environments
+
+    compiled = tmp_path / "templates"
+    if damage == "garbage":
+        render(api, SOURCE, memo=RenderMemo(None, "", compiled))
+        for path in compiled.iterdir():  # jinja2's header, then not what it wrote
+            path.write_bytes(environments.jinja2.bccache.bc_magic + b"\x00garbage" * 10)
+    else:
+        compiled.write_text("a file where the directory should be")
+    environments.environment.cache_clear()
+    assert render(api, SOURCE, memo=RenderMemo(None, "", compiled)) == render(api, SOURCE)
