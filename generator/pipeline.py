@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from .build import build_api
+from .build import ComponentMemo, build_api
 from .config import Config
 from .errors import Diagnostic, SpecError
 from .forked import spare_cores
@@ -128,8 +128,9 @@ def generate(
     memo: RenderMemo | None = None
     try:
         progress("building the API model")
+        components = _component_memo(config, path) if cache is not None else None
         with _long_lived():
-            api, later_warnings = build_model(document, config)
+            api, later_warnings = build_model(document, config, components)
         on_file = delivery.begin(api) if delivery is not None else None
         begun = True
         memo = _render_memo(api, Path(path).name) if cache is not None else None
@@ -143,10 +144,13 @@ def generate(
             workers=_render_workers(validation),
             memo=memo,
         )
-        if memo is not None:
-            memo.save()
         if delivery is not None and not config.strict:
             delivery.finish(api, files)
+        # While validation may still run (a cold run's longer path), the caches are written.
+        if memo is not None:
+            memo.save()
+        if components is not None:
+            components.save()
         progress("validating the spec")
         warnings = _checked(validation.result(), config.strict)
         if delivery is not None and config.strict:
@@ -180,6 +184,13 @@ def _long_lived() -> Iterator[None]:
             gc.enable()
 
 
+def _component_memo(config: Config, path: str | Path) -> ComponentMemo | None:
+    """The component schemas' build of this package's last run with caching on, if any."""
+    directory = cache_dir("build")
+    identity = f"{config.package_name}|{Path(path).name}"
+    return ComponentMemo.in_directory(directory, identity) if directory is not None else None
+
+
 def _render_memo(api: Api, source: str) -> RenderMemo | None:
     """The rendered files of this package's last run with caching on, if any."""
     directory = cache_dir("render")
@@ -192,7 +203,9 @@ def _render_workers(validation: PendingValidation) -> int:
     return 1 + min(spare_cores(), 3) if validation.settled() else 1
 
 
-def build_model(document: Document, config: Config) -> tuple[Api, list[Diagnostic]]:
+def build_model(
+    document: Document, config: Config, memo: ComponentMemo | None = None
+) -> tuple[Api, list[Diagnostic]]:
     """The API model of the client the config asks for (selection, names, base URL applied)."""
     root, upgrade_warnings = normalize(document.root, diagnostic=document.diagnostic)
     root = select_operations(root, selection(config))
@@ -202,6 +215,7 @@ def build_model(document: Document, config: Config) -> tuple[Api, list[Diagnosti
         client_class=config.client_name,
         locate=document.diagnostic,
         names=config.names,
+        memo=memo,
     )
     return with_base_url(api, config.base_url), [*upgrade_warnings, *build_warnings]
 

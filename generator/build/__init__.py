@@ -8,13 +8,14 @@ from ..config import NameOverrides
 from ..errors import Diagnostic
 from ..model import Api, Server
 from .auth import security_schemes
+from .memo import ComponentMemo
 from .context import BuildContext, Locate, plain_diagnostic, text
 from .naming import class_name, identifier, snake
 from .operations import OperationBuilder
 from .rename import apply_names
 from .schemas import SchemaBuilder
 
-__all__ = ["build_api", "default_names"]
+__all__ = ["ComponentMemo", "build_api", "default_names"]
 
 
 def default_names(root: dict[str, Any]) -> tuple[str, str]:
@@ -34,16 +35,18 @@ def build_api(
     client_class: str | None = None,
     locate: Locate = plain_diagnostic,
     names: NameOverrides | None = None,
+    memo: ComponentMemo | None = None,
 ) -> tuple[Api, list[Diagnostic]]:
     """Build the API model; returns it with the warnings found on the way. `names` renames
-    groups, methods and models (see rename.py)."""
+    groups, methods and models (see rename.py). `memo` may hold the component schemas'
+    build from an earlier run, and keeps this run's (see memo.py)."""
     ctx = BuildContext(root, locate)
     ctx.mapping(root.get("info", {}), "/info", "info")
     default_package, default_class = default_names(root)
     package = package or default_package
     client_class = client_class or default_class
     schemas = SchemaBuilder(ctx)
-    schemas.build_components()
+    _components(schemas, memo)
     env_prefix = package.upper()
     schemes = security_schemes(ctx, env_prefix)
     groups = OperationBuilder(ctx, schemas, schemes).build_groups()
@@ -62,6 +65,17 @@ def build_api(
         security_schemes=schemes,
     )
     return apply_names(api, names or NameOverrides()), ctx.warnings
+
+
+def _components(schemas: SchemaBuilder, memo: ComponentMemo | None) -> None:
+    key = memo.key(schemas.ctx.root) if memo is not None else ""
+    state = memo.get(key) if memo is not None else None
+    if state is not None:
+        schemas.resume(state)
+        return
+    state = schemas.build_components()
+    if memo is not None:
+        memo.keep(key, state)
 
 
 def _servers(root: dict[str, Any]) -> tuple[Server, ...]:

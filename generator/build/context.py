@@ -16,12 +16,14 @@ class BuildContext:
     root: dict[str, Any]
     locate: Locate = plain_diagnostic
     warnings: list[Diagnostic] = field(default_factory=list)
+    warned: list[tuple[str, str]] = field(default_factory=list)  # (message, pointer) of each warning
     # $ref -> the node its chain ends at, and that node's pointer. The answer depends on the
     # reference alone, and GitHub's spec asks for its 13,000 references 100,000 times.
     _resolved: dict[str, tuple[Any, str]] = field(default_factory=dict, repr=False)
 
     def warn(self, message: str, pointer: str) -> None:
         self.warnings.append(self.locate("warning", message, pointer))
+        self.warned.append((message, pointer))
 
     def fail(self, message: str, pointer: str) -> NoReturn:
         raise SpecError(self.locate("error", message, pointer))

@@ -138,6 +138,11 @@ class NameAllocator:
     def _key(self, name: str) -> str:
         return name.lower() if self._fold else name
 
+    def copy(self) -> NameAllocator:
+        other = NameAllocator(fold_case=self._fold)
+        other._taken = set(self._taken)
+        return other
+
     def taken(self, name: str) -> bool:
         return self._key(name) in self._taken
 

@@ -9,6 +9,7 @@ the order in which the spec is walked.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import join_pointer
@@ -38,6 +39,20 @@ _PRIMITIVES = {"string", "integer", "number", "boolean"}
 _COMPONENT_PREFIX = "/components/schemas/"
 # The field holding properties the spec does not declare.
 EXTRA_FIELD = "additional_properties"
+
+
+@dataclass(frozen=True)
+class ComponentState:
+    """What building the component schemas leaves behind: enough to go on from there
+    without building them again (see build/memo.py). Warnings are kept unlocated, since
+    their lines depend on the rest of the file."""
+
+    models: dict[str, Model]
+    enums: dict[str, Enum]
+    types: dict[str, TypeRef]
+    class_names: NameAllocator
+    modules: NameAllocator
+    warned: list[tuple[str, str]]
 
 
 class SchemaBuilder:
@@ -75,14 +90,30 @@ class SchemaBuilder:
 
     # -- entry points ---------------------------------------------------------------
 
-    def build_components(self) -> None:
+    def build_components(self) -> ComponentState:
         """Build every component schema, used or not: they are the API's vocabulary."""
         schemas = (self.ctx.root.get("components") or {}).get("schemas") or {}
         if not isinstance(schemas, dict):
             self.ctx.fail("components.schemas must be an object", "/components/schemas")
+        warned = len(self.ctx.warned)
         for key in schemas:
             pointer = join_pointer("/components/schemas", key)
             self.type_of(schemas[key], pointer, str(key))
+        return ComponentState(
+            dict(self.models),
+            dict(self.enums),
+            dict(self._types),
+            self._class_names.copy(),
+            self._modules.copy(),
+            self.ctx.warned[warned:],
+        )
+
+    def resume(self, state: ComponentState) -> None:
+        """Go on from where build_components left an earlier build of the same schemas."""
+        self.models, self.enums, self._types = dict(state.models), dict(state.enums), dict(state.types)
+        self._class_names, self._modules = state.class_names.copy(), state.modules.copy()
+        for message, pointer in state.warned:
+            self.ctx.warn(message, pointer)
 
     def type_of(self, schema: Any, pointer: str, hint: str) -> TypeRef:
         """The type of a schema at `pointer`; `hint` names inline models and enums."""

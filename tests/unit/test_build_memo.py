@@ -1,0 +1,182 @@
+"""The component memo: a build after a change to the operations alone starts from the
+component schemas of the last run; any change that building them would see misses."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.build import ComponentMemo, build_api
+from generator.build.memo import components_key
+from generator.build.schemas import SchemaBuilder
+from generator.config import Config
+from generator.pipeline import build_model
+from generator.spec import load
+from tests.conftest import ROOT
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Memo", "version": "1"},
+    "paths": {
+        "/pets": {
+            "get": {
+                "operationId": "listPets",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pets"}}},
+                    }
+                },
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "Pet": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["cat", "dog"]},
+                    "owner": {"$ref": "#/x-shared/Owner"},
+                    "odd": {"not": {"type": "string"}},  # a warning: `not` cannot be typed
+                },
+            },
+            "Pets": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
+        }
+    },
+    "x-shared": {"Owner": {"type": "object", "properties": {"id": {"type": "integer"}}}},
+}
+
+
+def _build(spec: dict[str, Any], memo: ComponentMemo | None):
+    return build_api(copy.deepcopy(spec), memo=memo)
+
+
+@pytest.fixture
+def builds(monkeypatch) -> list[int]:
+    """Counts the builds of the component schemas."""
+    counted: list[int] = []
+    original = SchemaBuilder.build_components
+
+    def counting(self):
+        counted.append(1)
+        return original(self)
+
+    monkeypatch.setattr(SchemaBuilder, "build_components", counting)
+    return counted
+
+
+def _memo(tmp_path: Path, salt: str = "salt") -> ComponentMemo:
+    return ComponentMemo(tmp_path / "components.pickle", salt)
+
+
+def _run(spec: dict[str, Any], tmp_path: Path, salt: str = "salt"):
+    memo = _memo(tmp_path, salt)
+    built = _build(spec, memo)
+    memo.save()
+    return built
+
+
+def test_a_second_build_goes_on_from_the_first(builds, tmp_path):
+    first = _run(SPEC, tmp_path)
+    again = _run(SPEC, tmp_path)
+    assert builds == [1]
+    assert again == first == _build(SPEC, None)
+    assert [w.message for w in again[1]] == [w.message for w in first[1]] and first[1]
+
+
+def test_a_new_operation_with_inline_schemas_matches_a_fresh_build(builds, tmp_path):
+    _run(SPEC, tmp_path)
+    changed = copy.deepcopy(SPEC)
+    inline = {"type": "object", "properties": {"status": {"type": "string", "enum": ["cat", "dog"]}}}
+    changed["paths"]["/pets/{id}"] = {
+        "get": {
+            "operationId": "getPet",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": inline}}}},
+        }
+    }
+    warm = _run(changed, tmp_path)
+    assert builds == [1]
+    assert warm == _build(changed, None)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda s: s["components"]["schemas"]["Pet"]["properties"].update(age={"type": "integer"}),
+        lambda s: s["x-shared"]["Owner"]["properties"].update(name={"type": "string"}),  # reached by a $ref
+        lambda s: s["components"]["schemas"].update(Aaa={"type": "object"}),
+        lambda s: s.update(openapi="3.1.0"),
+    ],
+)
+def test_whatever_the_component_build_reads_misses(builds, tmp_path, change):
+    _run(SPEC, tmp_path)
+    changed = copy.deepcopy(SPEC)
+    change(changed)
+    warm = _run(changed, tmp_path)
+    assert builds == [1, 1]
+    assert warm == _build(changed, None)
+
+
+def test_the_key_ignores_what_the_component_build_does_not_read():
+    changed = copy.deepcopy(SPEC)
+    changed["paths"]["/other"] = {"get": {"responses": {"204": {"description": "none"}}}}
+    changed["x-shared"]["Unused"] = {"type": "string"}
+    assert components_key(changed, "s") == components_key(SPEC, "s") != components_key(SPEC, "other code")
+
+
+def test_other_building_code_misses(builds, tmp_path):
+    _run(SPEC, tmp_path, salt="one version")
+    _run(SPEC, tmp_path, salt="another")
+    assert builds == [1, 1]
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage\n", None])
+def test_a_damaged_entry_costs_only_the_build(builds, tmp_path, damage):
+    first = _run(SPEC, tmp_path)
+    entry = tmp_path / "components.pickle"
+    data = entry.read_bytes()
+    entry.write_bytes(damage if damage is not None else data[: len(data) // 2])
+    assert _run(SPEC, tmp_path) == first
+    assert builds == [1, 1]
+
+
+def test_an_entry_that_cannot_be_written_costs_only_time(tmp_path):
+    blocked = tmp_path / "a file"
+    blocked.write_text("")
+    memo = ComponentMemo(blocked / "components.pickle", "salt")
+    assert _build(SPEC, memo) == _build(SPEC, None)
+    memo.save()
+
+
+def test_warnings_kept_from_an_earlier_run_point_at_todays_lines(builds, tmp_path):
+    """A path added above the components moves their lines: the memo's warnings follow."""
+    spec_file = tmp_path / "spec" / "memo.yaml"
+    spec_file.parent.mkdir()
+    spec_file.write_text(yaml.safe_dump(SPEC, sort_keys=False))
+    first = _memo(tmp_path)
+    build_model(load(spec_file), Config(), first)
+    first.save()
+    moved = copy.deepcopy(SPEC)
+    moved["paths"] = {"/a": {"get": {"responses": {"204": {"description": "none"}}}}, **SPEC["paths"]}
+    spec_file.write_text(yaml.safe_dump(moved, sort_keys=False))
+    _, warm = build_model(load(spec_file), Config(), _memo(tmp_path))
+    assert builds == [1]
+    _, cold = build_model(load(spec_file), Config())
+    assert [(w.message, w.line) for w in warm] == [(w.message, w.line) for w in cold]
+    odd = [w for w in warm if "`not`" in w.message]
+    assert odd and odd[0].line is not None
+
+
+def test_a_bundled_spec_builds_the_same_from_its_memo(tmp_path):
+    spec = ROOT / "specs" / "workbench.yaml"
+    cold = build_model(load(spec), Config())
+    memo = _memo(tmp_path)
+    build_model(load(spec), Config(), memo)
+    memo.save()
+    assert build_model(load(spec), Config(), _memo(tmp_path)) == cold
