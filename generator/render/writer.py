@@ -65,8 +65,10 @@ def plan_conflicts(outdir: Path, files: dict[str, str], owned: dict[str, str]) -
     """Files we would overwrite that the user put there (not owned, and different)."""
     conflicts = []
     for rel, text in files.items():
+        if rel in owned:
+            continue
         target = outdir / rel
-        if rel not in owned and target.exists():
+        if target.exists():
             if not target.is_file() or target.read_bytes() != text.encode("utf-8"):
                 conflicts.append(rel)
     return conflicts
@@ -86,12 +88,14 @@ def write_tree(outdir: Path, files: dict[str, str], *, force: bool = False) -> W
         )
     written, unchanged = [], []
     for rel in sorted(files):
-        target = outdir / rel
         data = files[rel].encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
+        if _holds(os.path.join(outdir, rel), data):
             unchanged.append(rel)
             continue
-        _atomic_write(target, data)
+        try:
+            _atomic_write(outdir / rel, data)
+        except OSError as exc:
+            raise WriteError(f"cannot write {outdir / rel}: {exc.strerror or exc}") from None
         written.append(rel)
     removed = [rel for rel in sorted(owned) if rel not in files]
     for rel in removed:
@@ -104,6 +108,16 @@ def write_tree(outdir: Path, files: dict[str, str], *, force: bool = False) -> W
     if not manifest_path.is_file() or manifest_path.read_bytes() != manifest:
         _atomic_write(manifest_path, manifest)
     return WriteResult(tuple(written), tuple(unchanged), tuple(removed))
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether the file at `path` holds exactly `data` (a regeneration mostly finds it does:
+    one open and one read each, for thousands of files)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(data) + 1) == data
+    except OSError:  # absent, a directory, unreadable: it is written (or that fails, and says why)
+        return False
 
 
 def is_new(outdir: Path) -> bool:

@@ -34,6 +34,22 @@ def test_unchanged_files_are_not_rewritten(tmp_path):
     assert (tmp_path / "a.py").stat().st_mtime_ns == before
 
 
+@pytest.mark.parametrize("edit", ["a\nmore\n", "", "b\n"])
+def test_an_owned_file_edited_since_is_written_again(tmp_path, edit):
+    write_tree(tmp_path, {"a.py": "a\n"})
+    (tmp_path / "a.py").write_text(edit)  # longer, emptied, or changed in place
+    assert write_tree(tmp_path, {"a.py": "a\n"}).written == ("a.py",)
+    assert (tmp_path / "a.py").read_text() == "a\n"
+
+
+def test_an_owned_file_replaced_by_a_directory_is_an_error_not_a_crash(tmp_path):
+    write_tree(tmp_path, {"a.py": "a\n"})
+    (tmp_path / "a.py").unlink()
+    (tmp_path / "a.py").mkdir()
+    with pytest.raises(WriteError, match="cannot write .*a.py: Is a directory"):
+        write_tree(tmp_path, {"a.py": "a\n"})
+
+
 def test_refuses_to_overwrite_a_file_it_does_not_own(tmp_path):
     (tmp_path / "a.py").write_text("mine\n")
     with pytest.raises(WriteError, match="a.py"):
