@@ -12,8 +12,7 @@ from .format import FormatCache, FormatError, format_files
 from .layout import long_code_line
 from .options import RenderOptions
 from .memo import RenderMemo
-from .plan import RUNTIME_DIR, Planned, file_plan
-from .plan import rendered_text
+from .plan import RUNTIME_DIR, Planned, file_plan, rendered_text
 from .writer import MANIFEST_NAME, Difference, WriteError, WriteResult, compare_tree, write_tree
 
 __all__ = [
