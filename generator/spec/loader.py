@@ -279,7 +279,7 @@ def _parse(text: str, display: str) -> tuple[Any, str]:
     if _JSON_START.match(text):  # JSON by content, whatever the file is called
         # No second try as YAML: YAML would read `{"a": }` as a null and hide the mistake.
         try:
-            return _share_strings(json.loads(text)), "json"
+            return _share_strings(json.loads(text), aliases=False), "json"
         except json.JSONDecodeError as exc:
             raise _fail(f"not valid JSON: {exc.msg}", display, exc.lineno) from None
         except RecursionError:
@@ -296,23 +296,25 @@ def _parse(text: str, display: str) -> tuple[Any, str]:
         raise _fail("the document is nested too deeply to read", display) from None
     if data is None:
         raise _fail("the file holds no document (only comments or null)", display)
-    return _share_strings(data), "yaml"
+    return _share_strings(data, aliases=True), "yaml"
 
 
-def _share_strings(root: Any) -> Any:
+def _share_strings(root: Any, aliases: bool) -> Any:
     """`root` with equal string values made one object (the parsers share only mapping keys).
 
     In GitHub's spec 150,000 value strings ("string", "uri", "object", repeated descriptions)
-    have 19,000 distinct texts: 10 MB become 2 MB, in 70 ms.
+    have 19,000 distinct texts: 10 MB become 2 MB, in 60 ms. With `aliases` (YAML), a
+    container may be reached twice, or from itself, and is visited once.
     """
     memo: dict[str, str] = {}
-    seen: set[int] = set()  # YAML aliases share containers, and may make cycles
+    seen: set[int] = set()
     stack = [root] if type(root) is dict or type(root) is list else []
     while stack:
         node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+        if aliases:
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
         for key, value in node.items() if type(node) is dict else enumerate(node):
             if type(value) is str:
                 node[key] = memo.setdefault(value, value)
