@@ -45,3 +45,29 @@ def write_entry(target: Path, text: str) -> None:
         os.replace(tmp, target)
     except OSError:
         pass
+
+
+def used(entry: Path) -> None:
+    """Mark an entry as just used, so that `prune` keeps it longer (a hit does not write it)."""
+    try:
+        os.utime(entry)
+    except OSError:
+        pass
+
+
+def prune(directory: Path, keep: int, suffix: str) -> None:
+    """Delete all but the `keep` most recently written or used entries ending in `suffix`.
+
+    Entries of one kind are made per spec version or per package, so without this a cache
+    grows with every regeneration. Another process reading an entry as it goes keeps its
+    open file; one about to open it finds nothing and does the work again.
+    """
+    try:
+        entries = [(e.stat().st_mtime_ns, e.path) for e in os.scandir(directory) if e.name.endswith(suffix)]
+    except OSError:
+        return
+    for _, path in sorted(entries, reverse=True)[keep:]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass

@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..cache import prune, used
 from ..spec.refs import PointerError, ref_pointer, resolve_pointer
 from .schemas import ComponentState
 
 _SCHEMAS = "/components/schemas"
+KEPT_STATES = 16  # states kept at the most (one per package), the most recently used
 _REF = re.compile(r'"\$ref": ("(?:[^"\\]|\\.)*")')
 _CODE = (
     Path(__file__).parent,
@@ -94,7 +96,10 @@ class ComponentMemo:
                 state = pickle.load(handle)
         except Exception:  # noqa: BLE001 - a missing or damaged entry only costs the build
             return None
-        return state if isinstance(state, ComponentState) else None
+        if not isinstance(state, ComponentState):
+            return None
+        used(self._path)
+        return state
 
     def keep(self, key: str, state: ComponentState) -> None:
         """This run's state, written by `save` when the run has time for it."""
@@ -117,4 +122,5 @@ class ComponentMemo:
                 os.unlink(tmp)
                 raise
         except (OSError, pickle.PicklingError, RecursionError):
-            pass  # only the next run's time is lost
+            return  # only the next run's time is lost
+        prune(self._path.parent, KEPT_STATES, ".pickle")

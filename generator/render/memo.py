@@ -23,9 +23,11 @@ from typing import IO, Any
 import jinja2
 
 from .. import __version__
+from ..cache import prune, used
 from .environment import TEMPLATES_DIR
 
 _MAGIC = b"codegen-render-memo 1\n"
+KEPT_PACKS = 16  # packs kept at the most (one per package), the most recently used
 _RECORD = struct.Struct("<32s?I")  # key, needs black, length of the UTF-8 text that follows
 _CODE = Path(__file__).parent, Path(__file__).parents[1] / "model"
 
@@ -91,6 +93,8 @@ class RenderMemo:
         """Replace the pack with this run's entries, unless it already holds exactly those."""
         if self._path is None or (self._new_count == 0 and len(self._kept) == len(self._old)):
             self.discard()
+            if self._path is not None:
+                used(self._path)
             return
         if self._new is None:
             self._new = _new_pack(self._path)
@@ -104,6 +108,7 @@ class RenderMemo:
         except OSError:
             self.discard()
         self._new = None
+        prune(self._path.parent, KEPT_PACKS, ".pack")
 
     def discard(self) -> None:
         """Drop this run's entries (a failed run), leaving the old pack as it was."""

@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..cache import write_entry
+from ..cache import prune, used, write_entry
 from ..errors import Diagnostic
 from ..forked import Forked, can_fork
 from .loader import Document
@@ -30,6 +30,7 @@ __all__ = ["PendingValidation", "findings_key", "located"]
 Finding = tuple[str, str]
 UnitFindings = dict[str, list[Finding]]
 RECENT_ENTRIES = 4  # how many of the latest entries may answer for unchanged units
+KEPT_ENTRIES = 64  # entries kept at the most, the most recently used (one per document version)
 
 _LIBRARIES = ("openapi-spec-validator", "openapi-schema-validator", "jsonschema", "jsonschema-path", "jsonschema-rs")
 _OUR_CODE = ("strict.py", "prefilter.py", "units.py")  # what decides the findings and their keys
@@ -81,6 +82,7 @@ class PendingValidation:
             self._found = computed[0]
             if self._entry is not None:
                 write_entry(self._entry, json.dumps({"findings": computed[0], "units": computed[1]}))
+                prune(self._entry.parent, KEPT_ENTRIES, ".json")
         return located(self._doc, self._found)
 
     def cancel(self) -> None:
@@ -90,7 +92,11 @@ class PendingValidation:
 
     def _cached(self) -> list[Finding] | None:
         entry = _read_entry(self._entry) if self._entry is not None else None
-        return entry[0] if entry is not None else None
+        if entry is None:
+            return None
+        assert self._entry is not None
+        used(self._entry)
+        return entry[0]
 
 
 def _read_entry(path: Path) -> tuple[list[Finding], UnitFindings] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,18 @@ def test_a_changed_document_reuses_the_latest_entries(tmp_path: Path, monkeypatc
     assert len(checked) == 2  # the whole-document check, and /owners
     assert [d.pointer for d in found] == [d.pointer for d in first] + ["/paths/~1owners/get/parameters/0/schema/default"]
     assert found == validate(changed)
+
+
+def test_the_cache_keeps_the_most_recently_used_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checking, "KEPT_ENTRIES", 3)
+    cache = tmp_path / "cache"
+    versions = [load(write(tmp_path, str(n), f"v{n}.yaml")) for n in range(5)]
+    for doc in versions[:3]:
+        PendingValidation(doc, cache, background=False).result()
+    oldest = cache / f"{findings_key(versions[0])}.json"
+    os.utime(oldest, ns=(1, 1))
+    PendingValidation(versions[0], cache, background=False).result()  # a hit: now the most recent
+    for doc in versions[3:]:
+        PendingValidation(doc, cache, background=False).result()
+    kept = {path.name for path in cache.glob("*.json")}
+    assert kept == {f"{findings_key(doc)}.json" for doc in (versions[0], versions[3], versions[4])}

@@ -180,3 +180,24 @@ def test_a_bundled_spec_builds_the_same_from_its_memo(tmp_path):
     build_model(load(spec), Config(), memo)
     memo.save()
     assert build_model(load(spec), Config(), _memo(tmp_path)) == cold
+
+
+def test_the_build_cache_keeps_the_most_recently_used_states(tmp_path, monkeypatch):
+    import os
+
+    import generator.build.memo as memo
+
+    monkeypatch.setattr(memo, "KEPT_STATES", 2)
+    states = [tmp_path / f"{name}.pickle" for name in ("a", "b", "c")]
+
+    def run(path: Path) -> None:
+        kept = ComponentMemo(path, "salt")
+        _build(SPEC, kept)
+        kept.save()
+
+    run(states[0])
+    run(states[1])
+    os.utime(states[0], ns=(1, 1))
+    run(states[0])  # a hit: not written, but used
+    run(states[2])
+    assert sorted(path.name for path in tmp_path.glob("*.pickle")) == ["a.pickle", "c.pickle"]

@@ -117,9 +117,9 @@ def test_the_code_version_changes_with_any_template_or_rendering_code(tmp_path, 
 def test_the_pack_is_rewritten_only_when_something_changed_and_keeps_only_this_run(api, tmp_path):
     pack = tmp_path / "p.pack"
     _run(api, pack)
-    full = pack.stat()
+    full, data = pack.stat(), pack.read_bytes()
     _run(api, pack)
-    assert pack.stat().st_mtime_ns == full.st_mtime_ns and pack.stat().st_ino == full.st_ino
+    assert pack.stat().st_ino == full.st_ino and pack.read_bytes() == data  # the same file, not replaced
     fewer = dataclasses.replace(api, models=api.models[:-3])
     _run(fewer, pack)
     assert pack.stat().st_size < full.st_size
@@ -195,3 +195,18 @@ def test_a_damaged_or_unwritable_template_cache_costs_only_time(api, tmp_path, d
         compiled.write_text("a file where the directory should be")
     environments.environment.cache_clear()
     assert render(api, SOURCE, memo=RenderMemo(None, "", compiled)) == render(api, SOURCE)
+
+
+def test_the_render_cache_keeps_the_most_recently_used_packs(api, tmp_path, monkeypatch):
+    import os
+
+    import generator.render.memo as memo
+
+    monkeypatch.setattr(memo, "KEPT_PACKS", 2)
+    packs = [tmp_path / f"{name}.pack" for name in ("a", "b", "c")]
+    _run(api, packs[0])
+    _run(api, packs[1])
+    os.utime(packs[0], ns=(1, 1))
+    _run(api, packs[0])  # unchanged: not written, but used
+    _run(api, packs[2])
+    assert sorted(path.name for path in tmp_path.glob("*.pack")) == ["a.pack", "c.pack"]
