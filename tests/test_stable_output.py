@@ -147,3 +147,14 @@ def test_a_warm_regeneration_equals_a_cold_one(neblio, tmp_path):
     assert {str(p.relative_to(out)): p.read_text() for p in out.rglob("*.py")} == {
         path: text for path, text in cold.items() if path.endswith(".py")
     }
+
+
+def test_no_cache_reads_and_writes_no_memo(tmp_path, monkeypatch):
+    """--no-cache (cache=None) builds and renders everything and keeps nothing."""
+    monkeypatch.setenv("CODEGEN_CACHE_DIR", str(tmp_path / "cache"))
+    cold = generate(NEBLIO, cache=None).files
+    assert not (tmp_path / "cache" / "render").exists() and not (tmp_path / "cache" / "build").exists()
+    generate(NEBLIO, cache=FormatCache.default())
+    assert [p.suffix for p in (tmp_path / "cache" / "render").glob("*.pack")] == [".pack"]
+    assert [p.suffix for p in (tmp_path / "cache" / "build").glob("*.pickle")] == [".pickle"]
+    assert generate(NEBLIO, cache=FormatCache.default()).files == cold
