@@ -7,8 +7,10 @@ that produced it, so a stale entry can never be served for a changed input.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 CACHE_ENV = "CODEGEN_CACHE_DIR"
@@ -71,3 +73,17 @@ def prune(directory: Path, keep: int, suffix: str) -> None:
             os.unlink(path)
         except OSError:
             pass
+
+
+def code_digest(versions: str, files: Iterable[Path]) -> str:
+    """A hash of `versions` and of the content of `files`, in their order: the code that
+    decides a kind of entry, salted into its keys so that a change in it only misses."""
+    digest = hashlib.sha256(versions.encode())
+    for path in files:
+        digest.update(f"\0{path.name}\0".encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def entry_name(identity: str) -> str:
+    """A file name for the one entry kept per `identity` (a package, say)."""
+    return hashlib.sha256(identity.encode()).hexdigest()[:32]

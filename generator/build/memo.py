@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..cache import prune, used
+from ..cache import code_digest, entry_name, prune, used
 from ..spec.refs import PointerError, ref_pointer, resolve_pointer
 from .schemas import ComponentState
 
@@ -41,11 +41,8 @@ _CODE = (
 
 
 def code_version() -> str:
-    digest = hashlib.sha256(f"{__version__}|{sys.version_info[:2]}|{pickle.HIGHEST_PROTOCOL}".encode())
     files = [p for entry in _CODE for p in (sorted(entry.glob("*.py")) if entry.is_dir() else [entry])]
-    for path in files:
-        digest.update(f"\0{path.name}\0".encode() + path.read_bytes())
-    return digest.hexdigest()
+    return code_digest(f"{__version__}|{sys.version_info[:2]}|{pickle.HIGHEST_PROTOCOL}", files)
 
 
 def components_key(root: dict[str, Any], salt: str) -> str:
@@ -80,8 +77,7 @@ class ComponentMemo:
 
     @classmethod
     def in_directory(cls, directory: Path, identity: str) -> ComponentMemo:
-        name = hashlib.sha256(identity.encode()).hexdigest()[:32]
-        return cls(directory / f"{name}.pickle", code_version())
+        return cls(directory / f"{entry_name(identity)}.pickle", code_version())
 
     def key(self, root: dict[str, Any]) -> str:
         return components_key(root, self._salt)

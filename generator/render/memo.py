@@ -23,7 +23,7 @@ from typing import IO, Any
 import jinja2
 
 from .. import __version__
-from ..cache import prune, used
+from ..cache import code_digest, entry_name, prune, used
 from .environment import TEMPLATES_DIR
 
 _MAGIC = b"codegen-render-memo 1\n"
@@ -34,11 +34,8 @@ _CODE = Path(__file__).parent, Path(__file__).parents[1] / "model"
 
 def code_version() -> str:
     """A hash of everything besides a file's inputs that decides its text."""
-    digest = hashlib.sha256(f"{__version__}|{jinja2.__version__}".encode())
     files = [*TEMPLATES_DIR.rglob("*"), *(p for folder in _CODE for p in folder.glob("*.py"))]
-    for path in sorted(p for p in files if p.is_file()):
-        digest.update(f"\0{path.name}\0".encode() + path.read_bytes())
-    return digest.hexdigest()
+    return code_digest(f"{__version__}|{jinja2.__version__}", sorted(p for p in files if p.is_file()))
 
 
 class RenderMemo:
@@ -56,8 +53,7 @@ class RenderMemo:
 
     @classmethod
     def in_directory(cls, directory: Path, identity: str) -> RenderMemo:
-        name = hashlib.sha256(identity.encode()).hexdigest()[:32]
-        return cls(directory / f"{name}.pack", code_version(), directory / "templates")
+        return cls(directory / f"{entry_name(identity)}.pack", code_version(), directory / "templates")
 
     def key(self, inputs: tuple[Any, ...]) -> bytes:
         return hashlib.sha256(self._salt + repr(inputs).encode()).digest()

@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..cache import prune, used, write_entry
+from ..cache import code_digest, prune, used, write_entry
 from ..errors import Diagnostic
 from ..forked import Forked, can_fork
 from .loader import Document
@@ -52,8 +52,7 @@ def _code_version() -> str:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=?")
-    ours = [hashlib.sha256(Path(__file__).with_name(name).read_bytes()).hexdigest() for name in _OUR_CODE]
-    return "|".join([*versions, *ours])
+    return code_digest("|".join(versions), (Path(__file__).with_name(name) for name in _OUR_CODE))
 
 
 class PendingValidation:
