@@ -87,3 +87,26 @@ def code_digest(versions: str, files: Iterable[Path]) -> str:
 def entry_name(identity: str) -> str:
     """A file name for the one entry kept per `identity` (a package, say)."""
     return hashlib.sha256(identity.encode()).hexdigest()[:32]
+
+
+class Fingerprints:
+    """Digests of objects' reprs, by identity, shared by the memos of one run.
+
+    The render memo keys each file by the repr of its inputs, and the reprs of thousands of
+    models were most of that work. A memo that restores an object from an earlier run kept
+    the digest of its repr with it (pickling gives back an equal object, so an equal repr),
+    and tells it here instead. An entry holds its object, so that no other object can take
+    its id while the entry stands.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[object, bytes]] = {}
+
+    def of(self, obj: object) -> bytes:
+        found = self._known.get(id(obj))
+        if found is None:
+            found = self._known[id(obj)] = (obj, hashlib.sha256(repr(obj).encode()).digest())
+        return found[1]
+
+    def know(self, obj: object, digest: bytes) -> None:
+        self._known[id(obj)] = (obj, digest)

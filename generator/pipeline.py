@@ -17,7 +17,7 @@ from .forked import spare_cores
 from .model import Api, Server
 from .progress import Report, silent
 from .render import FormatCache, RenderMemo, RenderOptions, WriteResult, render, write_tree
-from .cache import cache_dir
+from .cache import Fingerprints, cache_dir
 from .spec import Document, load
 from .spec.checking import PendingValidation
 from .spec.normalize import normalize
@@ -128,12 +128,13 @@ def generate(
     memo: RenderMemo | None = None
     try:
         progress("building the API model")
-        components = _component_memo(config, path) if cache is not None else None
+        fingerprints = Fingerprints()  # the two memos' digests of model objects
+        components = _component_memo(config, path, fingerprints) if cache is not None else None
         with _long_lived():
             api, later_warnings = build_model(document, config, components)
         on_file = delivery.begin(api) if delivery is not None else None
         begun = True
-        memo = _render_memo(api, Path(path).name) if cache is not None else None
+        memo = _render_memo(api, Path(path).name, fingerprints) if cache is not None else None
         files = render(
             api,
             source=Path(path).name,
@@ -184,17 +185,17 @@ def _long_lived() -> Iterator[None]:
             gc.enable()
 
 
-def _component_memo(config: Config, path: str | Path) -> ComponentMemo | None:
+def _component_memo(config: Config, path: str | Path, fingerprints: Fingerprints) -> ComponentMemo | None:
     """The component schemas' build of this package's last run with caching on, if any."""
     directory = cache_dir("build")
     identity = f"{config.package_name}|{Path(path).name}"
-    return ComponentMemo.in_directory(directory, identity) if directory is not None else None
+    return ComponentMemo.in_directory(directory, identity, fingerprints) if directory is not None else None
 
 
-def _render_memo(api: Api, source: str) -> RenderMemo | None:
+def _render_memo(api: Api, source: str, fingerprints: Fingerprints) -> RenderMemo | None:
     """The rendered files of this package's last run with caching on, if any."""
     directory = cache_dir("render")
-    return RenderMemo.in_directory(directory, f"{api.package}|{source}") if directory is not None else None
+    return RenderMemo.in_directory(directory, f"{api.package}|{source}", fingerprints) if directory is not None else None
 
 
 def _render_workers(validation: PendingValidation) -> int:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..cache import code_digest, entry_name, prune, used
+from ..cache import Fingerprints, code_digest, entry_name, prune, used
 from ..spec.refs import PointerError, ref_pointer, resolve_pointer
 from .schemas import ComponentState
 
@@ -70,14 +70,17 @@ def components_key(root: dict[str, Any], salt: str) -> str:
 class ComponentMemo:
     """The state of one package's last component build, and this run's, to keep."""
 
-    def __init__(self, path: Path | None, salt: str = "") -> None:
+    def __init__(self, path: Path | None, salt: str = "", fingerprints: Fingerprints | None = None) -> None:
+        """`fingerprints` learns the digests of the models and enums a hit restores, and gives
+        those of the state to keep (see cache.Fingerprints)."""
         self._path = path
         self._salt = salt
+        self._fingerprints = fingerprints or Fingerprints()
         self._pending: tuple[str, ComponentState] | None = None
 
     @classmethod
-    def in_directory(cls, directory: Path, identity: str) -> ComponentMemo:
-        return cls(directory / f"{entry_name(identity)}.pickle", code_version())
+    def in_directory(cls, directory: Path, identity: str, fingerprints: Fingerprints | None = None) -> ComponentMemo:
+        return cls(directory / f"{entry_name(identity)}.pickle", code_version(), fingerprints)
 
     def key(self, root: dict[str, Any]) -> str:
         return components_key(root, self._salt)
@@ -89,11 +92,15 @@ class ComponentMemo:
             with self._path.open("rb") as handle:
                 if handle.readline() != key.encode() + b"\n":
                     return None
-                state = pickle.load(handle)
+                state, digests = pickle.load(handle)
         except Exception:  # noqa: BLE001 - a missing or damaged entry only costs the build
             return None
-        if not isinstance(state, ComponentState):
+        if not isinstance(state, ComponentState) or not isinstance(digests, dict):
             return None
+        for kind, objects in (("models", state.models), ("enums", state.enums)):
+            for name, digest in digests.get(kind, {}).items():
+                if name in objects:
+                    self._fingerprints.know(objects[name], digest)
         used(self._path)
         return state
 
@@ -112,7 +119,7 @@ class ComponentMemo:
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(key.encode() + b"\n")
-                    pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump((state, self._digests(state)), handle, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, self._path)
             except BaseException:
                 os.unlink(tmp)
@@ -120,3 +127,11 @@ class ComponentMemo:
         except (OSError, pickle.PicklingError, RecursionError):
             return  # only the next run's time is lost
         prune(self._path.parent, KEPT_STATES, ".pickle")
+
+    def _digests(self, state: ComponentState) -> dict[str, dict[str, bytes]]:
+        """The fingerprint of each model and enum, as the state's dicts hold them."""
+        of = self._fingerprints.of
+        return {
+            "models": {name: of(model) for name, model in state.models.items()},
+            "enums": {name: of(enum) for name, enum in state.enums.items()},
+        }

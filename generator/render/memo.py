@@ -17,13 +17,14 @@ import hashlib
 import os
 import struct
 import tempfile
+from dataclasses import is_dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import jinja2
 
 from .. import __version__
-from ..cache import code_digest, entry_name, prune, used
+from ..cache import Fingerprints, code_digest, entry_name, prune, used
 from .environment import TEMPLATES_DIR
 
 _MAGIC = b"codegen-render-memo 1\n"
@@ -41,8 +42,15 @@ def code_version() -> str:
 class RenderMemo:
     """The texts of one package's last run, and the entries of this run as it goes."""
 
-    def __init__(self, path: Path | None, salt: str = "", compiled_templates: Path | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        salt: str = "",
+        compiled_templates: Path | None = None,
+        fingerprints: Fingerprints | None = None,
+    ) -> None:
         self.compiled_templates = compiled_templates  # where jinja2 may keep compiled templates
+        self.fingerprints = fingerprints or Fingerprints()
         self._path = path
         self._salt = salt.encode()
         self._data = memoryview(_read(path) if path is not None else b"")
@@ -52,11 +60,17 @@ class RenderMemo:
         self._new_count = 0
 
     @classmethod
-    def in_directory(cls, directory: Path, identity: str) -> RenderMemo:
-        return cls(directory / f"{entry_name(identity)}.pack", code_version(), directory / "templates")
+    def in_directory(cls, directory: Path, identity: str, fingerprints: Fingerprints | None = None) -> RenderMemo:
+        return cls(directory / f"{entry_name(identity)}.pack", code_version(), directory / "templates", fingerprints)
 
     def key(self, inputs: tuple[Any, ...]) -> bytes:
-        return hashlib.sha256(self._salt + repr(inputs).encode()).digest()
+        """A hash of the inputs' repr, in which each model object (also one in a tuple of the
+        inputs) stands as the digest of its own repr."""
+        shown = tuple(tuple(map(self._shown, item)) if type(item) is tuple else self._shown(item) for item in inputs)
+        return hashlib.sha256(self._salt + repr(shown).encode()).digest()
+
+    def _shown(self, item: Any) -> Any:
+        return _Digest(self.fingerprints.of(item)) if is_dataclass(item) else item
 
     def get(self, key: bytes) -> tuple[str, bool] | None:
         """The text kept under `key` and whether it still needs black; it is kept for the next run."""
@@ -115,6 +129,13 @@ class RenderMemo:
             except OSError:
                 pass
             self._new = None
+
+
+class _Digest(bytes):
+    """A model object in a key, as its digest (no repr of an input looks like this one)."""
+
+    def __repr__(self) -> str:
+        return f"<{self.hex()}>"
 
 
 def _read(path: Path) -> bytes:

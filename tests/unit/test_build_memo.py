@@ -4,6 +4,7 @@ component schemas of the last run; any change that building them would see misse
 from __future__ import annotations
 
 import copy
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 import yaml
 
 from generator.build import ComponentMemo, build_api
+from generator.cache import Fingerprints
 from generator.build.memo import components_key
 from generator.build.schemas import SchemaBuilder
 from generator.config import Config
@@ -201,3 +203,19 @@ def test_the_build_cache_keeps_the_most_recently_used_states(tmp_path, monkeypat
     run(states[0])  # a hit: not written, but used
     run(states[2])
     assert sorted(path.name for path in tmp_path.glob("*.pickle")) == ["a.pickle", "c.pickle"]
+
+
+def test_a_restored_state_tells_the_fingerprints_of_its_models_and_enums(tmp_path):
+    _run(SPEC, tmp_path)
+    told: dict[int, bytes] = {}
+
+    class Told(Fingerprints):
+        def know(self, obj: object, digest: bytes) -> None:
+            told[id(obj)] = digest
+            super().know(obj, digest)
+
+    api, _ = _build(SPEC, ComponentMemo(tmp_path / "components.pickle", "salt", Told()))
+    restored = [obj for obj in (*api.models, *api.enums) if obj.origin.startswith("/components/")]
+    assert restored
+    for obj in restored:
+        assert told[id(obj)] == hashlib.sha256(repr(obj).encode()).digest()

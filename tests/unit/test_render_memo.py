@@ -4,11 +4,13 @@ changed input, template or codegen never gets an old text."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from pathlib import Path
 
 import pytest
 
 import generator.render.plan as plan
+from generator.cache import Fingerprints
 from generator.config import Config
 from generator.model import Api
 from generator.pipeline import build_model
@@ -210,3 +212,19 @@ def test_the_render_cache_keeps_the_most_recently_used_packs(api, tmp_path, monk
     _run(api, packs[0])  # unchanged: not written, but used
     _run(api, packs[2])
     assert sorted(path.name for path in tmp_path.glob("*.pack")) == ["a.pack", "c.pack"]
+
+
+def test_a_model_object_keys_by_its_fingerprint(api, tmp_path):
+    """A digest the fingerprints know stands for the object's repr: the right one gives the
+    key taking the repr would, so a memo that restores objects may tell it instead."""
+    model = api.models[0]
+    inputs = ("model.py.jinja", "_model_values", model, (model,), (("Name", ("model", "name")),))
+    plain = RenderMemo(None, "salt").key(inputs)
+    told = RenderMemo(None, "salt", fingerprints=Fingerprints())
+    told.fingerprints.know(model, hashlib.sha256(repr(model).encode()).digest())
+    assert told.key(inputs) == plain
+    wrong = RenderMemo(None, "salt", fingerprints=Fingerprints())
+    wrong.fingerprints.know(model, hashlib.sha256(b"another model").digest())
+    assert wrong.key(inputs) != plain
+    changed = (*inputs[:2], dataclasses.replace(model, description="changed"), *inputs[3:])
+    assert RenderMemo(None, "salt").key(changed) != plain
