@@ -118,7 +118,8 @@ def file_plan(api: Api, source: str, options: RenderOptions, compiled: Path | No
     file = ctx.file()
     env = environment(compiled)
     pkg = api.package
-    homes = enum_homes(api)
+    named = {model.name: _names_in(_model_types(model), (ModelRef, EnumRef)) for model in api.models}
+    homes = enum_homes(api, named)
     kinds = {m.name: ("model", m.module) for m in api.models}
     kinds |= {e.name: ("enum", homes[e.name].module if e.name in homes else e.module) for e in api.enums}
     enums_of: dict[str, list[Enum]] = {}
@@ -146,7 +147,7 @@ def file_plan(api: Api, source: str, options: RenderOptions, compiled: Path | No
     yield _alone(env, f"{pkg}/models/__init__.py", "package/models/__init__.py.jinja", _index_values, file, exports)
     for model in api.models:
         own = tuple(enums_of.get(model.name, ()))
-        known = _kinds_of(_model_types(model), kinds)
+        known = _kinds_of(named[model.name], kinds)
         path = f"{pkg}/models/{model.module}.py"
         yield _alone(env, path, "package/models/model.py.jinja", _model_values, file, model, own, known)
     for enum in api.enums:
@@ -155,7 +156,7 @@ def file_plan(api: Api, source: str, options: RenderOptions, compiled: Path | No
             yield _alone(env, path, "package/models/enum.py.jinja", _enum_values, file, enum)
     yield whole(f"{pkg}/resources/__init__.py", "package/resources/__init__.py.jinja")
     for group in api.groups:
-        known = _kinds_of(_group_types(group), kinds)
+        known = _kinds_of(_names_in(_group_types(group), (ModelRef, EnumRef)), kinds)
         path = f"{pkg}/resources/{group.module}.py"
         yield _alone(env, path, "package/resources/group.py.jinja", _group_values, file, group, known)
     yield Planned(f"{pkg}/py.typed", str)
@@ -179,9 +180,9 @@ def _render_alone(
     return env.get_template(template).render(**values(*inputs))
 
 
-def _kinds_of(types: Iterable[TypeRef | None], kinds: dict[str, tuple[str, str]]) -> Kinds:
-    """The entries of `kinds` for the models and enums these types refer to."""
-    return tuple(sorted((name, kinds[name]) for name in _names_in(types, (ModelRef, EnumRef)) if name in kinds))
+def _kinds_of(names: set[str], kinds: dict[str, tuple[str, str]]) -> Kinds:
+    """The entries of `kinds` for these names of models and enums."""
+    return tuple(sorted((name, kinds[name]) for name in names if name in kinds))
 
 
 def _model_types(model: Model) -> list[TypeRef]:
@@ -267,17 +268,18 @@ class Needs:
     unset: bool  # the UNSET sentinel
 
 
-def enum_homes(api: Api) -> dict[str, Model]:
+def enum_homes(api: Api, named: dict[str, set[str]]) -> dict[str, Model]:
     """Inline enums that one model alone uses, each defined in that model's module.
 
     Most enums are a property's inline `enum` (GitHub: 2,600 of its 3,024 enums belong to one
     model), and a module less per such enum is a file less to write and to import. An enum
     that several models or any operation use, or that is a schema of its own in
-    components, keeps a module of its own.
+    components, keeps a module of its own. `named` holds, by model, the names its types refer to.
     """
     users: dict[str, set[str]] = {}
+    enums = {e.name for e in api.enums}
     for model in api.models:
-        for name in _names_in(_model_types(model), (EnumRef,)):
+        for name in named[model.name] & enums:
             users.setdefault(name, set()).add(model.name)
     for name in _names_in([t for g in api.groups for op in g.operations for t in _operation_types(op)], (EnumRef,)):
         users.setdefault(name, set()).add("")  # an operation's: imported by its resource module
