@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 CACHE_ENV = "CODEGEN_CACHE_DIR"
 
@@ -47,6 +49,39 @@ def write_entry(target: Path, text: str) -> None:
         os.replace(tmp, target)
     except OSError:
         pass
+
+
+def read_pickled(path: Path, header: str) -> Any | None:
+    """What `write_pickled` kept at `path` under `header`; None for another header, or for a
+    missing or damaged entry (which only costs the work it would have saved). The header is
+    read first, so a mismatch unpickles nothing. Like Python's own bytecode cache, this
+    trusts the user's cache directory."""
+    try:
+        with path.open("rb") as handle:
+            if handle.readline() != header.encode() + b"\n":
+                return None
+            return pickle.load(handle)
+    except Exception:  # noqa: BLE001 - see above
+        return None
+
+
+def write_pickled(path: Path, header: str, payload: Any, keep: int) -> None:
+    """Keep `payload` under `header` at `path`, atomically; then prune the entries beside it
+    to the `keep` most recently used. A failure only costs the next run its time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(header.encode() + b"\n")
+                pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, pickle.PicklingError, RecursionError):
+        return
+    prune(path.parent, keep, path.suffix)
 
 
 def used(entry: Path) -> None:

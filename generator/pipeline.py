@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from .build import ComponentMemo, build_api
+from .build import ComponentMemo, OperationMemo, build_api
 from .config import Config
 from .errors import Diagnostic, SpecError
 from .forked import spare_cores
@@ -130,8 +130,9 @@ def generate(
         progress("building the API model")
         fingerprints = Fingerprints()  # the two memos' digests of model objects
         components = _component_memo(config, path, fingerprints) if cache is not None else None
+        groups = _operations_memo(config, path, fingerprints) if cache is not None else None
         with _long_lived():
-            api, later_warnings = build_model(document, config, components)
+            api, later_warnings = build_model(document, config, components, groups)
         on_file = delivery.begin(api) if delivery is not None else None
         begun = True
         memo = _render_memo(api, Path(path).name, fingerprints) if cache is not None else None
@@ -150,8 +151,9 @@ def generate(
         # While validation may still run (a cold run's longer path), the caches are written.
         if memo is not None:
             memo.save()
-        if components is not None:
-            components.save()
+        for built in (components, groups):
+            if built is not None:
+                built.save()
         progress("validating the spec")
         warnings = _checked(validation.result(), config.strict)
         if delivery is not None and config.strict:
@@ -188,8 +190,17 @@ def _long_lived() -> Iterator[None]:
 def _component_memo(config: Config, path: str | Path, fingerprints: Fingerprints) -> ComponentMemo | None:
     """The component schemas' build of this package's last run with caching on, if any."""
     directory = cache_dir("build")
-    identity = f"{config.package_name}|{Path(path).name}"
-    return ComponentMemo.in_directory(directory, identity, fingerprints) if directory is not None else None
+    return ComponentMemo.in_directory(directory, _build_identity(config, path), fingerprints) if directory else None
+
+
+def _operations_memo(config: Config, path: str | Path, fingerprints: Fingerprints) -> OperationMemo | None:
+    """The resource groups' build of this package's last run with caching on, if any."""
+    directory = cache_dir("build")
+    return OperationMemo.in_directory(directory, _build_identity(config, path), fingerprints) if directory else None
+
+
+def _build_identity(config: Config, path: str | Path) -> str:
+    return f"{config.package_name}|{Path(path).name}"
 
 
 def _render_memo(api: Api, source: str, fingerprints: Fingerprints) -> RenderMemo | None:
@@ -205,7 +216,10 @@ def _render_workers(validation: PendingValidation) -> int:
 
 
 def build_model(
-    document: Document, config: Config, memo: ComponentMemo | None = None
+    document: Document,
+    config: Config,
+    memo: ComponentMemo | None = None,
+    operations_memo: OperationMemo | None = None,
 ) -> tuple[Api, list[Diagnostic]]:
     """The API model of the client the config asks for (selection, names, base URL applied)."""
     root, upgrade_warnings = normalize(document.root, diagnostic=document.diagnostic)
@@ -217,6 +231,7 @@ def build_model(
         locate=document.diagnostic,
         names=config.names,
         memo=memo,
+        operations_memo=operations_memo,
     )
     return with_base_url(api, config.base_url), [*upgrade_warnings, *build_warnings]
 

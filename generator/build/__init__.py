@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..config import NameOverrides
 from ..errors import Diagnostic
 from ..model import Api, Server
 from .auth import security_schemes
-from .memo import ComponentMemo
+from .memo import ComponentMemo, NodeDigests, components_key
 from .context import BuildContext, Locate, plain_diagnostic, text
 from .naming import class_name, identifier, snake
 from .operations import OperationBuilder
+from .operations_memo import OperationMemo
 from .rename import apply_names
 from .schemas import SchemaBuilder
 
-__all__ = ["ComponentMemo", "build_api", "default_names"]
+__all__ = ["ComponentMemo", "OperationMemo", "build_api", "default_names"]
 
 
 def default_names(root: dict[str, Any]) -> tuple[str, str]:
@@ -36,20 +38,27 @@ def build_api(
     locate: Locate = plain_diagnostic,
     names: NameOverrides | None = None,
     memo: ComponentMemo | None = None,
+    operations_memo: OperationMemo | None = None,
 ) -> tuple[Api, list[Diagnostic]]:
     """Build the API model; returns it with the warnings found on the way. `names` renames
     groups, methods and models (see rename.py). `memo` may hold the component schemas'
-    build from an earlier run, and keeps this run's (see memo.py)."""
+    build from an earlier run, and `operations_memo` the resource groups' (see memo.py and
+    operations_memo.py); each keeps this run's."""
     ctx = BuildContext(root, locate)
     ctx.mapping(root.get("info", {}), "/info", "info")
     default_package, default_class = default_names(root)
     package = package or default_package
     client_class = client_class or default_class
     schemas = SchemaBuilder(ctx)
-    _components(schemas, memo)
+    nodes = NodeDigests(root)
+    components_key = _components(schemas, memo, nodes, operations_memo is not None)
     env_prefix = package.upper()
     schemes = security_schemes(ctx, env_prefix)
-    groups = OperationBuilder(ctx, schemas, schemes).build_groups()
+    if operations_memo is not None:
+        # Besides its path items, every group reads the security schemes and the default security.
+        security = json.dumps(root.get("security"), default=repr)
+        operations_memo.start(f"{components_key}\0{schemes!r}\0{security}", nodes)
+    groups = OperationBuilder(ctx, schemas, schemes, operations_memo).build_groups()
     info = root.get("info") or {}
     api = Api(
         title=text(info.get("title")) or client_class,
@@ -67,15 +76,19 @@ def build_api(
     return apply_names(api, names or NameOverrides()), ctx.warnings
 
 
-def _components(schemas: SchemaBuilder, memo: ComponentMemo | None) -> None:
-    key = memo.key(schemas.ctx.root) if memo is not None else ""
+def _components(schemas: SchemaBuilder, memo: ComponentMemo | None, nodes: NodeDigests, keyed: bool) -> str:
+    """Build the component schemas, or take them from the memo; the key of what they read
+    (when there is a memo, or `keyed` asks for it)."""
+    root = schemas.ctx.root
+    key = memo.key(root, nodes) if memo is not None else components_key(root, "", nodes) if keyed else ""
     state = memo.get(key) if memo is not None else None
     if state is not None:
         schemas.resume(state)
-        return
+        return key
     state = schemas.build_components()
     if memo is not None:
         memo.keep(key, state)
+    return key
 
 
 def _servers(root: dict[str, Any]) -> tuple[Server, ...]:

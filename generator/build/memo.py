@@ -16,22 +16,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..cache import Fingerprints, code_digest, entry_name, prune, used
+from ..cache import Fingerprints, code_digest, entry_name, read_pickled, used, write_pickled
 from ..spec.refs import PointerError, ref_pointer, resolve_pointer
 from .schemas import ComponentState
 
 _SCHEMAS = "/components/schemas"
 KEPT_STATES = 16  # states kept at the most (one per package), the most recently used
-_REF = re.compile(r'"\$ref": ("(?:[^"\\]|\\.)*")')
+# What a node's JSON names of the document: its $refs, and any other string that reads as
+# an internal reference (a discriminator's mapping names schemas without a $ref). Following
+# more than the build reads only costs misses.
+_POINTERS = re.compile(r'"#/(?:[^"\\]|\\.)*"')
+_ROOT_REF = '"$ref": "#"'
 _CODE = (
     Path(__file__).parent,
     Path(__file__).parents[1] / "model",
@@ -45,26 +47,70 @@ def code_version() -> str:
     return code_digest(f"{__version__}|{sys.version_info[:2]}|{pickle.HIGHEST_PROTOCOL}", files)
 
 
-def components_key(root: dict[str, Any], salt: str) -> str:
+def components_key(root: dict[str, Any], salt: str, nodes: NodeDigests | None = None) -> str:
     """A hash of everything building the component schemas reads from `root`."""
-    digest = hashlib.sha256(f"{salt}\0{root.get('openapi')!r}".encode())
-    included: list[str] = []
-    todo = [_SCHEMAS]
-    while todo:
-        pointer = todo.pop()
-        if any(pointer == p or pointer.startswith(p + "/") for p in included):
-            continue
-        included.append(pointer)
-        try:
-            text = json.dumps(resolve_pointer(root, pointer), default=repr)
-        except PointerError:
-            text = "missing"  # the build reports it; the key need only differ from a present node
-        digest.update(f"\0{pointer}\0{text}".encode())
-        for quoted in _REF.findall(text):
-            target = ref_pointer(json.loads(quoted))
-            if target is not None:
-                todo.append(target)
-    return digest.hexdigest()
+    reached = (nodes or NodeDigests(root)).reached(_SCHEMAS)
+    return hashlib.sha256(f"{salt}\0{root.get('openapi')!r}\0".encode() + reached).hexdigest()
+
+
+class NodeDigests:
+    """Digests of a document's nodes with every node their references reach, for keys.
+
+    A node's JSON is made and hashed once per run, however many keys include it.
+    """
+
+    def __init__(self, root: dict[str, Any]) -> None:
+        self._root = root
+        self._nodes: dict[str, tuple[bytes, tuple[str, ...]]] = {}  # pointer -> digest, pointers named
+
+    def reached(self, start: str, covered: str | None = None) -> bytes:
+        """A hash of the node at `start` and of every node its references reach, however
+        indirectly, leaving out those at or under `covered` (another key holds them)."""
+        digest = hashlib.sha256()
+        included: set[str] = set()
+        todo = [start]
+        while todo:
+            pointer = todo.pop()
+            if _within(pointer, included) or covered is not None and _under(pointer, covered):
+                continue
+            included.add(pointer)
+            node, targets = self._node(pointer)
+            digest.update(f"{len(pointer)}:{pointer}".encode() + node)
+            todo.extend(targets)
+        return digest.digest()
+
+    def _node(self, pointer: str) -> tuple[bytes, tuple[str, ...]]:
+        found = self._nodes.get(pointer)
+        if found is None:
+            try:
+                text = json.dumps(resolve_pointer(self._root, pointer), default=repr)
+            except PointerError:
+                text = "missing"  # the build reports it; a key need only differ from a present node
+            named = [_pointer(quoted) for quoted in _POINTERS.findall(text)]
+            if _ROOT_REF in text:  # the whole document, if some $ref names it
+                named.append("")
+            found = self._nodes[pointer] = (hashlib.sha256(text.encode()).digest(), tuple(p for p in named if p is not None))
+        return found
+
+
+def _pointer(quoted: str) -> str | None:
+    return ref_pointer(quoted[1:-1] if "\\" not in quoted else json.loads(quoted))
+
+
+def _under(pointer: str, prefix: str) -> bool:
+    return pointer == prefix or pointer.startswith(prefix + "/")
+
+
+def _within(pointer: str, included: set[str]) -> bool:
+    """Whether `pointer` is one of `included` or inside one of them."""
+    if pointer in included or "" in included:
+        return True
+    at = pointer.find("/", 1)
+    while at != -1:
+        if pointer[:at] in included:
+            return True
+        at = pointer.find("/", at + 1)
+    return False
 
 
 class ComponentMemo:
@@ -82,19 +128,16 @@ class ComponentMemo:
     def in_directory(cls, directory: Path, identity: str, fingerprints: Fingerprints | None = None) -> ComponentMemo:
         return cls(directory / f"{entry_name(identity)}.pickle", code_version(), fingerprints)
 
-    def key(self, root: dict[str, Any]) -> str:
-        return components_key(root, self._salt)
+    def key(self, root: dict[str, Any], nodes: NodeDigests | None = None) -> str:
+        return components_key(root, self._salt, nodes)
 
     def get(self, key: str) -> ComponentState | None:
         if self._path is None:
             return None
-        try:
-            with self._path.open("rb") as handle:
-                if handle.readline() != key.encode() + b"\n":
-                    return None
-                state, digests = pickle.load(handle)
-        except Exception:  # noqa: BLE001 - a missing or damaged entry only costs the build
+        kept = read_pickled(self._path, key)
+        if not isinstance(kept, tuple) or len(kept) != 2:
             return None
+        state, digests = kept
         if not isinstance(state, ComponentState) or not isinstance(digests, dict):
             return None
         for kind, objects in (("models", state.models), ("enums", state.enums)):
@@ -113,20 +156,7 @@ class ComponentMemo:
             return
         key, state = self._pending
         self._pending = None
-        try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self._path.parent, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(key.encode() + b"\n")
-                    pickle.dump((state, self._digests(state)), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self._path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except (OSError, pickle.PicklingError, RecursionError):
-            return  # only the next run's time is lost
-        prune(self._path.parent, KEPT_STATES, ".pickle")
+        write_pickled(self._path, key, (state, self._digests(state)), KEPT_STATES)
 
     def _digests(self, state: ComponentState) -> dict[str, dict[str, bytes]]:
         """The fingerprint of each model and enum, as the state's dicts hold them."""

@@ -11,7 +11,9 @@ import hashlib
 import keyword
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
+from itertools import islice
 
 # Derived names grow with nesting (loket.nl's inline schemas reach 220 characters); past
 # this length they are cut, and a hash of the whole name keeps them distinct and stable.
@@ -133,24 +135,37 @@ class NameAllocator:
 
     def __init__(self, reserved: set[str] | frozenset[str] = frozenset(), *, fold_case: bool = False):
         self._fold = fold_case
-        self._taken: set[str] = {self._key(n) for n in reserved}
+        # A dict for its order: what was taken after a point is its tail (see `taken_since`).
+        self._taken: dict[str, None] = dict.fromkeys(self._key(n) for n in reserved)
 
     def _key(self, name: str) -> str:
         return name.lower() if self._fold else name
 
     def copy(self) -> NameAllocator:
         other = NameAllocator(fold_case=self._fold)
-        other._taken = set(self._taken)
+        other._taken = dict(self._taken)
         return other
 
     def taken(self, name: str) -> bool:
         return self._key(name) in self._taken
 
+    def count(self) -> int:
+        """How many names are taken: a point to ask `taken_since` about."""
+        return len(self._taken)
+
+    def taken_since(self, count: int) -> tuple[str, ...]:
+        """The names taken after `count` of them were, in the order they were taken."""
+        return tuple(islice(reversed(self._taken), len(self._taken) - count))[::-1]
+
+    def take(self, names: Iterable[str]) -> None:
+        """Take names another allocator gave out (see taken_since), as it did."""
+        self._taken.update(dict.fromkeys(names))
+
     def claim(self, *candidates: str) -> str:
         """The first free candidate, or the first one with the smallest free suffix."""
         for candidate in candidates:
             if not self.taken(candidate):
-                self._taken.add(self._key(candidate))
+                self._taken[self._key(candidate)] = None
                 return candidate
         base = candidates[0]
         sep = "_" if base[-1:].isdigit() or "_" in base or base.islower() else ""
@@ -158,5 +173,5 @@ class NameAllocator:
         while self.taken(f"{base}{sep}{n}"):
             n += 1
         name = f"{base}{sep}{n}"
-        self._taken.add(self._key(name))
+        self._taken[self._key(name)] = None
         return name

@@ -24,6 +24,7 @@ from ..model import (
 from .auth import operation_security
 from .context import BuildContext, text
 from .naming import NameAllocator, class_name, identifier, module_name, words
+from .operations_memo import GroupRecord, OperationMemo
 from .pagination import pagination_of
 from .schemas import SchemaBuilder
 
@@ -75,10 +76,18 @@ class _RawOperation:
 
 
 class OperationBuilder:
-    def __init__(self, ctx: BuildContext, schemas: SchemaBuilder, security_schemes: tuple[SecurityScheme, ...] = ()):
+    def __init__(
+        self,
+        ctx: BuildContext,
+        schemas: SchemaBuilder,
+        security_schemes: tuple[SecurityScheme, ...] = (),
+        memo: OperationMemo | None = None,
+    ):
+        """`memo`, when given, may hold groups an earlier run built (see operations_memo.py)."""
         self.ctx = ctx
         self.schemas = schemas
         self.security_schemes = security_schemes
+        self.memo = memo
 
     def build_groups(self) -> list[ResourceGroup]:
         raw = self._collect()
@@ -96,17 +105,27 @@ class OperationBuilder:
         groups = []
         for group in sorted(by_group):
             attr = attrs.claim(identifier(group, "group"))
-            operations = self._build_operations(group, by_group[group])
-            groups.append(
-                ResourceGroup(
-                    name=attr,
-                    class_name=classes.claim(class_name(group, "Group"), class_name(group, "Group") + "Group"),
-                    module=modules.claim(module_name(attr)),
-                    operations=tuple(operations),
-                    description=self._tag_description(group),
-                )
+            operations, record = self._group_operations(group, by_group[group])
+            built = ResourceGroup(
+                name=attr,
+                class_name=classes.claim(class_name(group, "Group"), class_name(group, "Group") + "Group"),
+                module=modules.claim(module_name(attr)),
+                operations=operations,
+                description=self._tag_description(group),
             )
+            if self.memo is not None and record is not None:
+                self.memo.know_group(built, record)
+            groups.append(built)
         return groups
+
+    def _group_operations(self, group: str, raw: list[_RawOperation]) -> tuple[tuple[Operation, ...], GroupRecord | None]:
+        """The group's operations, from the memo if it has them (with the memo's record)."""
+        build = lambda: tuple(self._build_operations(group, raw))  # noqa: E731
+        if self.memo is None:
+            return build(), None
+        places = [(op.method, op.path, op.pointer, op.path_pointer) for op in raw]
+        record = self.memo.group(group, places, self.schemas, build)
+        return record.operations, record
 
     def _tag_description(self, group: str) -> str:
         for tag in self.ctx.root.get("tags") or []:

@@ -10,6 +10,7 @@ the order in which the spec is walked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from ..errors import join_pointer
@@ -53,6 +54,23 @@ class ComponentState:
     class_names: NameAllocator
     modules: NameAllocator
     warned: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Additions:
+    """What the builder's state gained over a stretch of the build, in the order it came:
+    the builder only ever adds to its state, so the state after that stretch is the one
+    before it and these (see build/operations_memo.py)."""
+
+    models: tuple[tuple[str, Model], ...]
+    enums: tuple[tuple[str, Enum], ...]
+    types: tuple[tuple[str, TypeRef], ...]
+    class_names: tuple[str, ...]
+    modules: tuple[str, ...]
+    warned: tuple[tuple[str, str], ...]
+
+
+Mark = tuple[int, int, int, int, int, int]  # the sizes of the builder's state (see SchemaBuilder.mark)
 
 
 class SchemaBuilder:
@@ -113,6 +131,32 @@ class SchemaBuilder:
         self.models, self.enums, self._types = dict(state.models), dict(state.enums), dict(state.types)
         self._class_names, self._modules = state.class_names.copy(), state.modules.copy()
         for message, pointer in state.warned:
+            self.ctx.warn(message, pointer)
+
+    def mark(self) -> Mark:
+        """A point in the build, to ask `added_since` what came after it."""
+        sizes = (len(self.models), len(self.enums), len(self._types), self._class_names.count(), self._modules.count())
+        return (*sizes, len(self.ctx.warned))
+
+    def added_since(self, mark: Mark) -> Additions:
+        models, enums, types, class_names, modules, warned = mark
+        return Additions(
+            _tail(self.models, models),
+            _tail(self.enums, enums),
+            _tail(self._types, types),
+            self._class_names.taken_since(class_names),
+            self._modules.taken_since(modules),
+            tuple(self.ctx.warned[warned:]),
+        )
+
+    def add(self, added: Additions) -> None:
+        """Go on as if the stretch of build that made `added` had run here."""
+        self.models.update(added.models)
+        self.enums.update(added.enums)
+        self._types.update(added.types)
+        self._class_names.take(added.class_names)
+        self._modules.take(added.modules)
+        for message, pointer in added.warned:
             self.ctx.warn(message, pointer)
 
     def type_of(self, schema: Any, pointer: str, hint: str) -> TypeRef:
@@ -464,6 +508,11 @@ class SchemaBuilder:
             origin=pointer,
         )
         return ref
+
+
+def _tail(entries: dict[str, Any], count: int) -> tuple[tuple[str, Any], ...]:
+    """The entries added after the first `count`: the dicts here are only added to."""
+    return tuple(islice(reversed(entries.items()), len(entries) - count))[::-1]
 
 
 def _last_token(pointer: str) -> str:

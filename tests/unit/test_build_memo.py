@@ -125,6 +125,16 @@ def test_whatever_the_component_build_reads_misses(builds, tmp_path, change):
     assert warm == _build(changed, None)
 
 
+def test_the_key_follows_a_discriminator_mapping_that_names_a_schema_no_ref_names():
+    spec = copy.deepcopy(SPEC)
+    mapping = {"propertyName": "kind", "mapping": {"owner": "#/x-shared/Owner"}}
+    spec["components"]["schemas"]["Animal"] = {"oneOf": [{"type": "object"}], "discriminator": mapping}
+    del spec["components"]["schemas"]["Pet"]["properties"]["owner"]
+    before = components_key(spec, "s")
+    spec["x-shared"]["Owner"]["properties"]["id"]["type"] = "string"
+    assert components_key(spec, "s") != before
+
+
 def test_the_key_ignores_what_the_component_build_does_not_read():
     changed = copy.deepcopy(SPEC)
     changed["paths"]["/other"] = {"get": {"responses": {"204": {"description": "none"}}}}
@@ -138,12 +148,18 @@ def test_other_building_code_misses(builds, tmp_path):
     assert builds == [1, 1]
 
 
-@pytest.mark.parametrize("damage", [b"", b"garbage\n", None])
-def test_a_damaged_entry_costs_only_the_build(builds, tmp_path, damage):
-    first = _run(SPEC, tmp_path)
-    entry = tmp_path / "components.pickle"
+DAMAGES = [b"", b"garbage\n", None]  # None: cut in half
+
+
+def damage(entry: Path, how: bytes | None) -> None:
     data = entry.read_bytes()
-    entry.write_bytes(damage if damage is not None else data[: len(data) // 2])
+    entry.write_bytes(how if how is not None else data[: len(data) // 2])
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_damaged_entry_costs_only_the_build(builds, tmp_path, how):
+    first = _run(SPEC, tmp_path)
+    damage(tmp_path / "components.pickle", how)
     assert _run(SPEC, tmp_path) == first
     assert builds == [1, 1]
 

@@ -1,0 +1,231 @@
+"""The operations memo: a group is served from the last run when what it reads and the
+builder's state before it are the same; everything else is built, and the result is always
+the one a build without the memo gives."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.build import ComponentMemo, OperationMemo, build_api
+from generator.build.naming import NameAllocator
+from generator.build.operations import OperationBuilder
+from generator.cache import Fingerprints
+from generator.config import Config
+from generator.pipeline import build_model
+from generator.spec import load
+from tests.unit.test_build_memo import DAMAGES, damage
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def _op(operation_id: str, tag: str, schema: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "tags": [tag],
+        "responses": {"200": {"description": "ok", "content": _json(schema)}},
+        **more,
+    }
+
+
+THING = {"type": "object", "properties": {"id": {"type": "integer"}, "odd": {"not": {"type": "string"}}}}
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Groups", "version": "1"},
+    "paths": {
+        "/a": {"get": _op("listA", "a", {"$ref": "#/components/schemas/Pet"})},
+        "/b": {
+            "get": _op("getThing", "b", THING, parameters=[{"$ref": "#/components/parameters/limit"}]),
+        },
+        "/c": {"get": _op("listC", "c", {"$ref": "#/x-shapes/Shape"})},
+    },
+    "components": {
+        "schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}},
+        "parameters": {"limit": {"name": "limit", "in": "query", "schema": {"type": "integer"}}},
+    },
+    "x-shapes": {
+        "Shape": {
+            "oneOf": [{"$ref": "#/x-shapes/Square"}],
+            "discriminator": {"propertyName": "kind", "mapping": {"square": "#/x-shapes/Square"}},
+        },
+        "Square": {"type": "object", "properties": {"kind": {"type": "string"}, "side": {"type": "number"}}},
+    },
+}
+
+
+@pytest.fixture
+def built(monkeypatch) -> list[str]:
+    """The groups built (not served from the memo), in order."""
+    groups: list[str] = []
+    original = OperationBuilder._build_operations
+
+    def counting(self, group, raw):
+        groups.append(group)
+        return original(self, group, raw)
+
+    monkeypatch.setattr(OperationBuilder, "_build_operations", counting)
+    return groups
+
+
+def _build(spec: dict[str, Any], memo: OperationMemo | None = None, components: ComponentMemo | None = None):
+    return build_api(copy.deepcopy(spec), memo=components, operations_memo=memo)
+
+
+def _run(spec: dict[str, Any], tmp_path: Path, fingerprints: Fingerprints | None = None):
+    memo = OperationMemo(tmp_path / "groups", "salt", fingerprints)
+    result = _build(spec, memo)
+    memo.save()
+    return result
+
+
+def _fresh(spec: dict[str, Any]):
+    return _build(spec)
+
+
+def test_a_second_build_serves_every_group(built, tmp_path):
+    first = _run(SPEC, tmp_path)
+    assert built == ["a", "b", "c"]
+    again = _run(SPEC, tmp_path)
+    assert built == ["a", "b", "c"]
+    assert again == first == _fresh(SPEC)
+    assert any("`not`" in w.message for w in again[1])
+
+
+def test_a_changed_group_alone_is_built_when_it_adds_what_it_added_before(built, tmp_path):
+    _run(SPEC, tmp_path)
+    changed = copy.deepcopy(SPEC)
+    changed["paths"]["/a"]["get"]["summary"] = "Now with a summary"
+    changed["paths"]["/a2"] = {"get": _op("listMoreA", "a", {"$ref": "#/components/schemas/Pet"})}
+    built.clear()
+    warm = _run(changed, tmp_path)
+    assert built == ["a"]
+    assert warm == _fresh(changed)
+
+
+def test_a_group_that_adds_something_new_changes_the_state_of_those_after_it(built, tmp_path):
+    """Group a now takes the name group b's inline model had: b is built again, and its
+    model is named as a build without the memo names it."""
+    first, _ = _run(SPEC, tmp_path)
+    assert "GetThingResponse" in {m.name for m in first.models}
+    changed = copy.deepcopy(SPEC)
+    enum_param = {"name": "thingResponse", "in": "query", "schema": {"type": "string", "enum": ["x", "y"]}}
+    changed["paths"]["/a3"] = {"get": _op("get", "a", {"type": "string"}, parameters=[enum_param])}
+    built.clear()
+    warm, _ = _run(changed, tmp_path)
+    assert built == ["a", "b", "c"]
+    assert warm == _fresh(changed)[0]
+    assert "GetThingResponseModel" in {m.name for m in warm.models}
+
+
+@pytest.mark.parametrize(
+    "change, rebuilt",
+    [
+        (lambda s: s["components"]["parameters"]["limit"].update(description="How many"), ["b"]),
+        (lambda s: s["x-shapes"]["Square"]["properties"].update(colour={"type": "string"}), ["c"]),
+        (lambda s: s["components"]["schemas"]["Pet"]["properties"].update(age={"type": "integer"}), ["a", "b", "c"]),
+        (lambda s: s.update(security=[{"key": []}]), ["a", "b", "c"]),
+    ],
+    ids=["a parameter it refers to", "a schema reached through a mapping", "a component schema", "security"],
+)
+def test_whatever_a_group_reads_misses(built, tmp_path, change, rebuilt):
+    _run(SPEC, tmp_path)
+    changed = copy.deepcopy(SPEC)
+    change(changed)
+    built.clear()
+    warm = _run(changed, tmp_path)
+    assert built == rebuilt
+    assert warm == _fresh(changed)
+
+
+def test_a_mapping_alone_is_followed():
+    """A discriminator's mapping may name a schema no $ref names: the key reaches it."""
+    from generator.build.memo import NodeDigests
+
+    spec = copy.deepcopy(SPEC)
+    spec["x-shapes"]["Shape"]["oneOf"] = [{"type": "object"}]
+    before = NodeDigests(spec).reached("/paths/~1c")
+    spec["x-shapes"]["Square"]["properties"]["side"]["type"] = "integer"
+    assert NodeDigests(spec).reached("/paths/~1c") != before
+
+
+def test_served_groups_and_models_tell_the_fingerprints_what_a_built_one_would_be(tmp_path):
+    cold = Fingerprints()
+    first, _ = _run(SPEC, tmp_path, cold)
+    warm = Fingerprints()
+    again, _ = _run(SPEC, tmp_path, warm)
+    for before, after in zip(first.groups, again.groups):
+        assert before is not after and warm.of(after) == cold.of(before)
+    inline = [m for m in again.models if not m.origin.startswith("/components/")]
+    assert inline and all(warm.of(m) == Fingerprints().of(m) for m in inline)
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_damaged_entry_costs_only_the_build(built, tmp_path, how):
+    first = _run(SPEC, tmp_path)
+    damage(tmp_path / "groups", how)
+    built.clear()
+    assert _run(SPEC, tmp_path) == first
+    assert built == ["a", "b", "c"]
+
+
+def test_other_building_code_misses(built, tmp_path):
+    _run(SPEC, tmp_path)
+    built.clear()
+    memo = OperationMemo(tmp_path / "groups", "other code")
+    _build(SPEC, memo)
+    assert built == ["a", "b", "c"]
+
+
+def test_warnings_of_a_served_group_point_at_todays_lines(built, tmp_path):
+    spec_file = tmp_path / "spec" / "groups.yaml"
+    spec_file.parent.mkdir()
+    spec_file.write_text(yaml.safe_dump(SPEC, sort_keys=False))
+    memo = OperationMemo(tmp_path / "groups", "salt")
+    build_model(load(spec_file), Config(), None, memo)
+    memo.save()
+    moved = copy.deepcopy(SPEC)
+    moved["info"]["description"] = "Three\nlines\nmore"
+    moved["paths"] = {"/0": {"get": _op("zero", "z", {"type": "string"})}, **SPEC["paths"]}
+    spec_file.write_text(yaml.safe_dump(moved, sort_keys=False))
+    built.clear()
+    _, warm = build_model(load(spec_file), Config(), None, OperationMemo(tmp_path / "groups", "salt"))
+    assert built == ["z"]
+    _, cold = build_model(load(spec_file), Config())
+    assert [(w.message, w.line) for w in warm] == [(w.message, w.line) for w in cold]
+    assert any("`not`" in w.message and w.line for w in warm)
+
+
+def test_with_the_component_memo_too(built, tmp_path):
+    def run(spec):
+        components = ComponentMemo(tmp_path / "components", "salt")
+        memo = OperationMemo(tmp_path / "groups", "salt")
+        result = _build(spec, memo, components)
+        components.save()
+        memo.save()
+        return result
+
+    run(SPEC)
+    changed = copy.deepcopy(SPEC)
+    changed["paths"]["/c"]["get"]["deprecated"] = True
+    built.clear()
+    warm = run(changed)
+    assert built == ["c"]
+    assert warm == _fresh(changed)
+
+
+def test_an_allocator_gives_back_what_it_took_after_a_point():
+    names = NameAllocator({"reserved"}, fold_case=True)
+    names.claim("Early")
+    point = names.count()
+    taken = [names.claim("Pet"), names.claim("pet"), names.claim("Owner")]
+    assert names.taken_since(point) == ("pet", "pet_2", "owner") and taken == ["Pet", "pet_2", "Owner"]
+    other = NameAllocator({"reserved"}, fold_case=True)
+    other.claim("Early")
+    other.take(names.taken_since(point))
+    assert other.claim("Pet") == names.claim("Pet") == "Pet2"
