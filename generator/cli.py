@@ -10,7 +10,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Callable, Sequence, TextIO
+from typing import Callable, NoReturn, Sequence, TextIO
 
 from . import __version__
 from .config import Config, load_config
@@ -63,6 +63,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def run() -> NoReturn:
+    """The `codegen` command: main, then an exit that does not take the heap apart.
+
+    A run ends holding the document and the API model, millions of objects on a big spec,
+    and freeing them one by one at exit took 0.06 s of a 1.1 s regeneration. Every file the
+    run wrote is closed by then, and its child processes have answered; the streams are
+    flushed here, and a helper that is somehow still running is stopped, as exit would.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
+            pass
+    if "multiprocessing" in sys.modules:
+        for child in sys.modules["multiprocessing"].active_children():
+            child.terminate()
+    os._exit(code)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -300,4 +320,4 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO, *, ver
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

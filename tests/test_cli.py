@@ -229,3 +229,25 @@ def test_a_new_directory_receives_files_while_they_are_rendered(monkeypatch):
     with pytest.raises(SpecError):  # strict validation fails after rendering began
         generate(SHARED / "specs" / "invalid" / "invalid-uuid-defaults.yaml", deliver=Recorder(), strict=True)
     assert [kind for kind, _ in events if kind != "file"] == ["begin", "discard"]
+
+
+def test_the_command_ends_with_its_output_flushed_and_no_helper_left(monkeypatch, capsys):
+    """`codegen` leaves by os._exit (see cli.run), which would not flush or stop a child."""
+    import multiprocessing
+    import time
+
+    from generator import cli
+
+    child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,), daemon=True)
+    exits: list[int] = []
+
+    def main() -> int:
+        child.start()
+        print("done", end="")
+        return 0
+
+    monkeypatch.setattr(cli, "main", main)
+    monkeypatch.setattr(cli.os, "_exit", exits.append)
+    cli.run()
+    child.join(5)
+    assert exits == [0] and not child.is_alive() and capsys.readouterr().out == "done"

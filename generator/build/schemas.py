@@ -84,6 +84,9 @@ class SchemaBuilder:
         self._modules = NameAllocator({"__init__"}, fold_case=True)
         self._component_names = self._claim_component_names()
         self._children: dict[str, list[str]] | None = None  # base pointer -> allOf children
+        # One object for each of the types most schemas have (GitHub: 28,000 properties are
+        # typed by 20 primitive types), so a kept state holds and restores each type once.
+        self._shared: dict[TypeRef, TypeRef] = {}
 
     # -- naming ---------------------------------------------------------------------
 
@@ -181,6 +184,8 @@ class SchemaBuilder:
         finally:
             self._building.discard(pointer)
         ref = Nullable(inner) if nullable else inner
+        if _shareable(ref):
+            ref = self._shared.setdefault(ref, ref)
         self._types[pointer] = ref
         return ref
 
@@ -508,6 +513,17 @@ class SchemaBuilder:
             origin=pointer,
         )
         return ref
+
+
+_SHAREABLE_LEAVES = (Primitive, AnyValue, ModelRef, EnumRef)
+
+
+def _shareable(ref: TypeRef) -> bool:
+    """Whether equal types of this shape are the same type. Not so with a Literal inside:
+    Literal(1) == Literal(True), as 1 == True."""
+    while isinstance(ref, (Nullable, ListOf, MapOf)):
+        ref = ref.inner if isinstance(ref, Nullable) else ref.item if isinstance(ref, ListOf) else ref.value
+    return isinstance(ref, _SHAREABLE_LEAVES)
 
 
 def _tail(entries: dict[str, Any], count: int) -> tuple[tuple[str, Any], ...]:

@@ -135,6 +135,17 @@ def test_the_key_follows_a_discriminator_mapping_that_names_a_schema_no_ref_name
     assert components_key(spec, "s") != before
 
 
+def test_a_node_marshal_cannot_write_is_keyed_by_its_json():
+    """YAML reads an unquoted date as a date, which marshal does not write."""
+    import datetime
+
+    spec = copy.deepcopy(SPEC)
+    spec["components"]["schemas"]["Pet"]["example"] = {"born": datetime.date(2020, 1, 1)}
+    before = components_key(spec, "s")
+    spec["components"]["schemas"]["Pet"]["example"]["born"] = datetime.date(2020, 1, 2)
+    assert components_key(spec, "s") != before
+
+
 def test_the_key_ignores_what_the_component_build_does_not_read():
     changed = copy.deepcopy(SPEC)
     changed["paths"]["/other"] = {"get": {"responses": {"204": {"description": "none"}}}}
