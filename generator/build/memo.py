@@ -59,22 +59,58 @@ def components_key(root: dict[str, Any], salt: str, nodes: NodeDigests | None = 
 class NodeDigests:
     """Digests of a document's nodes with every node their references reach, for keys.
 
-    A node's JSON is made and hashed once per run, however many keys include it.
+    A node's content is written and hashed once per run, and so is what it reaches, however
+    many keys include it: the digest of what a node reaches is made of its own digest and
+    those of what its references reach (as in a Merkle tree).
     """
 
     def __init__(self, root: dict[str, Any]) -> None:
         self._root = root
         self._nodes: dict[str, tuple[bytes, tuple[str, ...]]] = {}  # pointer -> digest, pointers named
+        self._reached: dict[tuple[str, str | None], bytes] = {}
 
     def reached(self, start: str, covered: str | None = None) -> bytes:
         """A hash of the node at `start` and of every node its references reach, however
         indirectly, leaving out those at or under `covered` (another key holds them)."""
-        digest = hashlib.sha256()
+        try:
+            return self._reach(start, covered, set())[0]
+        except RecursionError:  # a chain of references longer than Python's stack
+            return self._walk(start, covered)
+
+    def _reach(self, pointer: str, covered: str | None, open_: set[str]) -> tuple[bytes, bool]:
+        """The digest, and whether it is whole: a reference back to a node still being hashed
+        (in `open_`) stands as that node's pointer, which holds only within this walk, since
+        that node's content is in the walk already. Whole digests alone are kept."""
+        kept = self._reached.get((pointer, covered))
+        if kept is not None:
+            return kept, True
+        if pointer in open_:
+            return hashlib.sha256(f"again {pointer}".encode()).digest(), False
+        open_.add(pointer)
+        node, targets = self._node(pointer)
+        digest = hashlib.sha256(f"{len(pointer)}:{pointer}".encode() + node)
+        whole = True
+        for target in targets:
+            if _under(target, pointer) or covered is not None and _under(target, covered):
+                continue  # in this node's content already, or held by another key
+            part, part_whole = self._reach(target, covered, open_)
+            digest.update(part)
+            whole = whole and part_whole
+        open_.discard(pointer)
+        if whole:
+            self._reached[(pointer, covered)] = digest.digest()
+        return digest.digest(), whole
+
+    def _walk(self, start: str, covered: str | None) -> bytes:
+        """What `reached` hashes, in a flat walk: each node reached once, in the order found."""
+        digest = hashlib.sha256(b"walked")
         included: set[str] = set()
         todo = [start]
         while todo:
             pointer = todo.pop()
-            if _within(pointer, included) or covered is not None and _under(pointer, covered):
+            if pointer in included or pointer != start and _under(pointer, start):
+                continue
+            if covered is not None and _under(pointer, covered):
                 continue
             included.add(pointer)
             node, targets = self._node(pointer)
@@ -129,18 +165,6 @@ def _pointer(quoted: str) -> str | None:
 
 def _under(pointer: str, prefix: str) -> bool:
     return pointer == prefix or pointer.startswith(prefix + "/")
-
-
-def _within(pointer: str, included: set[str]) -> bool:
-    """Whether `pointer` is one of `included` or inside one of them."""
-    if pointer in included or "" in included:
-        return True
-    at = pointer.find("/", 1)
-    while at != -1:
-        if pointer[:at] in included:
-            return True
-        at = pointer.find("/", at + 1)
-    return False
 
 
 class ComponentMemo:

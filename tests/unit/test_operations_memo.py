@@ -154,6 +154,35 @@ def test_a_mapping_alone_is_followed():
     assert NodeDigests(spec).reached("/paths/~1c") != before
 
 
+def test_a_reference_cycle_leaves_nothing_out_of_any_key():
+    """/x/a and /x/b refer to each other: what /paths/~1b reaches holds /x/a too, even
+    after /paths/~1a's walk met the cycle from the other side."""
+    from generator.build.memo import NodeDigests
+
+    def spec(value: str) -> dict[str, Any]:
+        return {
+            "paths": {"/a": {"$ref": "#/x/a"}, "/b": {"$ref": "#/x/b"}},
+            "x": {"a": {"next": {"$ref": "#/x/b"}, "v": value}, "b": {"next": {"$ref": "#/x/a"}}},
+        }
+
+    def digests(value: str) -> list[bytes]:
+        nodes = NodeDigests(spec(value))
+        return [nodes.reached("/paths/~1a"), nodes.reached("/paths/~1b")]
+
+    before, after = digests("one"), digests("two")
+    assert before == digests("one") and all(b != a for b, a in zip(before, after))
+
+
+def test_a_chain_of_references_longer_than_the_stack_is_walked_flat():
+    from generator.build.memo import NodeDigests
+
+    def spec(end: str) -> dict[str, Any]:
+        chain = {str(i): {"$ref": f"#/x/{i + 1}"} for i in range(3000)}
+        return {"x": {**chain, "3000": {"v": end}}}
+
+    assert NodeDigests(spec("a")).reached("/x/0") != NodeDigests(spec("b")).reached("/x/0")
+
+
 def test_served_groups_and_models_tell_the_fingerprints_what_a_built_one_would_be(tmp_path):
     cold = Fingerprints()
     first, _ = _run(SPEC, tmp_path, cold)
