@@ -27,6 +27,19 @@ def generate_package(spec: Path, outdir: Path, **options: Any) -> Path:
     return outdir
 
 
+def counted_calls(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[int]:
+    """A list that grows by one at each call of owner.<name> (which still runs) until the test ends."""
+    calls: list[int] = []
+    original = getattr(owner, name)
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counting)
+    return calls
+
+
 def import_fresh(package: str, location: Path):  # type: ignore[no-untyped-def]
     """Import a generated package from `location`, forgetting any earlier one of that name."""
     for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:

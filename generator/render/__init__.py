@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
@@ -12,7 +13,7 @@ from .format import FormatCache, FormatError, format_files
 from .layout import long_code_line
 from .options import RenderOptions
 from .memo import RenderMemo
-from .plan import RUNTIME_DIR, Planned, file_plan, rendered_text
+from .plan import RUNTIME_DIR, ModelSide, Planned, RenderContext, file_plan, model_side, models_key, rendered_text
 from .writer import MANIFEST_NAME, Difference, WriteError, WriteResult, compare_tree, write_tree
 
 __all__ = [
@@ -62,13 +63,19 @@ def render(
             deliver(path, text)
 
     todo: list[tuple[Planned, bytes | None]] = []
-    for planned in file_plan(api, source, options, memo.compiled_templates if memo is not None else None):
+    models = _kept_models(api, source, options, memo, emit)
+    side = models.side if models is not None and models.side is not None else model_side(api)
+    for planned in file_plan(api, source, options, memo.compiled_templates if memo is not None else None, side):
         key = memo.key(planned.inputs) if memo is not None and planned.inputs is not None else None
+        if models is not None and planned.part == "models" and key is not None:
+            models.files.append((planned.path, key))
         kept = memo.get(key) if memo is not None and key is not None else None
         if kept is None:
             todo.append((planned, key))
         else:
             emit(planned.path, *kept)
+    if memo is not None and models is not None and models.side is None:
+        memo.keep_files(models.key, models.files, {name: list(kind) for name, kind in side.kinds.items()})
 
     def rendered(position: int, text: str) -> None:
         planned, key = todo[position]
@@ -83,6 +90,36 @@ def render(
         for path, text in format_files(pending, cache=cache, line_length=options.line_length).items():
             deliver(path, text)
     return files
+
+
+@dataclass
+class _KeptModels:
+    """The files of models and enums under one memo key (see plan.models_key): `side` when
+    the memo had them (and they were given out), else the files found for it this run."""
+
+    key: bytes
+    side: ModelSide | None
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def _kept_models(
+    api: Api, source: str, options: RenderOptions, memo: RenderMemo | None, emit: Callable[[str, str, bool], None]
+) -> _KeptModels | None:
+    """Give out the files of models and enums as a whole when the memo has them for these
+    inputs: most regenerations change no model, and then neither the plan of thousands of
+    files nor their keys need be made again."""
+    if memo is None:
+        return None
+    key = memo.key(models_key(api, RenderContext(api, source, options).file()))
+    kept = memo.get_files(key)
+    if kept is None:
+        return _KeptModels(key, None)
+    files, kinds = kept
+    for path, text_key in files:
+        text = memo.get(text_key)
+        if text is not None:  # get_files found each one
+            emit(path, *text)
+    return _KeptModels(key, ModelSide({name: (kind, module) for name, (kind, module) in kinds.items()}), files)
 
 
 # A forked helper costs more than it saves below this many files to render for it.

@@ -14,6 +14,7 @@ holds the entries of the last run alone, so it does not grow from run to run.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import struct
 import tempfile
@@ -86,6 +87,29 @@ class RenderMemo:
         self._kept.append((key, needs_black, text))
         return str(text, "utf-8"), needs_black
 
+    def get_files(self, key: bytes) -> tuple[list[tuple[str, bytes]], Any] | None:
+        """The files kept together under `key` (see keep_files), each path with the key of its
+        text, and what was kept with them; None unless every one of those texts is here."""
+        found = self._old.get(_files_key(key))
+        if found is None:
+            return None
+        _, start, end = found
+        try:
+            kept = json.loads(str(self._data[start:end], "utf-8"))
+            files = [(str(path), bytes.fromhex(text_key)) for path, text_key in kept["files"]]
+        except (ValueError, KeyError, TypeError):
+            return None
+        if not all(text_key in self._old for _, text_key in files):
+            return None
+        self._kept.append((_files_key(key), False, self._data[start:end]))
+        return files, kept["with"]
+
+    def keep_files(self, key: bytes, files: list[tuple[str, bytes]], kept_with: Any) -> None:
+        """Keep, under `key`, which files the inputs it was made of make (each path with the
+        key of its text, which `get` or `keep` has for the next run), and `kept_with` (JSON)."""
+        listed = [(path, text_key.hex()) for path, text_key in files]
+        self.keep(_files_key(key), json.dumps({"files": listed, "with": kept_with}), False)
+
     def keep(self, key: bytes, text: str, needs_black: bool) -> None:
         """A new entry: written to the next pack at once, so a big first run holds no texts."""
         if self._path is None:
@@ -143,6 +167,11 @@ class _Digest(bytes):
 
     def __repr__(self) -> str:
         return f"<{self.hex()}>"
+
+
+def _files_key(key: bytes) -> bytes:
+    """Where files kept together under `key` are listed: apart from any text's key."""
+    return hashlib.sha256(b"files\0" + key).digest()
 
 
 def _read(path: Path) -> bytes:

@@ -78,6 +78,7 @@ class Planned:
     path: str
     make: Callable[[], str]
     inputs: tuple[Any, ...] | None = None
+    part: str = ""  # "models" for the files of models and enums (see models_key)
 
 
 Part = tuple[int, int]  # (index, count): the files whose ordinal is index modulo count
@@ -111,13 +112,20 @@ def rendered_text(planned: Planned, options: RenderOptions) -> str:
     return use_http_library(text, options.http_library) if planned.path.endswith(".py") else text
 
 
-def file_plan(api: Api, source: str, options: RenderOptions, compiled: Path | None = None) -> Iterator[Planned]:
-    """Every file of the package, in a fixed order; `compiled` keeps the templates compiled
-    between runs (see environment)."""
-    ctx = RenderContext(api, source, options)
-    file = ctx.file()
-    env = environment(compiled)
-    pkg = api.package
+@dataclass(frozen=True)
+class ModelSide:
+    """How the models and enums lie in modules: `kinds` says, by name, whether each is a
+    model or an enum and its module (the files that import them go by it). The rest makes
+    the files of models and enums; it is None where the caller has those files already
+    (render's memo keeps them together, see `models_key`)."""
+
+    kinds: dict[str, tuple[str, str]]
+    named: dict[str, set[str]] | None = None  # by model, the names its types refer to
+    homes: dict[str, Model] | None = None  # see enum_homes
+    enums_of: dict[str, list[Enum]] | None = None  # by model, the enums its module holds
+
+
+def model_side(api: Api) -> ModelSide:
     named = {model.name: _names_in(_model_types(model), (ModelRef, EnumRef)) for model in api.models}
     homes = enum_homes(api, named)
     kinds = {m.name: ("model", m.module) for m in api.models}
@@ -126,6 +134,27 @@ def file_plan(api: Api, source: str, options: RenderOptions, compiled: Path | No
     for enum in api.enums:
         if enum.name in homes:
             enums_of.setdefault(homes[enum.name].name, []).append(enum)
+    return ModelSide(kinds, named, homes, enums_of)
+
+
+def models_key(api: Api, file: FileContext) -> tuple[Any, ...]:
+    """Everything the files of models and enums (and the models index) are made from, as
+    inputs for a memo: the files' context, the package, every model and enum, and the enums
+    an operation uses (which keeps them out of their model's module, see enum_homes)."""
+    return ("models", file, api.package, api.models, api.enums, tuple(sorted(_operation_enums(api))))
+
+
+def file_plan(
+    api: Api, source: str, options: RenderOptions, compiled: Path | None = None, side: ModelSide | None = None
+) -> Iterator[Planned]:
+    """Every file of the package, in a fixed order; `compiled` keeps the templates compiled
+    between runs (see environment). With a `side` that has no files of models and enums
+    (see ModelSide), those files are left out."""
+    ctx = RenderContext(api, source, options)
+    file = ctx.file()
+    env = environment(compiled)
+    pkg = api.package
+    side = side or model_side(api)
     common: dict[str, Any] = {
         "ctx": ctx,
         "api": api,
@@ -143,20 +172,10 @@ def file_plan(api: Api, source: str, options: RenderOptions, compiled: Path | No
     yield whole(f"{pkg}/_client.py", "package/_client.py.jinja", lambda: {"client_docs": client_docs(api)})
     yield whole("pyproject.toml", "package/pyproject.toml.jinja")
     yield whole("README.md", "package/README.md.jinja", lambda: {"example": usage_example(api)})
-    exports = tuple(sorted((name, module) for name, (_, module) in kinds.items()))
-    yield _alone(env, f"{pkg}/models/__init__.py", "package/models/__init__.py.jinja", _index_values, file, exports)
-    for model in api.models:
-        own = tuple(enums_of.get(model.name, ()))
-        known = _kinds_of(named[model.name], kinds)
-        path = f"{pkg}/models/{model.module}.py"
-        yield _alone(env, path, "package/models/model.py.jinja", _model_values, file, model, own, known)
-    for enum in api.enums:
-        if enum.name not in homes:
-            path = f"{pkg}/models/{enum.module}.py"
-            yield _alone(env, path, "package/models/enum.py.jinja", _enum_values, file, enum)
+    yield from _model_files(env, api, file, side)
     yield whole(f"{pkg}/resources/__init__.py", "package/resources/__init__.py.jinja")
     for group in api.groups:
-        known = _kinds_of(_names_in(_group_types(group), (ModelRef, EnumRef)), kinds)
+        known = _kinds_of(_names_in(_group_types(group), (ModelRef, EnumRef)), side.kinds)
         path = f"{pkg}/resources/{group.module}.py"
         yield _alone(env, path, "package/resources/group.py.jinja", _group_values, file, group, known)
     yield Planned(f"{pkg}/py.typed", str)
@@ -164,14 +183,40 @@ def file_plan(api: Api, source: str, options: RenderOptions, compiled: Path | No
         yield Planned(f"{pkg}/{module.name}", partial(_runtime_module, ctx, module))
 
 
+def _model_files(env: jinja2.Environment, api: Api, file: FileContext, side: ModelSide) -> Iterator[Planned]:
+    """The models index, the module of each model, and that of each enum with one of its own."""
+    named, homes, enums_of, kinds = side.named, side.homes, side.enums_of, side.kinds
+    if named is None or homes is None or enums_of is None:
+        return
+    pkg = api.package
+    exports = tuple(sorted((name, module) for name, (_, module) in kinds.items()))
+    index = f"{pkg}/models/__init__.py"
+    yield _alone(env, index, "package/models/__init__.py.jinja", _index_values, file, exports, part="models")
+    for model in api.models:
+        own = tuple(enums_of.get(model.name, ()))
+        known = _kinds_of(named[model.name], kinds)
+        path = f"{pkg}/models/{model.module}.py"
+        yield _alone(env, path, "package/models/model.py.jinja", _model_values, file, model, own, known, part="models")
+    for enum in api.enums:
+        if enum.name not in homes:
+            path = f"{pkg}/models/{enum.module}.py"
+            yield _alone(env, path, "package/models/enum.py.jinja", _enum_values, file, enum, part="models")
+
+
 Kinds = tuple[tuple[str, tuple[str, str]], ...]  # (name, (kind, module)) of the models and enums a file names
 
 
 def _alone(
-    env: jinja2.Environment, path: str, template: str, values: Callable[..., dict[str, Any]], *inputs: Any
+    env: jinja2.Environment,
+    path: str,
+    template: str,
+    values: Callable[..., dict[str, Any]],
+    *inputs: Any,
+    part: str = "",
 ) -> Planned:
     """A file whose template sees values(*inputs) and nothing else, so the inputs key its text."""
-    return Planned(path, partial(_render_alone, env, template, values, inputs), (template, values.__name__, *inputs))
+    made = partial(_render_alone, env, template, values, inputs)
+    return Planned(path, made, (template, values.__name__, *inputs), part)
 
 
 def _render_alone(
@@ -281,7 +326,7 @@ def enum_homes(api: Api, named: dict[str, set[str]]) -> dict[str, Model]:
     for model in api.models:
         for name in named[model.name] & enums:
             users.setdefault(name, set()).add(model.name)
-    for name in _names_in([t for g in api.groups for op in g.operations for t in _operation_types(op)], (EnumRef,)):
+    for name in _operation_enums(api):
         users.setdefault(name, set()).add("")  # an operation's: imported by its resource module
     by_name = {m.name: m for m in api.models}
     inline = {e.name for e in api.enums if not _is_named_schema(e.origin)}
@@ -290,6 +335,10 @@ def enum_homes(api: Api, named: dict[str, set[str]]) -> dict[str, Model]:
         for name, owners in users.items()
         if len(owners) == 1 and "" not in owners and name in inline
     }
+
+
+def _operation_enums(api: Api) -> set[str]:
+    return _names_in([t for g in api.groups for op in g.operations for t in _operation_types(op)], (EnumRef,))
 
 
 def _is_named_schema(origin: str) -> bool:

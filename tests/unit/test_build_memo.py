@@ -18,7 +18,7 @@ from generator.build.schemas import SchemaBuilder
 from generator.config import Config
 from generator.pipeline import build_model
 from generator.spec import load
-from tests.conftest import ROOT
+from tests.conftest import ROOT, counted_calls
 
 SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -61,15 +61,7 @@ def _build(spec: dict[str, Any], memo: ComponentMemo | None):
 @pytest.fixture
 def builds(monkeypatch) -> list[int]:
     """Counts the builds of the component schemas."""
-    counted: list[int] = []
-    original = SchemaBuilder.build_components
-
-    def counting(self):
-        counted.append(1)
-        return original(self)
-
-    monkeypatch.setattr(SchemaBuilder, "build_components", counting)
-    return counted
+    return counted_calls(monkeypatch, SchemaBuilder, "build_components")
 
 
 def _memo(tmp_path: Path, salt: str = "salt") -> ComponentMemo:

@@ -17,7 +17,7 @@ from generator.pipeline import build_model
 from generator.render import RenderMemo, render
 from generator.render.memo import code_version
 from generator.spec import load
-from tests.conftest import ROOT
+from tests.conftest import ROOT, counted_calls
 
 SOURCE = "workbench.yaml"
 
@@ -89,6 +89,69 @@ def test_a_referenced_model_moving_to_another_module_renders_the_files_that_impo
     assert any(f".{moved.module} import {target.name}" in text for text in files.values())
 
 
+@pytest.fixture
+def planned_models(monkeypatch) -> list[int]:
+    """Counts the plans of the files of models and enums."""
+    import generator.render as rendering
+
+    return counted_calls(monkeypatch, rendering, "model_side")
+
+
+def _side_planned(counted: list[int], api: Api, pack: Path) -> tuple[dict[str, str], bool]:
+    """The files of a run, and whether it planned the files of models and enums."""
+    before = len(counted)
+    files = _run(api, pack)
+    return files, len(counted) > before
+
+
+def test_unchanged_models_and_enums_are_given_out_as_a_whole_without_a_plan(api, planned_models, tmp_path):
+    pack = tmp_path / "p.pack"
+    first, planned = _side_planned(planned_models, api, pack)
+    assert planned
+    group = api.groups[0]
+    edited = dataclasses.replace(api, groups=(dataclasses.replace(group, description="Changed."), *api.groups[1:]))
+    again, planned = _side_planned(planned_models, edited, pack)
+    assert not planned and again == render(edited, SOURCE) != first
+    assert [path for path in again if path.startswith(f"{api.package}/models/")] == [
+        path for path in first if path.startswith(f"{api.package}/models/")
+    ]
+
+
+def test_an_enum_an_operation_starts_to_use_leaves_its_models_module(tmp_path, planned_models):
+    """`kind` is Pet's inline enum, in Pet's module, until an operation's parameter uses it."""
+    import copy
+
+    from generator.build import build_api
+
+    pet = {"type": "object", "properties": {"kind": {"type": "string", "enum": ["cat", "dog"]}}}
+    ok = {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Pets", "version": "1"},
+        "paths": {"/pets": {"get": {"operationId": "listPets", "responses": ok}}},
+        "components": {"schemas": {"Pet": pet}},
+    }
+    used = copy.deepcopy(spec)
+    param = {"name": "kind", "in": "query", "schema": {"$ref": "#/components/schemas/Pet/properties/kind"}}
+    used["paths"]["/pets"]["get"]["parameters"] = [param]
+    pack = tmp_path / "p.pack"
+    before, _ = _side_planned(planned_models, build_api(spec)[0], pack)
+    after_api = build_api(used)[0]
+    after, planned = _side_planned(planned_models, after_api, pack)
+    assert planned and after == render(after_api, SOURCE)
+    assert set(after) - set(before) == {"pets/models/pet_kind.py"}
+
+
+def test_a_list_of_model_files_whose_texts_are_gone_plans_them_again(api, planned_models, tmp_path):
+    pack = tmp_path / "p.pack"
+    first = _run(api, pack)
+    memo = RenderMemo(pack, "salt")
+    model_file_key = memo.key(next(p for p in plan.file_plan(api, SOURCE, plan.RenderOptions()) if p.part).inputs)
+    del memo._old[model_file_key]
+    planned_models.clear()
+    assert render(api, SOURCE, memo=memo) == first and planned_models == [1]
+
+
 def test_other_code_or_templates_miss_every_entry(api, renders, tmp_path):
     pack = tmp_path / "p.pack"
     _run(api, pack, salt="one version of codegen")
@@ -125,7 +188,7 @@ def test_the_pack_is_rewritten_only_when_something_changed_and_keeps_only_this_r
     fewer = dataclasses.replace(api, models=api.models[:-3])
     _run(fewer, pack)
     assert pack.stat().st_size < full.st_size
-    assert len(RenderMemo(pack)._old) == _memoized(fewer)
+    assert len(RenderMemo(pack)._old) == _memoized(fewer) + 1  # and the list of the files of models
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a pack at all", None])
@@ -166,7 +229,8 @@ def test_a_file_black_must_format_is_kept_unformatted_and_formatted_on_the_way_o
     first = _run(api, pack)
     memo = RenderMemo(pack, "salt")
     kept = [memo.get(key) for key in list(memo._old)]
-    assert kept and all(needs_black for _, needs_black in kept)
+    texts = [entry for entry in kept if entry is not None and not entry[0].startswith('{"files": ')]
+    assert len(texts) == len(kept) - 1 and all(needs_black for _, needs_black in texts)
     assert _run(api, pack) == first
 
 
