@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from ..errors import join_pointer
@@ -24,7 +25,7 @@ from ..model import (
 from .auth import operation_security
 from .context import BuildContext, text
 from .naming import NameAllocator, class_name, identifier, module_name, words
-from .operations_memo import GroupRecord, OperationMemo
+from .operations_memo import OperationMemo, OperationRecord
 from .pagination import pagination_of
 from .schemas import SchemaBuilder
 
@@ -105,7 +106,7 @@ class OperationBuilder:
         groups = []
         for group in sorted(by_group):
             attr = attrs.claim(identifier(group, "group"))
-            operations, record = self._group_operations(group, by_group[group])
+            operations, records = self._group_operations(group, by_group[group])
             built = ResourceGroup(
                 name=attr,
                 class_name=classes.claim(class_name(group, "Group"), class_name(group, "Group") + "Group"),
@@ -113,19 +114,29 @@ class OperationBuilder:
                 operations=operations,
                 description=self._tag_description(group),
             )
-            if self.memo is not None and record is not None:
-                self.memo.know_group(built, record)
+            if self.memo is not None and records is not None:
+                self.memo.know_group(built, records)
             groups.append(built)
         return groups
 
-    def _group_operations(self, group: str, raw: list[_RawOperation]) -> tuple[tuple[Operation, ...], GroupRecord | None]:
-        """The group's operations, from the memo if it has them (with the memo's record)."""
-        build = lambda: tuple(self._build_operations(group, raw))  # noqa: E731
+    def _group_operations(
+        self, group: str, raw: list[_RawOperation]
+    ) -> tuple[tuple[Operation, ...], list[OperationRecord] | None]:
+        """The group's operations, each from the memo if it has it (with the memo's records)."""
+        names = NameAllocator(RESOURCE_ATTRS)
         if self.memo is None:
-            return build(), None
-        places = [(op.method, op.path, op.pointer, op.path_pointer) for op in raw]
-        record = self.memo.group(group, places, self.schemas, build)
-        return record.operations, record
+            return tuple(self._named_operation(group, op, names) for op in raw), None
+        records = [
+            self.memo.operation(
+                group,
+                (op.method, op.path, op.pointer, op.path_pointer),
+                self.schemas,
+                names,
+                partial(self._named_operation, group, op, names),
+            )
+            for op in raw
+        ]
+        return tuple(record.operation for record in records), records
 
     def _tag_description(self, group: str) -> str:
         for tag in self.ctx.root.get("tags") or []:
@@ -167,14 +178,10 @@ class OperationBuilder:
 
     # -- operations -------------------------------------------------------------------
 
-    def _build_operations(self, group: str, raw: list[_RawOperation]) -> list[Operation]:
-        names = NameAllocator(RESOURCE_ATTRS)
-        operations = []
-        for op in raw:
-            preferred, full = self._method_names(group, op)
-            name = names.claim(preferred, full)
-            operations.append(self._operation(name, op))
-        return operations
+    def _named_operation(self, group: str, op: _RawOperation, names: NameAllocator) -> Operation:
+        """The operation, its method named among those `names` (the group's) has given out."""
+        preferred, full = self._method_names(group, op)
+        return self._operation(names.claim(preferred, full), op)
 
     def _method_names(self, group: str, op: _RawOperation) -> tuple[str, str]:
         """The short name (group words removed) and a longer fallback for clashes."""

@@ -69,6 +69,9 @@ class Additions:
     modules: tuple[str, ...]
     warned: tuple[tuple[str, str], ...]
 
+    def empty(self) -> bool:
+        return not any((self.models, self.enums, self.types, self.class_names, self.modules, self.warned))
+
 
 Mark = tuple[int, int, int, int, int, int]  # the sizes of the builder's state (see SchemaBuilder.mark)
 

@@ -61,16 +61,16 @@ SPEC: dict[str, Any] = {
 
 @pytest.fixture
 def built(monkeypatch) -> list[str]:
-    """The groups built (not served from the memo), in order."""
-    groups: list[str] = []
-    original = OperationBuilder._build_operations
+    """The paths of the operations built (not served from the memo), in order."""
+    paths: list[str] = []
+    original = OperationBuilder._named_operation
 
-    def counting(self, group, raw):
-        groups.append(group)
-        return original(self, group, raw)
+    def counting(self, group, op, names):
+        paths.append(op.path)
+        return original(self, group, op, names)
 
-    monkeypatch.setattr(OperationBuilder, "_build_operations", counting)
-    return groups
+    monkeypatch.setattr(OperationBuilder, "_named_operation", counting)
+    return paths
 
 
 def _build(spec: dict[str, Any], memo: OperationMemo | None = None, components: ComponentMemo | None = None):
@@ -88,29 +88,29 @@ def _fresh(spec: dict[str, Any]):
     return _build(spec)
 
 
-def test_a_second_build_serves_every_group(built, tmp_path):
+def test_a_second_build_serves_every_operation(built, tmp_path):
     first = _run(SPEC, tmp_path)
-    assert built == ["a", "b", "c"]
+    assert built == ["/a", "/b", "/c"]
     again = _run(SPEC, tmp_path)
-    assert built == ["a", "b", "c"]
+    assert built == ["/a", "/b", "/c"]
     assert again == first == _fresh(SPEC)
     assert any("`not`" in w.message for w in again[1])
 
 
-def test_a_changed_group_alone_is_built_when_it_adds_what_it_added_before(built, tmp_path):
+def test_a_changed_operation_alone_is_built_when_it_adds_what_it_added_before(built, tmp_path):
     _run(SPEC, tmp_path)
     changed = copy.deepcopy(SPEC)
     changed["paths"]["/a"]["get"]["summary"] = "Now with a summary"
     changed["paths"]["/a2"] = {"get": _op("listMoreA", "a", {"$ref": "#/components/schemas/Pet"})}
     built.clear()
     warm = _run(changed, tmp_path)
-    assert built == ["a"]
+    assert built == ["/a", "/a2"]
     assert warm == _fresh(changed)
 
 
-def test_a_group_that_adds_something_new_changes_the_state_of_those_after_it(built, tmp_path):
-    """Group a now takes the name group b's inline model had: b is built again, and its
-    model is named as a build without the memo names it."""
+def test_an_operation_that_adds_something_new_changes_the_state_of_those_after_it(built, tmp_path):
+    """A new operation in group a takes the name group b's inline model had: b's operation
+    is built again, and its model is named as a build without the memo names it."""
     first, _ = _run(SPEC, tmp_path)
     assert "GetThingResponse" in {m.name for m in first.models}
     changed = copy.deepcopy(SPEC)
@@ -118,7 +118,7 @@ def test_a_group_that_adds_something_new_changes_the_state_of_those_after_it(bui
     changed["paths"]["/a3"] = {"get": _op("get", "a", {"type": "string"}, parameters=[enum_param])}
     built.clear()
     warm, _ = _run(changed, tmp_path)
-    assert built == ["a", "b", "c"]
+    assert built == ["/a3", "/b", "/c"]
     assert warm == _fresh(changed)[0]
     assert "GetThingResponseModel" in {m.name for m in warm.models}
 
@@ -126,14 +126,14 @@ def test_a_group_that_adds_something_new_changes_the_state_of_those_after_it(bui
 @pytest.mark.parametrize(
     "change, rebuilt",
     [
-        (lambda s: s["components"]["parameters"]["limit"].update(description="How many"), ["b"]),
-        (lambda s: s["x-shapes"]["Square"]["properties"].update(colour={"type": "string"}), ["c"]),
-        (lambda s: s["components"]["schemas"]["Pet"]["properties"].update(age={"type": "integer"}), ["a", "b", "c"]),
-        (lambda s: s.update(security=[{"key": []}]), ["a", "b", "c"]),
+        (lambda s: s["components"]["parameters"]["limit"].update(description="How many"), ["/b"]),
+        (lambda s: s["x-shapes"]["Square"]["properties"].update(colour={"type": "string"}), ["/c"]),
+        (lambda s: s["components"]["schemas"]["Pet"]["properties"].update(age={"type": "integer"}), ["/a", "/b", "/c"]),
+        (lambda s: s.update(security=[{"key": []}]), ["/a", "/b", "/c"]),
     ],
     ids=["a parameter it refers to", "a schema reached through a mapping", "a component schema", "security"],
 )
-def test_whatever_a_group_reads_misses(built, tmp_path, change, rebuilt):
+def test_whatever_an_operation_reads_misses(built, tmp_path, change, rebuilt):
     _run(SPEC, tmp_path)
     changed = copy.deepcopy(SPEC)
     change(changed)
@@ -200,7 +200,7 @@ def test_a_damaged_entry_costs_only_the_build(built, tmp_path, how):
     damage(tmp_path / "groups", how)
     built.clear()
     assert _run(SPEC, tmp_path) == first
-    assert built == ["a", "b", "c"]
+    assert built == ["/a", "/b", "/c"]
 
 
 def test_other_building_code_misses(built, tmp_path):
@@ -208,10 +208,10 @@ def test_other_building_code_misses(built, tmp_path):
     built.clear()
     memo = OperationMemo(tmp_path / "groups", "other code")
     _build(SPEC, memo)
-    assert built == ["a", "b", "c"]
+    assert built == ["/a", "/b", "/c"]
 
 
-def test_warnings_of_a_served_group_point_at_todays_lines(built, tmp_path):
+def test_warnings_of_a_served_operation_point_at_todays_lines(built, tmp_path):
     spec_file = tmp_path / "spec" / "groups.yaml"
     spec_file.parent.mkdir()
     spec_file.write_text(yaml.safe_dump(SPEC, sort_keys=False))
@@ -224,7 +224,7 @@ def test_warnings_of_a_served_group_point_at_todays_lines(built, tmp_path):
     spec_file.write_text(yaml.safe_dump(moved, sort_keys=False))
     built.clear()
     _, warm = build_model(load(spec_file), Config(), None, OperationMemo(tmp_path / "groups", "salt"))
-    assert built == ["z"]
+    assert built == ["/0"]
     _, cold = build_model(load(spec_file), Config())
     assert [(w.message, w.line) for w in warm] == [(w.message, w.line) for w in cold]
     assert any("`not`" in w.message and w.line for w in warm)
@@ -244,8 +244,28 @@ def test_with_the_component_memo_too(built, tmp_path):
     changed["paths"]["/c"]["get"]["deprecated"] = True
     built.clear()
     warm = run(changed)
-    assert built == ["c"]
+    assert built == ["/c"]
     assert warm == _fresh(changed)
+
+
+def test_method_names_taken_earlier_in_the_group_decide_a_served_operations_name(built, tmp_path):
+    """Two operations of a group want the name `list`; the first takes it. When an operation
+    that wants it is added before them, both are built again, under their new names."""
+    spec = copy.deepcopy(SPEC)
+    spec["paths"] = {
+        "/x": {"get": _op("list", "things", {"type": "string"})},
+        "/y": {"get": _op("list2", "things", {"type": "string"}, **{"x-codegen-name": "list"})},
+    }
+    first, _ = _run(spec, tmp_path)
+    assert [op.name for op in first.groups[0].operations] == ["list", "list_2"]
+    changed = copy.deepcopy(spec)
+    changed["paths"] = {"/w": {"get": _op("listW", "things", {"type": "string"}, **{"x-codegen-name": "list"})}}
+    changed["paths"].update(spec["paths"])
+    built.clear()
+    warm, _ = _run(changed, tmp_path)
+    assert built == ["/w", "/x", "/y"]  # /x and /y: the names taken before them changed
+    assert warm == _fresh(changed)[0]
+    assert [op.name for op in warm.groups[0].operations] == ["list", "list_2", "list_3"]
 
 
 def test_an_allocator_gives_back_what_it_took_after_a_point():
