@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import join_pointer
 from ..model import (
@@ -36,6 +36,7 @@ from ..spec.refs import PointerError, ref_pointer, resolve_pointer
 from .context import BuildContext, text
 from .naming import RESERVED_CLASS_NAMES, NameAllocator, class_name, constant, identifier, module_name
 
+T = TypeVar("T")
 _PRIMITIVES = {"string", "integer", "number", "boolean"}
 _COMPONENT_PREFIX = "/components/schemas/"
 # The field holding properties the spec does not declare.
@@ -87,9 +88,9 @@ class SchemaBuilder:
         self._modules = NameAllocator({"__init__"}, fold_case=True)
         self._component_names = self._claim_component_names()
         self._children: dict[str, list[str]] | None = None  # base pointer -> allOf children
-        # One object for each of the types most schemas have (GitHub: 28,000 properties are
-        # typed by 20 primitive types), so a kept state holds and restores each type once.
-        self._shared: dict[TypeRef, TypeRef] = {}
+        # One object for each of the types and fields that many schemas have (GitHub: 28,000
+        # properties are typed by 20 primitive types), so a kept state holds and restores each once.
+        self._shared: dict[Any, Any] = {}
 
     # -- naming ---------------------------------------------------------------------
 
@@ -188,11 +189,16 @@ class SchemaBuilder:
             self._building.discard(pointer)
         ref = Nullable(inner) if nullable else inner
         if _shareable(ref):
-            ref = self._shared.setdefault(ref, ref)
+            ref = self._share(ref)
         self._types[pointer] = ref
         return ref
 
     # -- the dialects of "may be null" --------------------------------------------
+
+    def _share(self, value: T) -> T:
+        """The one object for values equal to this one (see _shared), which must be equal only
+        when they are the same: no Literal or default value that could be 1 and True."""
+        return self._shared.setdefault(value, value)  # type: ignore[no-any-return]
 
     def _split_null(self, schema: dict[str, Any], pointer: str, hint: str) -> tuple[TypeRef, bool]:
         nullable = schema.get("nullable") is True or schema.get("x-nullable") is True
@@ -338,7 +344,7 @@ class SchemaBuilder:
         info = resolved if isinstance(resolved, dict) else {}
         # Sibling keywords beside a $ref (3.1) describe this use of the schema.
         local = schema if isinstance(schema, dict) else {}
-        return Field(
+        field = Field(
             name=names.claim(identifier(wire, "field")),
             wire_name=wire,
             type=inner,
@@ -351,6 +357,8 @@ class SchemaBuilder:
             default=info.get("default"),
             has_default="default" in info,
         )
+        # GitHub's 35,000 fields are 7,800 different ones (`id`, `url`, `node_id`...).
+        return self._share(field) if _shareable(inner) and (field.default is None or type(field.default) is str) else field
 
     def _all_of(self, schema: dict[str, Any], pointer: str, hint: str) -> TypeRef:
         parts = self.ctx.sequence(schema["allOf"], join_pointer(pointer, "allOf"), "allOf")
@@ -511,7 +519,9 @@ class SchemaBuilder:
             name=name,
             module=self._module_for(name),
             kind=str(kind),
-            members=_members(values, schema.get("x-enum-varnames")),
+            members=tuple(
+                self._share(m) if type(m.value) is str else m for m in _members(values, schema.get("x-enum-varnames"))
+            ),
             description=text(schema.get("description")),
             origin=pointer,
         )

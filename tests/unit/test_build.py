@@ -335,3 +335,34 @@ def test_resource_class_names_avoid_model_names():
     schemas = {"PetsResource": {"type": "object", "properties": {"a": {"type": "string"}}}}
     api, _ = build_api(spec({"/pets": {"get": op(tags=["pets"])}}, schemas))
     assert api.groups[0].class_name == "PetsGroup"
+
+
+def _two_models(prop: dict) -> tuple:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "Shared", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {name: {"type": "object", "properties": {"p": prop}} for name in ("A", "B")},
+        },
+    }
+    api, _ = build_api(spec)
+    a, b = (next(m for m in api.models if m.name == name) for name in ("A", "B"))
+    return a.fields[0], b.fields[0]
+
+
+def test_equal_fields_of_different_models_are_one_object():
+    """A kept build state holds each once (GitHub: 35,000 fields, 7,800 different)."""
+    a, b = _two_models({"type": "string", "description": "The same everywhere.", "default": "x"})
+    assert a == b and a is b
+
+
+@pytest.mark.parametrize(
+    "prop",
+    [{"type": "integer", "default": 1}, {"const": 1}, {"type": "array", "items": {"const": True}}],
+    ids=["a default", "a literal", "a literal inside"],
+)
+def test_what_could_equal_another_value_is_never_shared(prop):
+    """1 == True in Python: a field or type holding such a value stays its own object."""
+    a, b = _two_models(prop)
+    assert a == b and a is not b and (a.type is not b.type or prop.get("type") == "integer")
