@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
 
 from .errors import UsageError
 
@@ -101,6 +100,8 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise UsageError(f"config file {path} does not exist")
     if path.suffix == ".toml":
         return _pyproject_table(path)
+    import yaml  # type: ignore[import-untyped]  # only for a YAML config file
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

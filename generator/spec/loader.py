@@ -19,82 +19,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import yaml  # type: ignore[import-untyped]
-from yaml.nodes import MappingNode, ScalarNode  # type: ignore[import-untyped]
-
 from ..errors import Diagnostic, SpecError, join_pointer
-from .locate import JsonLocator, YamlLocator
+from .locate import JsonLocator, Locator, yaml_locator
 from .refs import PointerError, resolve_pointer
 
-try:  # libyaml parses several times faster; Stripe's spec is 4 MB of YAML
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-__all__ = ["BUNDLE_KEY", "Document", "Source", "load", "SpecLoader"]
+__all__ = ["BUNDLE_KEY", "Document", "Source", "load"]
 
 BUNDLE_KEY = "x-codegen-bundled"
-
-# ---------------------------------------------------------------------------------------------
-# YAML: the JSON-compatible subset people mean when they write an OpenAPI document.
-# ---------------------------------------------------------------------------------------------
-
-_BOOL = "tag:yaml.org,2002:bool"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-
-
-class SpecLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """PyYAML's safe loader with YAML 1.2 core-schema scalars instead of YAML 1.1's.
-
-    YAML 1.1 turns `on:` into True, `2024-01-01` into a date, `12:30` into 750 and `0123`
-    into 83. In a spec these are keys, examples and descriptions that must stay what they
-    look like, so: booleans are only true/false, dates stay strings, numbers are decimal
-    (or 0x/0o), and non-string mapping keys keep their text (`200:` is the key "200").
-    """
-
-    yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT, _TIMESTAMP)]
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-    }
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        if isinstance(node, MappingNode):
-            self.flatten_mapping(node)  # apply `<<` merge keys first, as SafeLoader does
-        mapping: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                # The text as written: `200` -> "200", `true` -> "true", never "True".
-                key = key_node.value if isinstance(key_node, ScalarNode) else str(key)
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
-
-    def construct_yaml_int(self, node: Any) -> int:
-        text = str(self.construct_scalar(node))
-        try:
-            if text[:2] in ("0o", "0x"):
-                return int(text[2:], 8 if text[1] == "o" else 16)
-            return int(text)  # decimal even with leading zeros, as in YAML 1.2
-        except ValueError:  # an explicit `!!int` in a 1.1 form such as 0b101 or 1_000
-            return int(super().construct_yaml_int(node))
-
-
-SpecLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|false)$", re.IGNORECASE), list("tTfF"))
-SpecLoader.add_implicit_resolver(
-    _INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
-)
-SpecLoader.add_implicit_resolver(
-    _FLOAT,
-    re.compile(
-        r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?[0-9]+[eE][-+]?[0-9]+"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+.0123456789"),
-)
-SpecLoader.add_constructor(_INT, SpecLoader.construct_yaml_int)
 
 # ---------------------------------------------------------------------------------------------
 # Document
@@ -115,7 +46,7 @@ class Source:
     text: str | None  # as parsed; None once released
     kind: str  # "json" or "yaml": which parser read it, and so which locator fits
     digest: str = ""  # sha256 of the text: its identity, kept when the text is released
-    _locator: JsonLocator | YamlLocator | None = field(default=None, repr=False, compare=False)
+    _locator: Locator | None = field(default=None, repr=False, compare=False)
     _changed: bool = field(default=False, repr=False, compare=False)  # on disk since it was read
 
     def __post_init__(self) -> None:
@@ -142,7 +73,7 @@ class Source:
             if text is None:
                 self._changed = True  # no line numbers, rather than wrong ones
                 return None
-            self._locator = JsonLocator(text) if self.kind == "json" else YamlLocator(text)
+            self._locator = JsonLocator(text) if self.kind == "json" else yaml_locator(text)
         return self._locator.line(pointer)
 
 
@@ -284,18 +215,9 @@ def _parse(text: str, display: str) -> tuple[Any, str]:
             raise _fail(f"not valid JSON: {exc.msg}", display, exc.lineno) from None
         except RecursionError:
             raise _fail("the document is nested too deeply to read", display) from None
-    try:
-        data = yaml.load(text, Loader=SpecLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise _fail(f"not valid YAML: {_yaml_problem(exc)}", display, _yaml_line(exc)) from None
-    except yaml.YAMLError as exc:  # e.g. a control character the YAML reader refuses
-        position = getattr(exc, "position", None)
-        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
-        raise _fail(f"not valid YAML: {exc}", display, line) from None
-    except RecursionError:
-        raise _fail("the document is nested too deeply to read", display) from None
-    if data is None:
-        raise _fail("the file holds no document (only comments or null)", display)
+    from .yaml_reading import parse_yaml  # PyYAML is imported only for YAML
+
+    data = parse_yaml(text, display)
     return _share_strings(data, aliases=True), "yaml"
 
 
@@ -321,16 +243,6 @@ def _share_strings(root: Any, aliases: bool) -> Any:
             elif type(value) is dict or type(value) is list:
                 stack.append(value)
     return root
-
-
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (exc.context, exc.problem) if p]
-    return ", ".join(parts) if parts else "syntax error"
-
-
-def _yaml_line(exc: yaml.MarkedYAMLError) -> int | None:
-    mark = exc.problem_mark or exc.context_mark
-    return mark.line + 1 if mark is not None else None
 
 
 _OPENAPI_3 = re.compile(r"3\.[0-2](?:\.[0-9]+)?(?:[-+].*)?")

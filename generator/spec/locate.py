@@ -6,7 +6,8 @@ pointer that exists: an error about a missing key is best shown at its would-be 
 
 JSON is walked with the json module's C scanner, skipping every value we do not descend into,
 so even a 13 MB spec answers in a fraction of a second without building a position map.
-YAML is composed (not constructed) once into PyYAML's node tree, which carries marks.
+YAML is composed (not constructed) once into PyYAML's node tree, which carries marks (in
+yaml_reading.py, so that a JSON spec never imports PyYAML).
 """
 
 from __future__ import annotations
@@ -14,19 +15,15 @@ from __future__ import annotations
 import json
 import json.decoder
 import re
-from typing import Any
-
-import yaml  # type: ignore[import-untyped]
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode  # type: ignore[import-untyped]
+from typing import Any, Protocol
 
 from ..errors import unescape_pointer_token
 
-try:  # libyaml makes composing a multi-megabyte spec several times faster
-    from yaml import CSafeLoader as _ComposeLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _ComposeLoader  # type: ignore[assignment]
+__all__ = ["JsonLocator", "Locator", "json_line", "pointer_tokens", "yaml_line", "yaml_locator"]
 
-__all__ = ["JsonLocator", "YamlLocator", "json_line", "pointer_tokens", "yaml_line"]
+
+class Locator(Protocol):
+    def line(self, pointer: str) -> int | None: ...
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -126,70 +123,18 @@ class JsonLocator:
         return _WHITESPACE.match(self.text, end).end()  # type: ignore[union-attr]
 
 
-class YamlLocator:
-    """Finds values in one YAML text through its composed node tree (built on first use)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._root: Node | None = None
-        self._composed = False
-
-    def _tree(self) -> Node | None:
-        if not self._composed:
-            self._composed = True
-            try:
-                self._root = yaml.compose(self.text, Loader=_ComposeLoader)
-            except yaml.YAMLError:
-                self._root = None  # text we cannot parse has no lines to offer
-        return self._root
-
-    def line(self, pointer: str) -> int | None:
-        node = self._tree()
-        if node is None:
-            return None
-        line: int = node.start_mark.line + 1
-        for token in pointer_tokens(pointer):
-            found = _yaml_child(node, token)
-            if found is None:
-                break
-            node, line = found
-        return line
-
-
-def _yaml_child(node: Node, token: str) -> tuple[Node, int] | None:
-    """The child node for `token` and the line to report for it."""
-    if isinstance(node, MappingNode):
-        hit: tuple[Node, int] | None = None
-        merges: list[Node] = []
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                continue
-            # Keys are compared as written: `200:` is the key "200", as the loader makes it.
-            if key_node.value == token:
-                hit = (value_node, key_node.start_mark.line + 1)  # last duplicate wins, as in loading
-            elif key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
-                merges.append(value_node)
-        if hit is not None:
-            return hit
-        for merged in merges:  # `<<: *base` brings keys from elsewhere in the file
-            for source in merged.value if isinstance(merged, SequenceNode) else [merged]:
-                found = _yaml_child(source, token)
-                if found is not None:
-                    return found
-        return None
-    if isinstance(node, SequenceNode) and token.isdigit():
-        index = int(token)
-        if index < len(node.value):
-            item = node.value[index]
-            return item, item.start_mark.line + 1
-    return None
-
-
 def json_line(text: str, pointer: str) -> int | None:
     """1-based line of the value at `pointer` in JSON `text` (or of its deepest existing prefix)."""
     return JsonLocator(text).line(pointer)
 
 
+def yaml_locator(text: str) -> Locator:
+    """A locator for YAML `text` (yaml_reading.YamlLocator: PyYAML is imported only for YAML)."""
+    from .yaml_reading import YamlLocator
+
+    return YamlLocator(text)
+
+
 def yaml_line(text: str, pointer: str) -> int | None:
     """1-based line of the value at `pointer` in YAML `text` (or of its deepest existing prefix)."""
-    return YamlLocator(text).line(pointer)
+    return yaml_locator(text).line(pointer)
