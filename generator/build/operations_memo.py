@@ -105,6 +105,7 @@ class OperationMemo:
             record = self._record(operation, schemas.added_since(mark))
             self._built += 1
         self._records[key] = record
+        self.fingerprints.know(record.operation, record.operation_digest)  # a render key's input
         self._names = hashlib.sha256(self._names + record.operation.name.encode()).digest()
         if not record.added.empty():  # an operation that adds nothing leaves the state as it was
             self._chain = hashlib.sha256(self._chain + record.added_digest).digest()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Callable
+import json
+from dataclasses import dataclass, field, replace
+from functools import lru_cache, partial
+from typing import Any, Callable
 
 from ..forked import Forked, can_fork
 from ..model import Api
@@ -13,7 +14,17 @@ from .format import FormatCache, FormatError, format_files
 from .layout import long_code_line
 from .options import RenderOptions
 from .memo import RenderMemo
-from .plan import RUNTIME_DIR, ModelSide, Planned, RenderContext, file_plan, model_side, models_key, rendered_text
+from .plan import (
+    RUNTIME_DIR,
+    ModelSide,
+    Piece,
+    Planned,
+    RenderContext,
+    file_plan,
+    model_side,
+    models_key,
+    rendered_text,
+)
 from .writer import MANIFEST_NAME, Difference, WriteError, WriteResult, compare_tree, write_tree
 
 __all__ = [
@@ -71,9 +82,11 @@ def render(
             models.files.append((planned.path, key))
         kept = memo.get(key) if memo is not None and key is not None else None
         if kept is None:
-            todo.append((planned, key))
+            todo.append((_assembled(planned, memo) if memo is not None else planned, key))
         else:
             emit(planned.path, *kept)
+            if planned.pieces is not None and memo is not None:
+                memo.retain(_pieces_key(memo, planned.path))  # for when the group changes
     if memo is not None and models is not None and models.side is None:
         memo.keep_files(models.key, models.files, {name: list(kind) for name, kind in side.kinds.items()})
 
@@ -120,6 +133,32 @@ def _kept_models(
         if text is not None:  # get_files found each one
             emit(path, *text)
     return _KeptModels(key, ModelSide({name: (kind, module) for name, (kind, module) in kinds.items()}), files)
+
+
+def _assembled(planned: Planned, memo: RenderMemo) -> Planned:
+    """A group's file to render, made with the pieces of its operations that the memo kept
+    from the file's last version; the others are rendered here (so that the memo keeps them)
+    rather than where the file is."""
+    group = planned.pieces
+    if group is None:
+        return planned
+    where = _pieces_key(memo, planned.path)
+    kept = memo.peek(where)
+    try:
+        old: Any = json.loads(kept[0]) if kept is not None else {}
+    except ValueError:
+        old = None
+    old = old if isinstance(old, dict) else {}
+    keys = {op.name: memo.key(group.inputs(op)).hex() for op in group.group.operations}
+    pieces: dict[str, Piece] = {name: tuple(old[key]) for name, key in keys.items() if key in old}  # type: ignore[misc]
+    pieces |= group.render([op for op in group.group.operations if op.name not in pieces])
+    memo.keep(where, json.dumps({keys[name]: piece for name, piece in pieces.items()}), False)
+    return replace(planned, make=partial(group.make, pieces))
+
+
+def _pieces_key(memo: RenderMemo, path: str) -> bytes:
+    """Where the pieces of the group file at `path` are kept (see plan.GroupPieces)."""
+    return memo.key(("operation pieces", path))
 
 
 # A forked helper costs more than it saves below this many files to render for it.

@@ -79,13 +79,25 @@ class RenderMemo:
 
     def get(self, key: bytes) -> tuple[str, bool] | None:
         """The text kept under `key` and whether it still needs black; it is kept for the next run."""
+        found = self.peek(key)
+        if found is not None:
+            self.retain(key)
+        return found
+
+    def peek(self, key: bytes) -> tuple[str, bool] | None:
+        """The text kept under `key` and whether it still needs black, for this run alone."""
         found = self._old.get(key)
         if found is None:
             return None
         needs_black, start, end = found
-        text = self._data[start:end]
-        self._kept.append((key, needs_black, text))
-        return str(text, "utf-8"), needs_black
+        return str(self._data[start:end], "utf-8"), needs_black
+
+    def retain(self, key: bytes) -> None:
+        """Keep the entry under `key`, if there is one, for the next run (once a run)."""
+        found = self._old.get(key)
+        if found is not None:
+            needs_black, start, end = found
+            self._kept.append((key, needs_black, self._data[start:end]))
 
     def get_files(self, key: bytes) -> tuple[list[tuple[str, bytes]], Any] | None:
         """The files kept together under `key` (see keep_files), each path with the key of its
@@ -101,7 +113,7 @@ class RenderMemo:
             return None
         if not all(text_key in self._old for _, text_key in files):
             return None
-        self._kept.append((_files_key(key), False, self._data[start:end]))
+        self.retain(_files_key(key))
         return files, kept["with"]
 
     def keep_files(self, key: bytes, files: list[tuple[str, bytes]], kept_with: Any) -> None:

@@ -79,6 +79,7 @@ class Planned:
     make: Callable[[], str]
     inputs: tuple[Any, ...] | None = None
     part: str = ""  # "models" for the files of models and enums (see models_key)
+    pieces: GroupPieces | None = None  # a group's file: made of pieces a memo may keep apart
 
 
 Part = tuple[int, int]  # (index, count): the files whose ordinal is index modulo count
@@ -174,10 +175,12 @@ def file_plan(
     yield whole("README.md", "package/README.md.jinja", lambda: {"example": usage_example(api)})
     yield from _model_files(env, api, file, side)
     yield whole(f"{pkg}/resources/__init__.py", "package/resources/__init__.py.jinja")
+    templates = env.get_template(_GROUP_TEMPLATE), env.get_template(_OPERATION_TEMPLATE)
     for group in api.groups:
         known = _kinds_of(_names_in(_group_types(group), (ModelRef, EnumRef)), side.kinds)
         path = f"{pkg}/resources/{group.module}.py"
-        yield _alone(env, path, "package/resources/group.py.jinja", _group_values, file, group, known)
+        pieces = GroupPieces(templates, file, group, known)
+        yield Planned(path, partial(pieces.make, {}), (_GROUP_TEMPLATE, "_group_values", file, group, known), "", pieces)
     yield Planned(f"{pkg}/py.typed", str)
     for module in sorted(RUNTIME_DIR.glob("*.py")):
         yield Planned(f"{pkg}/{module.name}", partial(_runtime_module, ctx, module))
@@ -204,6 +207,52 @@ def _model_files(env: jinja2.Environment, api: Api, file: FileContext, side: Mod
 
 
 Kinds = tuple[tuple[str, tuple[str, str]], ...]  # (name, (kind, module)) of the models and enums a file names
+
+
+_GROUP_TEMPLATE = "package/resources/group.py.jinja"
+_OPERATION_TEMPLATE = "package/resources/operation.py.jinja"
+Piece = tuple[str, str, str]  # an operation's Endpoint constant, sync method and async method
+
+
+@dataclass(frozen=True)
+class GroupPieces:
+    """A group's module, made of what each operation makes alone (its Endpoint constant and
+    its two methods) and what the group makes of them all (imports, classes).
+
+    An operation's piece depends on the operation, the group's name and the file's context
+    alone (see `inputs`), so that a memo can keep it apart: a group that gained or changed
+    an operation renders that operation's piece, and takes the others from the memo.
+    """
+
+    templates: tuple[jinja2.Template, jinja2.Template]  # the group's and the operations' pieces'
+    file: FileContext
+    group: ResourceGroup
+    kinds: Kinds
+
+    def inputs(self, op: Operation) -> tuple[Any, ...]:
+        return (_OPERATION_TEMPLATE, "operation_pieces", self.file, self.group.name, op)
+
+    def render(self, operations: list[Operation]) -> dict[str, Piece]:
+        """The pieces of these operations of the group, by name."""
+        if not operations:
+            return {}
+        views = {op.name: _operation_view(self.group, op) for op in operations}
+        values = {
+            "ctx": self.file,
+            "ops": views,
+            "docs": {op.name: operation_doc(op) for op in operations},
+            # Endpoint(...) for each operation: the static description the runtime works from
+            "endpoint_calls": {op.name: _endpoint_call(self.group, op, views[op.name]) for op in operations},
+        }
+        module: Any = self.templates[1].make_module(values)
+        return {op.name: (str(module.endpoint(op)), str(module.method(op, False)), str(module.method(op, True))) for op in operations}
+
+    def make(self, pieces: dict[str, Piece]) -> str:
+        """The module, from these pieces and those of the other operations, rendered here."""
+        missing = [op for op in self.group.operations if op.name not in pieces]
+        every = {**pieces, **self.render(missing)}
+        values = _group_values(self.file, self.group, self.kinds)
+        return self.templates[0].render(**values, pieces=every)
 
 
 def _alone(
@@ -436,18 +485,10 @@ def _group_values(file: FileContext, group: ResourceGroup, kinds: Kinds) -> dict
         "ctx": file,
         "group": group,
         "needs": needs,
-        "ops": views,
-        # Endpoint(...) for each operation: the static description the runtime works from
-        "endpoint_calls": {op.name: _endpoint_call(group, op, views[op.name]) for op in group.operations},
         "types_imports": sorted(types),
         "streaming_imports": [n for n in ("AsyncStream", "ServerSentEvent", "Stream") if re.search(rf"\b{n}\b", used)],
         "pagination_imports": ["AsyncPager", "Paging", "SyncPage"] if any(v.paging for v in views.values()) else [],
         "uses_params": any(op.parameters for op in group.operations),
-        # kept for templates and tests that look operations up by name
-        "endpoints": {op.name: views[op.name].const for op in group.operations},
-        "returns": {op.name: views[op.name].returns_sync for op in group.operations},
-        "response_kinds": {op.name: views[op.name].kind for op in group.operations},
-        "docs": {op.name: operation_doc(op) for op in group.operations},
     }
 
 

@@ -192,6 +192,17 @@ def test_served_groups_and_models_tell_the_fingerprints_what_a_built_one_would_b
         assert before is not after and warm.of(after) == cold.of(before)
     inline = [m for m in again.models if not m.origin.startswith("/components/")]
     assert inline and all(warm.of(m) == Fingerprints().of(m) for m in inline)
+    told: set[int] = set()
+
+    class Told(Fingerprints):
+        def know(self, obj: object, digest: bytes) -> None:
+            told.add(id(obj))
+            super().know(obj, digest)
+
+    telling = Told()
+    served, _ = _run(SPEC, tmp_path, telling)
+    operations = [op for group in served.groups for op in group.operations]
+    assert all(id(op) in told and telling.of(op) == Fingerprints().of(op) for op in operations)
 
 
 @pytest.mark.parametrize("how", DAMAGES)

@@ -38,7 +38,14 @@ def renders(monkeypatch) -> list[str]:
         seen.append(template)
         return original(env, template, values, inputs)
 
+    group_file = plan.GroupPieces.make
+
+    def counting_groups(self, pieces):
+        seen.append("package/resources/group.py.jinja")
+        return group_file(self, pieces)
+
     monkeypatch.setattr(plan, "_render_alone", counting)
+    monkeypatch.setattr(plan.GroupPieces, "make", counting_groups)
     return seen
 
 
@@ -152,6 +159,57 @@ def test_a_list_of_model_files_whose_texts_are_gone_plans_them_again(api, planne
     assert render(api, SOURCE, memo=memo) == first and planned_models == [1]
 
 
+@pytest.fixture
+def pieces_rendered(monkeypatch) -> list[str]:
+    """The operations whose pieces of a group's file are rendered (see plan.GroupPieces)."""
+    names: list[str] = []
+    original = plan.GroupPieces.render
+
+    def counting(self, operations):
+        names.extend(op.name for op in operations)
+        return original(self, operations)
+
+    monkeypatch.setattr(plan.GroupPieces, "render", counting)
+    return names
+
+
+def _with_group(api: Api, index: int, **changes) -> Api:
+    groups = list(api.groups)
+    groups[index] = dataclasses.replace(groups[index], **changes)
+    return dataclasses.replace(api, groups=tuple(groups))
+
+
+def test_a_group_that_gains_an_operation_renders_that_operations_piece_alone(api, pieces_rendered, tmp_path):
+    pack = tmp_path / "p.pack"
+    index, group = max(enumerate(api.groups), key=lambda item: len(item[1].operations))
+    _run(api, pack)
+    assert len(pieces_rendered) == sum(len(g.operations) for g in api.groups)
+    _run(api, pack)  # the group's file is kept whole; its pieces are kept too, for later
+    pieces_rendered.clear()
+    added = dataclasses.replace(group.operations[0], name="added_again", summary="Added.")
+    gained = _with_group(api, index, operations=(*group.operations, added))
+    files = _run(gained, pack)
+    assert pieces_rendered == ["added_again"]
+    assert files == render(gained, SOURCE)
+    pieces_rendered.clear()
+    changed = dataclasses.replace(group.operations[-1], summary="Changed.")
+    edited = _with_group(api, index, operations=(*group.operations[:-1], changed))
+    files = _run(edited, pack)
+    assert pieces_rendered == [changed.name]
+    assert files == render(edited, SOURCE)
+
+
+def test_a_groups_new_name_renders_every_piece_of_it_again(api, pieces_rendered, tmp_path):
+    """An operation's piece names its group (`Endpoint("group.method", ...)`)."""
+    pack = tmp_path / "p.pack"
+    _run(api, pack)
+    pieces_rendered.clear()
+    renamed = _with_group(api, 0, name=api.groups[0].name + "_renamed")
+    files = _run(renamed, pack)
+    assert pieces_rendered == [op.name for op in api.groups[0].operations]
+    assert files == render(renamed, SOURCE)
+
+
 def test_other_code_or_templates_miss_every_entry(api, renders, tmp_path):
     pack = tmp_path / "p.pack"
     _run(api, pack, salt="one version of codegen")
@@ -188,7 +246,8 @@ def test_the_pack_is_rewritten_only_when_something_changed_and_keeps_only_this_r
     fewer = dataclasses.replace(api, models=api.models[:-3])
     _run(fewer, pack)
     assert pack.stat().st_size < full.st_size
-    assert len(RenderMemo(pack)._old) == _memoized(fewer) + 1  # and the list of the files of models
+    # and the list of the files of models, and the pieces of each group's file
+    assert len(RenderMemo(pack)._old) == _memoized(fewer) + 1 + len(fewer.groups)
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a pack at all", None])
@@ -228,9 +287,9 @@ def test_a_file_black_must_format_is_kept_unformatted_and_formatted_on_the_way_o
     pack = tmp_path / "p.pack"
     first = _run(api, pack)
     memo = RenderMemo(pack, "salt")
-    kept = [memo.get(key) for key in list(memo._old)]
-    texts = [entry for entry in kept if entry is not None and not entry[0].startswith('{"files": ')]
-    assert len(texts) == len(kept) - 1 and all(needs_black for _, needs_black in texts)
+    planned = [p for p in plan.file_plan(api, SOURCE, plan.RenderOptions()) if p.inputs is not None]
+    kept = [memo.peek(memo.key(p.inputs)) for p in planned]
+    assert kept and all(entry is not None and entry[1] for entry in kept)
     assert _run(api, pack) == first
 
 
