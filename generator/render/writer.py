@@ -87,8 +87,10 @@ def write_tree(outdir: Path, files: dict[str, str], *, force: bool = False) -> W
             "Move them away, or pass --force to overwrite them."
         )
     written, unchanged = [], []
+    digests: dict[str, str] = {}
     for rel in sorted(files):
         data = files[rel].encode("utf-8")
+        digests[rel] = hashlib.sha256(data).hexdigest()
         if _holds(os.path.join(outdir, rel), data):
             unchanged.append(rel)
             continue
@@ -103,7 +105,7 @@ def write_tree(outdir: Path, files: dict[str, str], *, force: bool = False) -> W
         if target.is_file():
             target.unlink()
             _prune_empty_dirs(target.parent, outdir)
-    manifest = manifest_text(files).encode("utf-8")
+    manifest = _manifest(digests).encode("utf-8")
     manifest_path = outdir / MANIFEST_NAME
     if not manifest_path.is_file() or manifest_path.read_bytes() != manifest:
         _atomic_write(manifest_path, manifest)
