@@ -21,6 +21,7 @@ methods' names may have changed).
 from __future__ import annotations
 
 import hashlib
+import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -57,8 +58,10 @@ class OperationMemo:
         self._group = ""
         self._names = b""  # the method names the current group has given out
         self._nodes: NodeDigests | None = None
-        self._old: dict[bytes, OperationRecord] = {}
-        self._records: dict[bytes, OperationRecord] = {}  # this run's, by key
+        # Each record pickled alone: a run that builds one operation writes the others' bytes
+        # as it read them, instead of pickling 1,200 records again (GitHub: 0.03 s).
+        self._old: dict[bytes, bytes] = {}
+        self._records: dict[bytes, bytes | OperationRecord] = {}  # this run's, by key
         self._built = 0  # operations this run built
 
     @classmethod
@@ -92,8 +95,9 @@ class OperationMemo:
             self._group, self._names = group, hashlib.sha256(f"group {group}".encode()).digest()
         reached = self._nodes.reached(place[3], _SCHEMAS)
         key = hashlib.sha256(self._chain + self._names + repr(place).encode() + reached).digest()
-        record = self._old.get(key)
-        if isinstance(record, OperationRecord):
+        record = _unpickled(self._old.get(key))
+        if record is not None:
+            self._records[key] = self._old[key]
             schemas.add(record.added)
             names.take([record.operation.name])
             added = (*record.added.models, *record.added.enums)
@@ -102,9 +106,8 @@ class OperationMemo:
         else:
             mark = schemas.mark()
             operation = build()
-            record = self._record(operation, schemas.added_since(mark))
+            record = self._records[key] = self._record(operation, schemas.added_since(mark))
             self._built += 1
-        self._records[key] = record
         self.fingerprints.know(record.operation, record.operation_digest)  # a render key's input
         self._names = hashlib.sha256(self._names + record.operation.name.encode()).digest()
         if not record.added.empty():  # an operation that adds nothing leaves the state as it was
@@ -124,7 +127,8 @@ class OperationMemo:
         if self._built == 0 and len(self._records) == len(self._old):
             used(self._path)
             return
-        write_pickled(self._path, self._start, self._records, KEPT_ENTRIES)
+        records = {key: _pickled(record) for key, record in self._records.items()}
+        write_pickled(self._path, self._start, records, KEPT_ENTRIES)
 
     def _record(self, operation: Operation, added: Additions) -> OperationRecord:
         of = self.fingerprints.of
@@ -133,3 +137,17 @@ class OperationMemo:
         added_digest = hashlib.sha256(b"".join(fingerprints) + rest).digest()
         operation_digest = hashlib.sha256(repr(operation).encode()).digest()
         return OperationRecord(operation, added, fingerprints, operation_digest, added_digest)
+
+
+def _unpickled(data: bytes | None) -> OperationRecord | None:
+    if data is None:
+        return None
+    try:
+        record = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a damaged record only costs its operation's build
+        return None
+    return record if isinstance(record, OperationRecord) else None
+
+
+def _pickled(record: bytes | OperationRecord) -> bytes:
+    return record if isinstance(record, bytes) else pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)

@@ -7,8 +7,10 @@ code and jinja2's version. Equal keys therefore mean equal text, and a changed i
 template can only miss, never be served an old text.
 
 The memo of one package is a single pack file: reading one file costs far less than
-reading thousands, and a run writes the pack again only when something changed. The pack
-holds the entries of the last run alone, so it does not grow from run to run.
+reading thousands. A run that made new entries appends them to the pack while what other
+runs left there stays below what this run uses, and otherwise writes the pack anew with its
+own entries alone: the pack stays under twice what a run uses, and a regeneration that
+changed one group writes that group's entries, not 20 MB again.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class RenderMemo:
         self._path = path
         self._salt = salt.encode()
         self._data = memoryview(_read(path) if path is not None else b"")
-        self._old = _index(self._data)
+        self._old, self._whole = _index(self._data)
         self._kept: list[tuple[bytes, bool, memoryview]] = []  # old entries this run uses again
         self._new: IO[bytes] | None = None  # this run's new entries, written as they come
         self._new_count = 0
@@ -151,14 +153,33 @@ class RenderMemo:
         if self._new is None:
             return
         try:
-            for key, needs_black, text in self._kept:
-                _write_record(self._new, key, needs_black, text)
-            self._new.close()
-            os.replace(self._new.name, self._path)
+            if self._appended():
+                self.discard()  # the new entries are in the pack now
+            else:
+                for key, needs_black, text in self._kept:
+                    _write_record(self._new, key, needs_black, text)
+                self._new.close()
+                os.replace(self._new.name, self._path)
+                self._new = None
         except OSError:
             self.discard()
-        self._new = None
         prune(self._path.parent, KEPT_PACKS, ".pack")
+
+    def _appended(self) -> bool:
+        """Add this run's new entries at the end of the pack, when what the other runs left
+        there is at most as much as this run uses: a regeneration that changed one group
+        writes that group, not the whole pack again. A later entry under the same key wins
+        (see _index); a run that finds the pack too full writes it anew with its own alone.
+        """
+        assert self._path is not None and self._new is not None
+        used_bytes = sum(_RECORD.size + len(text) for _, _, text in self._kept) + self._new.tell() - len(_MAGIC)
+        if not self._whole or len(self._data) + self._new.tell() > 2 * (used_bytes + len(_MAGIC)):
+            return False
+        self._new.flush()
+        with open(self._new.name, "rb") as new, open(self._path, "ab") as pack:
+            new.seek(len(_MAGIC))
+            pack.write(new.read())
+        return True
 
     def discard(self) -> None:
         """Drop this run's entries (a failed run), leaving the old pack as it was."""
@@ -194,8 +215,9 @@ def _read(path: Path) -> bytes:
     return data if data.startswith(_MAGIC) else b""
 
 
-def _index(data: memoryview) -> dict[bytes, tuple[bool, int, int]]:
-    """key -> (needs black, start, end) for each whole record; a damaged tail is ignored."""
+def _index(data: memoryview) -> tuple[dict[bytes, tuple[bool, int, int]], bool]:
+    """key -> (needs black, start, end) for each whole record, the last one for a key that
+    is there twice; and whether the pack ends with a whole record (a damaged tail is ignored)."""
     index: dict[bytes, tuple[bool, int, int]] = {}
     at = len(_MAGIC) if len(data) else 0
     while at + _RECORD.size <= len(data):
@@ -205,7 +227,7 @@ def _index(data: memoryview) -> dict[bytes, tuple[bool, int, int]]:
             break
         index[key] = (needs_black, start, start + length)
         at = start + length
-    return index
+    return index, at == len(data) and len(data) > 0
 
 
 def _new_pack(path: Path) -> IO[bytes] | None:

@@ -214,6 +214,22 @@ def test_a_damaged_entry_costs_only_the_build(built, tmp_path, how):
     assert built == ["/a", "/b", "/c"]
 
 
+def test_a_damaged_record_costs_only_its_operations_build(built, tmp_path):
+    from generator.cache import read_pickled, write_pickled
+
+    memo = OperationMemo(tmp_path / "groups", "salt")
+    first = _build(SPEC, memo)
+    memo.save()
+    records = read_pickled(tmp_path / "groups", memo._start)
+    assert isinstance(records, dict) and len(records) == 3
+    first_key = next(iter(records))
+    records[first_key] = records[first_key][: len(records[first_key]) // 2]
+    write_pickled(tmp_path / "groups", memo._start, records, 16)
+    built.clear()
+    assert _run(SPEC, tmp_path) == first
+    assert built == ["/a"]
+
+
 def test_other_building_code_misses(built, tmp_path):
     _run(SPEC, tmp_path)
     built.clear()

@@ -237,17 +237,31 @@ def test_the_code_version_changes_with_any_template_or_rendering_code(tmp_path, 
     assert len(set(versions)) == 3 and code_version() == versions[-1]
 
 
-def test_the_pack_is_rewritten_only_when_something_changed_and_keeps_only_this_run(api, tmp_path):
+def _described(api: Api, description: str) -> Api:
+    return dataclasses.replace(api, models=tuple(dataclasses.replace(m, description=description) for m in api.models))
+
+
+def test_the_pack_grows_by_a_runs_new_entries_and_is_written_anew_when_mostly_stale(api, tmp_path):
     pack = tmp_path / "p.pack"
     _run(api, pack)
     full, data = pack.stat(), pack.read_bytes()
     _run(api, pack)
-    assert pack.stat().st_ino == full.st_ino and pack.read_bytes() == data  # the same file, not replaced
-    fewer = dataclasses.replace(api, models=api.models[:-3])
-    _run(fewer, pack)
-    assert pack.stat().st_size < full.st_size
-    # and the list of the files of models, and the pieces of each group's file
-    assert len(RenderMemo(pack)._old) == _memoized(fewer) + 1 + len(fewer.groups)
+    assert pack.stat().st_ino == full.st_ino and pack.read_bytes() == data  # nothing new: not written
+    one = dataclasses.replace(api, models=(_described(api, "Changed.").models[0], *api.models[1:]))
+    assert _run(one, pack) == render(one, SOURCE)
+    grown = pack.read_bytes()
+    assert pack.stat().st_ino == full.st_ino and grown.startswith(data) and len(grown) - len(data) < len(data) // 4
+    rewritten = False
+    for edition in range(12):  # every model changes, every time: the stale entries pile up
+        before = pack.read_bytes()
+        edited = _described(api, f"Edition {edition}.")
+        assert _run(edited, pack) == render(edited, SOURCE)
+        assert pack.stat().st_size <= 2 * full.st_size * 1.05  # never much more than twice what a run uses
+        rewritten = rewritten or not pack.read_bytes().startswith(before)
+    assert rewritten  # written anew at least once, with that run's entries alone
+    _run(api, pack)
+    settled = pack.read_bytes()
+    assert _run(api, pack) == render(api, SOURCE) and pack.read_bytes() == settled  # all of it from the pack
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a pack at all", None])
