@@ -26,6 +26,11 @@ from typing import IO, Any
 
 import jinja2
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows, where the pack is always written anew
+    fcntl = None  # type: ignore[assignment]
+
 from .. import __version__
 from ..cache import Fingerprints, code_digest, entry_name, prune, used
 from .environment import TEMPLATES_DIR
@@ -175,9 +180,13 @@ class RenderMemo:
         used_bytes = sum(_RECORD.size + len(text) for _, _, text in self._kept) + self._new.tell() - len(_MAGIC)
         if not self._whole or len(self._data) + self._new.tell() > 2 * (used_bytes + len(_MAGIC)):
             return False
+        if fcntl is None:
+            return False
         self._new.flush()
         with open(self._new.name, "rb") as new, open(self._path, "ab") as pack:
             new.seek(len(_MAGIC))
+            # One appender at a time: another run's records must not land inside ours.
+            fcntl.flock(pack, fcntl.LOCK_EX)
             pack.write(new.read())
         return True
 
