@@ -251,3 +251,13 @@ def test_the_command_ends_with_its_output_flushed_and_no_helper_left(monkeypatch
     cli.run()
     child.join(5)
     assert exits == [0] and not child.is_alive() and capsys.readouterr().out == "done"
+
+
+def test_a_command_of_ours_does_not_import_the_plugins():
+    """Registering `diff` imports the whole comparison; `codegen validate` (or generate) need not."""
+    code = (
+        "import sys; from generator import cli; "
+        f"cli.main(['validate', {str(PETSTORE_SPEC)!r}]); print('generator.diff' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
