@@ -214,7 +214,7 @@ def test_a_damaged_entry_costs_only_the_build(built, tmp_path, how):
     assert built == ["/a", "/b", "/c"]
 
 
-def test_a_damaged_record_costs_only_its_operations_build(built, tmp_path):
+def test_a_damaged_groups_records_cost_only_that_groups_build(built, tmp_path):
     from generator.cache import read_pickled, write_pickled
 
     memo = OperationMemo(tmp_path / "groups", "salt")
