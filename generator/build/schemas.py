@@ -88,9 +88,10 @@ class SchemaBuilder:
         self._modules = NameAllocator({"__init__"}, fold_case=True)
         self._component_names = self._claim_component_names()
         self._children: dict[str, list[str]] | None = None  # base pointer -> allOf children
-        # One object for each of the types and fields that many schemas have (GitHub: 28,000
-        # properties are typed by 20 primitive types), so a kept state holds and restores each once.
-        self._shared: dict[Any, Any] = {}
+        # One object for each of the types, fields and enum members that many schemas have
+        # (GitHub: 28,000 properties are typed by 20 primitive types; 35,000 fields are 7,800
+        # different ones), so a kept state holds and restores each once.
+        self._shared: dict[tuple[Any, ...], Any] = {}
 
     # -- naming ---------------------------------------------------------------------
 
@@ -188,17 +189,18 @@ class SchemaBuilder:
         finally:
             self._building.discard(pointer)
         ref = Nullable(inner) if nullable else inner
-        if _shareable(ref):
-            ref = self._share(ref)
+        key = _type_key(ref)
+        if key is not None:
+            ref = self._share(key, ref)
         self._types[pointer] = ref
         return ref
 
     # -- the dialects of "may be null" --------------------------------------------
 
-    def _share(self, value: T) -> T:
-        """The one object for values equal to this one (see _shared), which must be equal only
-        when they are the same: no Literal or default value that could be 1 and True."""
-        return self._shared.setdefault(value, value)  # type: ignore[no-any-return]
+    def _share(self, key: tuple[Any, ...], value: T) -> T:
+        """The one object for values with this key (see _shared). Keys are tuples of strings,
+        types and ids, which hash without calling the model's dataclasses."""
+        return self._shared.setdefault(key, value)  # type: ignore[no-any-return]
 
     def _split_null(self, schema: dict[str, Any], pointer: str, hint: str) -> tuple[TypeRef, bool]:
         nullable = schema.get("nullable") is True or schema.get("x-nullable") is True
@@ -344,21 +346,29 @@ class SchemaBuilder:
         info = resolved if isinstance(resolved, dict) else {}
         # Sibling keywords beside a $ref (3.1) describe this use of the schema.
         local = schema if isinstance(schema, dict) else {}
-        field = Field(
-            name=names.claim(identifier(wire, "field")),
-            wire_name=wire,
-            type=inner,
-            required=required,
-            nullable=isinstance(ref, Nullable),
-            description=text(local.get("description")) or text(info.get("description")),
-            deprecated=local.get("deprecated") is True or info.get("deprecated") is True,
-            read_only=info.get("readOnly") is True or local.get("readOnly") is True,
-            write_only=info.get("writeOnly") is True or local.get("writeOnly") is True,
-            default=info.get("default"),
-            has_default="default" in info,
+        values = (
+            names.claim(identifier(wire, "field")),
+            wire,
+            inner,
+            required,
+            isinstance(ref, Nullable),
+            text(local.get("description")) or text(info.get("description")),
+            local.get("deprecated") is True or info.get("deprecated") is True,
+            info.get("readOnly") is True or local.get("readOnly") is True,
+            info.get("writeOnly") is True or local.get("writeOnly") is True,
+            info.get("default"),
+            "default" in info,
         )
-        # GitHub's 35,000 fields are 7,800 different ones (`id`, `url`, `node_id`...).
-        return self._share(field) if _shareable(inner) and (field.default is None or type(field.default) is str) else field
+        default = values[-2]
+        if default is not None and type(default) is not str:
+            return Field(*values)  # a default that could be 1 or True (1 == True) is not a key
+        # GitHub's 35,000 fields are 7,800 different ones (`id`, `url`, `node_id`...). Equal
+        # types are one object already (type_of), so in the key the type stands as its id.
+        key = ("field", id(inner), *values[:2], *values[3:])
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = Field(*values)
+        return found  # type: ignore[no-any-return]
 
     def _all_of(self, schema: dict[str, Any], pointer: str, hint: str) -> TypeRef:
         parts = self.ctx.sequence(schema["allOf"], join_pointer(pointer, "allOf"), "allOf")
@@ -520,7 +530,8 @@ class SchemaBuilder:
             module=self._module_for(name),
             kind=str(kind),
             members=tuple(
-                self._share(m) if type(m.value) is str else m for m in _members(values, schema.get("x-enum-varnames"))
+                self._share(("member", m.name, m.value), m) if type(m.value) is str else m
+                for m in _members(values, schema.get("x-enum-varnames"))
             ),
             description=text(schema.get("description")),
             origin=pointer,
@@ -528,15 +539,23 @@ class SchemaBuilder:
         return ref
 
 
-_SHAREABLE_LEAVES = (Primitive, AnyValue, ModelRef, EnumRef)
 
 
-def _shareable(ref: TypeRef) -> bool:
-    """Whether equal types of this shape are the same type. Not so with a Literal inside:
-    Literal(1) == Literal(True), as 1 == True."""
-    while isinstance(ref, (Nullable, ListOf, MapOf)):
-        ref = ref.inner if isinstance(ref, Nullable) else ref.item if isinstance(ref, ListOf) else ref.value
-    return isinstance(ref, _SHAREABLE_LEAVES)
+def _type_key(ref: TypeRef) -> tuple[Any, ...] | None:
+    """A key that equal types, and they alone, share; None for a type that holds a Literal
+    (Literal(1) == Literal(True), as 1 == True) or another type the key does not know."""
+    if isinstance(ref, Primitive):
+        return ("primitive", ref.kind, ref.format)
+    if isinstance(ref, ModelRef):
+        return ("model", ref.name)
+    if isinstance(ref, EnumRef):
+        return ("enum", ref.name, ref.kind)
+    if isinstance(ref, AnyValue):
+        return ("any", ref.reason)
+    inner = ref.inner if isinstance(ref, Nullable) else ref.item if isinstance(ref, ListOf) else None
+    inner = ref.value if isinstance(ref, MapOf) else inner
+    key = _type_key(inner) if inner is not None else None
+    return None if key is None else (type(ref).__name__, key)
 
 
 def _tail(entries: dict[str, Any], count: int) -> tuple[tuple[str, Any], ...]:
