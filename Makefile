@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SPECS := $(wildcard specs/*.yaml specs/*.yml specs/*.json)
 
-.PHONY: generate test corpus bench lint clean
+.PHONY: generate test corpus memo-check bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP)
 # Every real-world spec in ../shared: generated, compiles, imports, mypy-clean (slow).
 corpus: $(STAMP)
 	$(BIN)/python -m tests.corpus.run
+
+# Every spec regenerated warm, through the memos, equals a --no-cache generation (slow).
+memo-check: $(STAMP)
+	$(BIN)/python -m tests.corpus.memos
 
 # Performance against the issue-7 targets (slow: minutes; not part of `make test`).
 # Peers (openapi-python-client, pydantic) live in their own venv, .venv-bench; codegen runs
