@@ -128,7 +128,7 @@ def generate(
     memo: RenderMemo | None = None
     try:
         progress("building the API model")
-        fingerprints = Fingerprints()  # the two memos' digests of model objects
+        fingerprints = Fingerprints()  # the memos' digests of model objects
         components = _component_memo(config, path, fingerprints) if cache is not None else None
         groups = _operations_memo(config, path, fingerprints) if cache is not None else None
         with _long_lived():
@@ -194,7 +194,7 @@ def _component_memo(config: Config, path: str | Path, fingerprints: Fingerprints
 
 
 def _operations_memo(config: Config, path: str | Path, fingerprints: Fingerprints) -> OperationMemo | None:
-    """The resource groups' build of this package's last run with caching on, if any."""
+    """The operations' build of this package's last run with caching on, if any."""
     directory = cache_dir("build")
     return OperationMemo.in_directory(directory, _build_identity(config, path), fingerprints) if directory else None
 

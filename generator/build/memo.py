@@ -20,6 +20,7 @@ import marshal
 import pickle
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,9 @@ _CODE = (
 )
 
 
+@lru_cache(maxsize=1)
 def code_version() -> str:
+    """A hash of the building code, read once a process (both build memos salt their keys with it)."""
     files = [p for entry in _CODE for p in (sorted(entry.glob("*.py")) if entry.is_dir() else [entry])]
     return code_digest(f"{__version__}|{sys.version_info[:2]}|{pickle.HIGHEST_PROTOCOL}", files)
 

@@ -109,12 +109,11 @@ class RenderMemo:
     def get_files(self, key: bytes) -> tuple[list[tuple[str, bytes]], Any] | None:
         """The files kept together under `key` (see keep_files), each path with the key of its
         text, and what was kept with them; None unless every one of those texts is here."""
-        found = self._old.get(_files_key(key))
+        found = self.peek(_files_key(key))
         if found is None:
             return None
-        _, start, end = found
         try:
-            kept = json.loads(str(self._data[start:end], "utf-8"))
+            kept = json.loads(found[0])
             files = [(str(path), bytes.fromhex(text_key)) for path, text_key in kept["files"]]
         except (ValueError, KeyError, TypeError):
             return None
@@ -147,7 +146,9 @@ class RenderMemo:
         self._new_count += 1
 
     def save(self) -> None:
-        """Replace the pack with this run's entries, unless it already holds exactly those."""
+        """Keep this run's entries for the next run: the new ones appended to the pack, or a
+        pack written anew with this run's alone (see _appended); the pack as it is when it
+        holds exactly those."""
         if self._path is None or (self._new_count == 0 and len(self._kept) == len(self._old)):
             self.discard()
             if self._path is not None:
@@ -160,6 +161,7 @@ class RenderMemo:
         try:
             if self._appended():
                 self.discard()  # the new entries are in the pack now
+                used(self._path)  # also when there were none: the pack is in use
             else:
                 for key, needs_black, text in self._kept:
                     _write_record(self._new, key, needs_black, text)

@@ -232,11 +232,11 @@ class GroupPieces:
     def inputs(self, op: Operation) -> tuple[Any, ...]:
         return (_OPERATION_TEMPLATE, "operation_pieces", self.file, self.group.name, op)
 
-    def render(self, operations: list[Operation]) -> dict[str, Piece]:
-        """The pieces of these operations of the group, by name."""
+    def render(self, operations: list[Operation], views: dict[str, OperationView] | None = None) -> dict[str, Piece]:
+        """The pieces of these operations of the group, by name (`views`: theirs, if made)."""
         if not operations:
             return {}
-        views = {op.name: _operation_view(self.group, op) for op in operations}
+        views = views or {op.name: _operation_view(self.group, op) for op in operations}
         values = {
             "ctx": self.file,
             "ops": views,
@@ -249,10 +249,10 @@ class GroupPieces:
 
     def make(self, pieces: dict[str, Piece]) -> str:
         """The module, from these pieces and those of the other operations, rendered here."""
+        views = {op.name: _operation_view(self.group, op) for op in self.group.operations}
         missing = [op for op in self.group.operations if op.name not in pieces]
-        every = {**pieces, **self.render(missing)}
-        values = _group_values(self.file, self.group, self.kinds)
-        return self.templates[0].render(**values, pieces=every)
+        every = {**pieces, **self.render(missing, views)}
+        return self.templates[0].render(**_group_values(self.file, self.group, self.kinds, views), pieces=every)
 
 
 def _alone(
@@ -470,9 +470,9 @@ def _group_types(group: ResourceGroup) -> list[TypeRef]:
     return annotated
 
 
-def _group_values(file: FileContext, group: ResourceGroup, kinds: Kinds) -> dict[str, Any]:
+def _group_values(file: FileContext, group: ResourceGroup, kinds: Kinds, views: dict[str, OperationView]) -> dict[str, Any]:
+    """The values of a group's template, besides its operations' pieces; `views` are its operations'."""
     unset = any(f.nullable and not f.required for op in group.operations if op.body for f in op.body.fields)
-    views = {op.name: _operation_view(group, op) for op in group.operations}
     typing = ["Unpack"] + (["Literal"] if any(v.content_types for v in views.values()) else [])
     if any("Any" in v.returns_sync for v in views.values() if v.paging):
         typing.append("Any")

@@ -165,9 +165,9 @@ def pieces_rendered(monkeypatch) -> list[str]:
     names: list[str] = []
     original = plan.GroupPieces.render
 
-    def counting(self, operations):
+    def counting(self, operations, views=None):
         names.extend(op.name for op in operations)
-        return original(self, operations)
+        return original(self, operations, views)
 
     monkeypatch.setattr(plan.GroupPieces, "render", counting)
     return names
