@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -117,6 +119,31 @@ def code_digest(versions: str, files: Iterable[Path]) -> str:
     for path in files:
         digest.update(f"\0{path.name}\0".encode() + path.read_bytes())
     return digest.hexdigest()
+
+
+def installed_versions(names: Iterable[str]) -> dict[str, str]:
+    """The version of each of these distributions that is installed, as importlib.metadata
+    would find it: the first on sys.path, by the name of its metadata directory. Read from
+    the directory listings alone: importlib.metadata took 24 ms of every run for this."""
+    wanted = {_distribution_key(name): name for name in names}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in listing:
+            stem, _, suffix = item.rpartition(".")
+            if suffix in ("dist-info", "egg-info"):
+                name, _, version = stem.partition("-")
+                found.setdefault(wanted.get(_distribution_key(name), ""), version)
+    found.pop("", None)
+    return found
+
+
+def _distribution_key(name: str) -> str:
+    # Metadata directories spell a name with "_" where the project may have "-" or "." (PEP 503).
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def entry_name(identity: str) -> str:

@@ -15,6 +15,7 @@ from typing import Callable, NoReturn, Sequence, TextIO
 from . import __version__
 from .config import Config, load_config
 from .errors import Diagnostic, SpecError, UsageError
+from .forked import stop_all
 from .model import Api
 from .progress import Progress, Report
 from .render import FormatCache, FormatError, WriteError, WriteResult, write_tree
@@ -80,7 +81,8 @@ def run() -> NoReturn:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
             pass
-    if "multiprocessing" in sys.modules:
+    stop_all()
+    if "multiprocessing" in sys.modules:  # black's pool ends within its run; this is a safety net
         for child in sys.modules["multiprocessing"].active_children():
             child.terminate()
     os._exit(code)

@@ -253,6 +253,19 @@ def test_the_command_ends_with_its_output_flushed_and_no_helper_left(monkeypatch
     assert exits == [0] and not child.is_alive() and capsys.readouterr().out == "done"
 
 
+def test_the_command_stops_a_forked_helper_it_left_running(monkeypatch):
+    import time
+
+    from generator import cli, forked
+
+    children: list[forked.Forked] = []
+    monkeypatch.setattr(cli, "main", lambda: children.append(forked.Forked(time.sleep, 30)) or 0)
+    monkeypatch.setattr(cli.os, "_exit", lambda code: None)
+    started = time.monotonic()
+    cli.run()
+    assert not forked._running and children[0].result() is None and time.monotonic() - started < 5
+
+
 def test_a_command_of_ours_does_not_import_the_plugins():
     """Registering `diff` imports the whole comparison; `codegen validate` (or generate) need not."""
     code = (

@@ -10,9 +10,7 @@ Black is the most expensive stage by far (about 85 ms a file), so:
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache, partial
 from pathlib import Path
 from types import ModuleType
@@ -88,6 +86,10 @@ def _format_item(line_length: int, item: tuple[str, str]) -> str:
 def _format_all(items: list[tuple[str, str]], jobs: int, line_length: int = LINE_LENGTH) -> list[str]:
     if jobs <= 1 or len(items) < _PARALLEL_THRESHOLD:
         return [format_python(path, text, line_length) for path, text in items]
+    # Imported here: a run that formats this much pays for them anyway; most runs never get here.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork: the workers start with black already imported, so the pool is cheap to start.
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:

@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..cache import code_digest, prune, used, write_entry
+from ..cache import code_digest, installed_versions, prune, used, write_entry
 from ..errors import Diagnostic
 from ..forked import Forked, can_fork
 from .loader import Document
@@ -44,15 +44,10 @@ def findings_key(doc: Document, code_version: str | None = None) -> str:
 
 
 def _code_version() -> str:
-    from importlib import metadata  # 3 MB of imports that only a cached run needs
-
-    versions = []
-    for name in _LIBRARIES:
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=?")
-    return code_digest("|".join(versions), (Path(__file__).with_name(name) for name in _OUR_CODE))
+    versions = installed_versions(_LIBRARIES)
+    return code_digest("|".join(f"{name}={versions.get(name, '?')}" for name in _LIBRARIES), (
+        Path(__file__).with_name(name) for name in _OUR_CODE
+    ))
 
 
 class PendingValidation:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from generator.forked import Forked, spare_cores
+from generator.forked import Forked, spare_cores, stop_all
 
 
 def _pid_and(value: int) -> tuple[int, int]:
@@ -45,6 +45,23 @@ def test_done_tells_when_the_result_is_waiting() -> None:
     while not child.done() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert child.done() and child.result() is not None
+
+
+def test_a_big_result_comes_whole() -> None:
+    """More than a pipe holds: the child writes while the parent reads."""
+    assert Forked(bytes, 5_000_000).result() == bytes(5_000_000)
+
+
+def test_a_child_that_dies_answers_none() -> None:
+    assert Forked(os._exit, 3).result() is None
+
+
+def test_stop_all_stops_the_children_still_running() -> None:
+    children = [Forked(_sleep), Forked(_sleep)]
+    started = time.monotonic()
+    stop_all()
+    assert [child.result() for child in children] == [None, None]
+    assert time.monotonic() - started < 5
 
 
 def test_spare_cores_leaves_this_one_out() -> None:

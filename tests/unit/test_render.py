@@ -164,4 +164,4 @@ def test_a_failure_here_stops_the_helpers(monkeypatch, helpers_for_any_size):
     monkeypatch.setattr(rendering, "rendered_text", fail)
     with pytest.raises(RuntimeError, match="main share"):
         render(api, "workbench.yaml", workers=3)
-    assert len(started) == 2 and all(helper._child is None for helper in started)
+    assert len(started) == 2 and all(helper._pid is None for helper in started)
