@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Callable, NoReturn, Sequence, TextIO
 
 from . import __version__
+from .cache import cache_dir
 from .config import Config, load_config
 from .errors import Diagnostic, SpecError, UsageError
 from .forked import stop_all
 from .model import Api
 from .progress import Progress, Report
 from .render import FormatCache, FormatError, WriteError, WriteResult, write_tree
-from .render.writer import NewTree, is_new
+from .render.writer import NewTree, StatRecord, is_new
 
 EXIT_OK = 0
 EXIT_STALE = 1  # check: the committed client differs from what generation would write
@@ -200,7 +201,7 @@ def _generate(args: argparse.Namespace) -> int:
     if args.verbose and config.sources:
         print(f"Options from {', '.join(config.sources)}", file=sys.stderr)
     progress = Progress.on(sys.stderr, quiet=args.quiet)
-    writer = _Writer(config, args.force, progress)
+    writer = _Writer(config, args.force, progress, None if args.no_cache else cache_dir("write"))
     try:
         generated = generate(args.spec, config, cache=_cache(args), progress=progress, deliver=writer)
     finally:
@@ -218,8 +219,9 @@ class _Writer:
     """The output directory as a pipeline Delivery: a new directory is written while the
     files are rendered (render.NewTree), an existing one file by file at the end."""
 
-    def __init__(self, config: Config, force: bool, progress: Report) -> None:
+    def __init__(self, config: Config, force: bool, progress: Report, records: Path | None = None) -> None:
         self._config, self._force, self._progress = config, force, progress
+        self._records = records  # where the output directories' StatRecords are kept
         self._tree: NewTree | None = None
         self.written: list[tuple[Path, WriteResult]] = []
 
@@ -229,7 +231,7 @@ class _Writer:
     def begin(self, api: Api) -> Callable[[str, str], None] | None:
         if not is_new(self._outdir(api)):
             return None
-        self._tree = NewTree(self._outdir(api), force=self._force)
+        self._tree = NewTree(self._outdir(api), force=self._force, record=self._record(api))
         return self._tree.add
 
     def finish(self, api: Api, files: dict[str, str]) -> None:
@@ -239,8 +241,11 @@ class _Writer:
             result = self._tree.commit()  # the tree holds every file; `files` is empty
             self._tree = None
         else:
-            result = write_tree(outdir, files, force=self._force)
+            result = write_tree(outdir, files, force=self._force, record=self._record(api))
         self.written.append((outdir, result))
+
+    def _record(self, api: Api) -> StatRecord:
+        return StatRecord.in_directory(self._records, self._outdir(api))
 
     def discard(self) -> None:
         if self._tree is not None:

@@ -8,17 +8,25 @@ temporary file over it, so a reader never sees half a file.
 A new (absent or empty) output directory is built whole beside its final place and renamed
 into it (NewTree): a reader sees no package or all of it, and each file is created once
 instead of as a temporary file renamed over its target.
+
+A regeneration finds most files as it left them. A StatRecord (kept in the cache, not in
+the package) tells which, from their stat alone, as git's index does: reading and comparing
+4,000 files took a tenth of a regeneration of GitHub's client.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..cache import entry_name, prune
 
 MANIFEST_NAME = ".codegen-manifest.json"
 
@@ -74,10 +82,89 @@ def plan_conflicts(outdir: Path, files: dict[str, str], owned: dict[str, str]) -
     return conflicts
 
 
-def write_tree(outdir: Path, files: dict[str, str], *, force: bool = False) -> WriteResult:
+class StatRecord:
+    """What the last write left in one output directory: each file's digest, and its stat
+    just after it was written or found to hold that digest.
+
+    A file whose size, times, inode and device are still as recorded was not written since,
+    so it holds what was recorded. Not quite: a write within the file system clock's tick
+    after ours leaves its times as they were. So, as git does with its index, a file whose
+    modification time is not older than the record itself is read and compared anyway:
+    any later write then has a newer time than the one recorded.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._seen: dict[str, tuple[str, tuple[int, ...]]] = {}
+        self._older_than = 0  # recorded times from here on are too recent to trust
+        self._now: dict[str, tuple[str, tuple[int, ...]]] = {}
+        if path is not None:
+            try:
+                with open(path, "rb") as handle:
+                    self._older_than = os.fstat(handle.fileno()).st_mtime_ns
+                    seen = marshal.load(handle)
+                self._seen = seen if isinstance(seen, dict) else {}
+            except (OSError, ValueError, EOFError, TypeError):
+                self._seen = {}
+
+    @classmethod
+    def in_directory(cls, directory: Path | None, outdir: Path) -> StatRecord:
+        """The record of `outdir` kept in `directory` (a cache directory; None keeps nothing)."""
+        if directory is None:
+            return cls(None)
+        return cls(directory / f"{entry_name(str(outdir.resolve()))}.stat")
+
+    def holds(self, rel: str, path: str, digest: str) -> bool:
+        """Whether the file at `path` (`rel` in the package) holds what has `digest`, as far as
+        its stat tells; False when only reading it could tell."""
+        stat = _stat(path)
+        if stat is None:
+            return False
+        self._now[rel] = (digest, stat)
+        seen = self._seen.get(rel)
+        return seen is not None and seen == (digest, stat) and stat[1] < self._older_than
+
+    def note(self, rel: str, path: str, digest: str) -> None:
+        """The file at `path` holds what has `digest`: written now, or read and compared."""
+        known = self._now.get(rel)
+        stat = known[1] if known is not None and known[0] == digest else _stat(path)
+        if stat is not None:
+            self._now[rel] = (digest, stat)
+
+    def save(self, kept: Iterable[str]) -> None:
+        """Keep what `note` was told about the files in `kept` (the package's files now)."""
+        if self._path is None:
+            return
+        record = {rel: self._now[rel] for rel in kept if rel in self._now}
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self._path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                marshal.dump(record, handle)
+            os.replace(tmp, self._path)
+        except OSError:
+            return
+        prune(self._path.parent, KEPT_RECORDS, ".stat")
+
+
+KEPT_RECORDS = 32  # stat records kept at the most, the most recently written (one per output directory)
+
+
+def _stat(path: str) -> tuple[int, ...] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev, found.st_mode)
+
+
+def write_tree(
+    outdir: Path, files: dict[str, str], *, force: bool = False, record: StatRecord | None = None
+) -> WriteResult:
     outdir = Path(outdir)
+    record = record or StatRecord(None)
     if is_new(outdir):
-        return _write_new(outdir, files, force)
+        return _write_new(outdir, files, force, record)
     owned = read_manifest(outdir)
     conflicts = [] if force else plan_conflicts(outdir, files, owned)
     if conflicts:
@@ -90,15 +177,17 @@ def write_tree(outdir: Path, files: dict[str, str], *, force: bool = False) -> W
     digests: dict[str, str] = {}
     for rel in sorted(files):
         data = files[rel].encode("utf-8")
-        digests[rel] = hashlib.sha256(data).hexdigest()
-        if _holds(os.path.join(outdir, rel), data):
+        digests[rel] = digest = hashlib.sha256(data).hexdigest()
+        place = os.path.join(outdir, rel)
+        if record.holds(rel, place, digest) or _holds(place, data):
             unchanged.append(rel)
-            continue
-        try:
-            _atomic_write(outdir / rel, data)
-        except OSError as exc:
-            raise WriteError(f"cannot write {outdir / rel}: {exc.strerror or exc}") from None
-        written.append(rel)
+        else:
+            try:
+                _atomic_write(outdir / rel, data)
+            except OSError as exc:
+                raise WriteError(f"cannot write {outdir / rel}: {exc.strerror or exc}") from None
+            written.append(rel)
+        record.note(rel, place, digest)
     removed = [rel for rel in sorted(owned) if rel not in files]
     for rel in removed:
         target = outdir / rel
@@ -109,6 +198,7 @@ def write_tree(outdir: Path, files: dict[str, str], *, force: bool = False) -> W
     manifest_path = outdir / MANIFEST_NAME
     if not manifest_path.is_file() or manifest_path.read_bytes() != manifest:
         _atomic_write(manifest_path, manifest)
+    record.save(digests)
     return WriteResult(tuple(written), tuple(unchanged), tuple(removed))
 
 
@@ -139,9 +229,10 @@ class NewTree:
     the bottleneck either way.)
     """
 
-    def __init__(self, outdir: Path, *, force: bool = False) -> None:
+    def __init__(self, outdir: Path, *, force: bool = False, record: StatRecord | None = None) -> None:
         self.outdir = outdir
         self._force = force
+        self._record = record or StatRecord(None)
         outdir.parent.mkdir(parents=True, exist_ok=True)
         self._staging = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}.", suffix=".tmp"))
         self._made: set[Path] = {self._staging}
@@ -165,10 +256,13 @@ class NewTree:
                 raise
             staged = self._staged_files()
             self.discard()
-            return write_tree(self.outdir, staged, force=self._force)
+            return write_tree(self.outdir, staged, force=self._force, record=self._record)
         except BaseException:
             self.discard()
             raise
+        for rel, digest in self._digests.items():
+            self._record.note(rel, os.path.join(self.outdir, rel), digest)
+        self._record.save(self._digests)
         return WriteResult(tuple(sorted(self._digests)), (), ())
 
     def discard(self) -> None:
@@ -178,8 +272,8 @@ class NewTree:
         return {rel: (self._staging / rel).read_text(encoding="utf-8") for rel in self._digests}
 
 
-def _write_new(outdir: Path, files: dict[str, str], force: bool) -> WriteResult:
-    tree = NewTree(outdir, force=force)
+def _write_new(outdir: Path, files: dict[str, str], force: bool, record: StatRecord) -> WriteResult:
+    tree = NewTree(outdir, force=force, record=record)
     try:
         for rel in sorted(files):
             tree.add(rel, files[rel])

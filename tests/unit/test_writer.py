@@ -121,3 +121,69 @@ def test_a_failed_new_tree_leaves_nothing(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="No space"):
         write_tree(tmp_path / "out", {"a.py": "a\n"})
     assert list(tmp_path.iterdir()) == []
+
+
+def _recorded(tmp_path, name="records"):
+    from generator.render.writer import StatRecord
+
+    return StatRecord.in_directory(tmp_path / name, tmp_path / "out")
+
+
+def _aged(path, seconds=10):
+    """Make the file look written `seconds` ago (older than its record: not racy)."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 10**9))
+
+
+def test_a_recorded_file_whose_stat_is_unchanged_is_not_read(tmp_path, monkeypatch):
+    from generator.render import writer
+
+    out = tmp_path / "out"
+    write_tree(out, {"a.py": "a\n", "b.py": "b\n"}, record=_recorded(tmp_path))
+    for name in ("a.py", "b.py"):
+        _aged(out / name)
+    write_tree(out, {"a.py": "a\n", "b.py": "b\n"}, record=_recorded(tmp_path))  # records the aged stats
+    reads = []
+    monkeypatch.setattr(writer, "_holds", lambda path, data: reads.append(path) or False)
+    result = write_tree(out, {"a.py": "a\n", "b.py": "b2\n"}, record=_recorded(tmp_path))
+    assert result.unchanged == ("a.py",) and result.written == ("b.py",)
+    assert reads == [os.path.join(out, "b.py")]  # the changed text, not the unchanged file
+
+
+@pytest.mark.parametrize("edit", ["a\nmore\n", "b\n", "x\n"])
+def test_a_file_edited_since_the_record_is_written_again(tmp_path, edit):
+    out = tmp_path / "out"
+    write_tree(out, {"a.py": "a\n"}, record=_recorded(tmp_path))
+    _aged(out / "a.py")
+    write_tree(out, {"a.py": "a\n"}, record=_recorded(tmp_path))
+    (out / "a.py").write_text(edit)  # the same size, or not; a newer time
+    assert write_tree(out, {"a.py": "a\n"}, record=_recorded(tmp_path)).written == ("a.py",)
+    assert (out / "a.py").read_text() == "a\n"
+
+
+def test_an_edit_within_the_clock_tick_of_the_record_is_still_found(tmp_path, monkeypatch):
+    """A file whose time is not older than its record is read. Simulated: the record is
+    written in the tick the file was, and so is an edit after it, which leaves every time
+    as it was (the change time is left out, the modification time put back)."""
+    from generator.render import writer
+
+    stat = writer._stat
+    monkeypatch.setattr(writer, "_stat", lambda path: (stat(path) or ())[:2])
+    out = tmp_path / "out"
+    write_tree(out, {"a.py": "a\n"}, record=_recorded(tmp_path))
+    written = (out / "a.py").stat()
+    for record in (tmp_path / "records").iterdir():
+        os.utime(record, ns=(written.st_atime_ns, written.st_mtime_ns))
+    with open(out / "a.py", "r+") as handle:
+        handle.write("b")
+    os.utime(out / "a.py", ns=(written.st_atime_ns, written.st_mtime_ns))
+    assert write_tree(out, {"a.py": "a\n"}, record=_recorded(tmp_path)).written == ("a.py",)
+
+
+def test_a_damaged_record_costs_only_reading(tmp_path):
+    out = tmp_path / "out"
+    write_tree(out, {"a.py": "a\n"}, record=_recorded(tmp_path))
+    for record in (tmp_path / "records").iterdir():
+        record.write_bytes(b"\x00garbage")
+    result = write_tree(out, {"a.py": "a\n", "b.py": "b\n"}, record=_recorded(tmp_path))
+    assert result.unchanged == ("a.py",) and result.written == ("b.py",)
