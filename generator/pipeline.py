@@ -21,6 +21,7 @@ from .cache import Fingerprints, cache_dir
 from .spec import Document, load
 from .spec.checking import PendingValidation
 from .spec.normalize import normalize
+from .spec.parse_memo import ParseMemo
 from .spec.select import Selection, select_operations
 
 
@@ -121,7 +122,7 @@ def generate(
     delivery = _AtTheEnd(deliver) if callable(deliver) else deliver
     progress(f"reading {Path(path).name}")
     with _long_lived():
-        document = load(path)
+        document = load(path, _parse_memo(config, path) if cache is not None else None)
     # Strict validation is the slowest check; it runs beside the build.
     validation = PendingValidation(document, _findings_cache(cache is not None))
     begun = False
@@ -185,6 +186,12 @@ def _long_lived() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+def _parse_memo(config: Config, path: str | Path) -> ParseMemo | None:
+    """The spec's last parse for this package with caching on, if any."""
+    directory = cache_dir("parse")
+    return ParseMemo.in_directory(directory, _build_identity(config, path)) if directory else None
 
 
 def _component_memo(config: Config, path: str | Path, fingerprints: Fingerprints) -> ComponentMemo | None:

@@ -25,12 +25,16 @@ __all__ = ["REMAINDER", "Unit", "closure", "closure_digest", "units"]
 REMAINDER = ""  # the pointer of the unit that is everything outside the named units
 
 # Containers of named entries, from the root; "components" holds containers of its own.
-_CONTAINERS = ("paths", "webhooks", "definitions", "parameters", "responses", BUNDLE_KEY)
-_NESTED_CONTAINERS = ("components",)
+CONTAINERS = ("paths", "webhooks", "definitions", "parameters", "responses", BUNDLE_KEY)
+NESTED_CONTAINERS = ("components",)
 
-# A "$ref" member with a string value, in compact JSON text (json.dumps escapes every quote
-# inside a string, so the value ends at the first unescaped quote).
-_REF = re.compile(r'"\$ref":"((?:[^"\\]|\\.)*)"')
+# A "$ref" member with a string value in JSON text (a quote inside a string is escaped, so
+# the value ends at the first unescaped quote).
+_REF = re.compile(r'"\$ref"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+# A unit as read from the document's text (see parse_memo.py): the digest of its text and
+# the pointers its $refs name.
+TextUnit = tuple[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -40,13 +44,26 @@ class Unit:
     refs: frozenset[str]  # pointers of the units its $refs point into (itself excluded)
 
 
-def units(root: dict[str, Any]) -> dict[str, Unit]:
-    """Every unit of the document, by pointer, the remainder included."""
+def units(root: dict[str, Any], read: dict[str, TextUnit] | None = None) -> dict[str, Unit]:
+    """Every unit of the document, by pointer, the remainder included. `read` has units as
+    the loader found them in the text (their digests differ, but are as telling); the
+    others are written out as compact JSON here, which is most of the work when it has none."""
     parts = dict(_named_entries(root))
     parts[REMAINDER] = _remainder(root)
     owners = _owner_index(parts)
+    known = read or {}
     # One unit's text at a time: all of them at once would be the whole document again.
-    return {pointer: _unit(pointer, _compact(value), owners) for pointer, value in parts.items()}
+    return {
+        pointer: _unit(pointer, *(known.get(pointer) or text_unit(_compact(value))), owners)
+        for pointer, value in parts.items()
+    }
+
+
+def text_unit(text: str, start: int = 0, end: int | None = None) -> TextUnit:
+    """The digest of text[start:end] and the pointers of the $refs in it."""
+    stop = len(text) if end is None else end
+    digest = hashlib.sha256(text[start:stop].encode("utf-8", "surrogatepass")).hexdigest()
+    return digest, tuple(sorted(set(_ref_targets(_REF.findall(text, start, stop)))))
 
 
 def closure(units_by_pointer: dict[str, Unit], start: str) -> list[str]:
@@ -72,9 +89,9 @@ def closure_digest(units_by_pointer: dict[str, Unit], start: str) -> str:
 
 
 def _named_entries(root: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    for key in _CONTAINERS:
+    for key in CONTAINERS:
         yield from _entries(root, [key])
-    for key in _NESTED_CONTAINERS:
+    for key in NESTED_CONTAINERS:
         nested = root.get(key)
         if isinstance(nested, dict):
             for kind in nested:
@@ -92,8 +109,8 @@ def _entries(root: dict[str, Any], path: list[str]) -> Iterator[tuple[str, Any]]
 
 
 def _remainder(root: dict[str, Any]) -> dict[str, Any]:
-    rest = {key: value for key, value in root.items() if key not in _CONTAINERS}
-    for key in _NESTED_CONTAINERS:
+    rest = {key: value for key, value in root.items() if key not in CONTAINERS}
+    for key in NESTED_CONTAINERS:
         nested = rest.get(key)
         if isinstance(nested, dict):  # its containers are units; what else it holds is not
             rest[key] = {kind: value for kind, value in nested.items() if not isinstance(value, dict)}
@@ -114,15 +131,14 @@ def _owner_index(parts: dict[str, Any]) -> dict[str, set[str]]:
     return index
 
 
-def _unit(pointer: str, text: str, owners: dict[str, set[str]]) -> Unit:
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    targets = {_owner(target, owners) for target in _ref_targets(text)}
-    targets.discard(pointer)
-    return Unit(pointer, digest, frozenset(targets))
+def _unit(pointer: str, digest: str, targets: tuple[str, ...], owners: dict[str, set[str]]) -> Unit:
+    owned = {_owner(target, owners) for target in targets}
+    owned.discard(pointer)
+    return Unit(pointer, digest, frozenset(owned))
 
 
-def _ref_targets(text: str) -> Iterable[str]:
-    for escaped in set(_REF.findall(text)):
+def _ref_targets(escaped_refs: Iterable[str]) -> Iterable[str]:
+    for escaped in set(escaped_refs):
         target = ref_pointer(json.loads(f'"{escaped}"'))
         if target is not None:
             yield target

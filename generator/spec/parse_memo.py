@@ -1,0 +1,376 @@
+"""A JSON spec's last parse, kept so that a regeneration parses only what its edit changed.
+
+Parsing GitHub's 13 MB spec and sharing its equal strings takes 0.13 s, the largest part of
+a regeneration that changes one operation. The memo keeps, per package, the text it last
+parsed, the parsed value (in marshal's format: loading it takes a quarter of parsing again,
+and keeps the sharing of equal strings) and where the text of each unit lies: each member
+of the root object, of `paths` and the other containers of named entries, and of each
+section of `components`.
+
+A new text is compared with the kept one from both ends. The members the difference falls
+in, in the innermost object that holds all of it, are parsed again from the new text and
+take the place of the old ones; everything else is the kept value. A member the edit did
+not touch has the same text, and JSON is read the same way whatever stands before an
+object's member (the parse state there is the same), so the result is what json.loads
+gives for the new text. Anything unusual (a key twice, an edit that reaches across objects,
+text that does not parse) is parsed whole instead.
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+import re
+import struct
+import sys
+import tempfile
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..cache import code_digest, entry_name, prune, used
+from ..errors import join_pointer
+from .loader import share_strings
+from .units import CONTAINERS, NESTED_CONTAINERS, TextUnit, text_unit
+
+__all__ = ["ParseMemo", "parse_with_members"]
+
+# An object's member: its key, where its key and its value start and where the value ends
+# in the text, and the members of the value when it is an object the memo looks into (a
+# list of Member; None for an object with a key twice, whose members cannot be replaced
+# one by one).
+Member = tuple[str, int, int, int, Any]
+Members = list[Member]
+
+KEPT_ENTRIES = 16  # kept at the most, the most recently used (one per package)
+_MAGIC = b"codegen-parse-memo 1\n"
+_LENGTHS = struct.Struct("<QQQ")
+_WS = re.compile(r"[ \t\n\r]*")
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # what json.loads reads values with
+_CHUNK = 1 << 16  # bytes compared at a time when looking for the first difference
+_REPARSED_AT_MOST = 16  # a run parses at most this share of the text before the memo is written anew
+
+
+def _skip(text: str, at: int = 0, end: int | None = None) -> int:
+    """Where the whitespace from `at` ends (before `end`)."""
+    found = _WS.match(text, at, len(text) if end is None else end)
+    return found.end() if found is not None else at
+
+
+class _NotSimple(Exception):
+    """The text is not a plain object this module reads by members (json.loads will say why)."""
+
+
+def parse_with_members(text: str) -> tuple[Any, Members | None]:
+    """json.loads(text), and the root object's members; None for them when the text is not
+    an object read member by member (json.loads then gives the value, or the error)."""
+    start = _skip(text)
+    if text[start : start + 1] == "{":
+        try:
+            value, end, members = _object(text, start, ())
+            if _skip(text, end) == len(text) and members is not None:
+                return value, members
+        except (_NotSimple, ValueError, StopIteration):
+            pass
+    return json.loads(text), None
+
+
+def _object(text: str, at: int, path: tuple[str, ...]) -> tuple[dict[str, Any], int, Members | None]:
+    """The object whose "{" is at `at`, where it ends, and its members."""
+    at = _skip(text, at + 1)
+    if text[at : at + 1] == "}":
+        return {}, at + 1, []
+    value: dict[str, Any] = {}
+    members: Members = []
+    while True:
+        key, member, at = _member(text, at, path)
+        value[key] = member[0]
+        members.append(member[1])
+        at = _skip(text, at)
+        delimiter = text[at : at + 1]
+        if delimiter == "}":
+            return value, at + 1, members if len(value) == len(members) else None
+        if delimiter != ",":
+            raise _NotSimple()
+        at = _skip(text, at + 1)
+
+
+def _member(text: str, at: int, path: tuple[str, ...]) -> tuple[str, tuple[Any, Member], int]:
+    """The member whose key starts at `at`: its key, (value, Member), and where it ends."""
+    if text[at : at + 1] != '"':
+        raise _NotSimple()
+    key, colon = _SCAN(text, at)
+    colon = _skip(text, colon)
+    if text[colon : colon + 1] != ":":
+        raise _NotSimple()
+    start = _skip(text, colon + 1)
+    if text[start : start + 1] == "{" and _looked_into(path, key):
+        value, end, members = _object(text, start, (*path, key))
+    else:
+        (value, end), members = _SCAN(text, start), None
+    return key, (value, (key, at, start, end, members)), end
+
+
+def _looked_into(path: tuple[str, ...], key: str) -> bool:
+    """Whether the object under `key` at `path` is read member by member: the containers of
+    units (see units.py), which are what a regeneration's edit usually falls into."""
+    if not path:
+        return key in CONTAINERS or key in NESTED_CONTAINERS
+    return len(path) == 1 and path[0] in NESTED_CONTAINERS
+
+
+def _far_apart(change: _Change, size: int) -> bool:
+    """Whether the text differs from the kept one over so much of it that the kept one should
+    be replaced. The memo keeps the first text it read as long as it can: every later run
+    compares with it and parses what lies between its first and its last difference, which
+    stays small while the edits are few, and saves writing the memo anew (0.04 s on GitHub)."""
+    return max(change.old_end, change.new_end) - change.start > size // _REPARSED_AT_MOST
+
+
+@dataclass
+class _Change:
+    """Where two texts differ: [start, old_end) in the old one is [start, new_end) in the new."""
+
+    start: int
+    old_end: int
+    new_end: int
+
+    @property
+    def shift(self) -> int:
+        return self.new_end - self.old_end
+
+
+def _change(old: bytes, new: bytes) -> _Change:
+    shortest = min(len(old), len(new))
+    start = _common_prefix(old, new, shortest)
+    # The common suffix may not reach into the common prefix (an edit that repeats text).
+    tail = _common_suffix(old, new, shortest - start)
+    return _Change(start, len(old) - tail, len(new) - tail)
+
+
+def _common_prefix(a: bytes, b: bytes, limit: int) -> int:
+    """How many bytes a and b begin with in common, at most `limit`: by chunks, then bytes.
+    (startswith with a view compares in place: slicing both sides copied each chunk twice.)"""
+    at, view = 0, memoryview(b)
+    while at + _CHUNK <= limit and a.startswith(view[at : at + _CHUNK], at):
+        at += _CHUNK
+    while at < limit and a[at] == b[at]:
+        at += 1
+    return at
+
+
+def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
+    """How many bytes a and b end with in common, at most `limit`."""
+    at, a_end, b_end, view = 0, len(a), len(b), memoryview(b)
+    while at + _CHUNK <= limit and a.startswith(view[b_end - at - _CHUNK : b_end - at], a_end - at - _CHUNK):
+        at += _CHUNK
+    while at < limit and a[a_end - at - 1] == b[b_end - at - 1]:
+        at += 1
+    return at
+
+
+def _spliced(
+    value: dict[str, Any],
+    members: Members,
+    span: tuple[int, int],
+    text: str,
+    change: _Change,
+    path: tuple[str, ...] = (),
+) -> tuple[dict[str, Any], Members]:
+    """The object at `span` (its "{" and "}" in the old text, outside the change) read from
+    the new text: its members the change falls in parsed again, the others kept. Raises
+    _NotSimple (or what parsing raises) when that cannot be done member by member."""
+    ends = [member[3] for member in members]
+    key_starts = [member[1] for member in members]
+    first = bisect_left(ends, change.start)  # members before it end before the change
+    after = bisect_right(key_starts, change.old_end)  # members from it on start after it
+    if after - first == 1:
+        key, key_start, start, end, inner = members[first]
+        if inner is not None and start < change.start and change.old_end < end:
+            value[key], inner = _spliced(value[key], inner, (start, end - 1), text, change, (*path, key))
+            member = (key, key_start, start, end + change.shift, inner)
+            return value, [*members[:first], member, *_shifted(members[after:], change.shift)]
+    gap_start = members[first - 1][3] if first else span[0] + 1
+    gap_end = members[after][1] + change.shift if after < len(members) else span[1] + change.shift
+    parsed_value, parsed = _gap(text, gap_start, gap_end, path, comma_first=first > 0, comma_last=after < len(members))
+    items = list(value.items())
+    kept_keys = {key for key, _ in items[:first]} | {key for key, _ in items[after:]}
+    if len(parsed_value) != len(parsed) or not kept_keys.isdisjoint(parsed_value):
+        raise _NotSimple()  # a key twice: the members would no longer be the object's items
+    spliced = dict(items[:first]) | share_strings(parsed_value, aliases=False) | dict(items[after:])
+    return spliced, [*members[:first], *parsed, *_shifted(members[after:], change.shift)]
+
+
+def _gap(
+    text: str, at: int, end: int, path: tuple[str, ...], comma_first: bool, comma_last: bool
+) -> tuple[dict[str, Any], Members]:
+    """The members in text[at:end], between two kept members or an object's brace: a comma
+    comes first when a kept member is before, and last when one is after."""
+    value: dict[str, Any] = {}
+    members: Members = []
+    wants_comma = comma_first
+    while True:
+        at = _skip(text, at, end)
+        if at >= end:
+            break
+        if wants_comma:
+            if text[at] != ",":
+                raise _NotSimple()
+            at, wants_comma = at + 1, False
+            continue
+        key, (item, member), at = _member(text, at, path)
+        if at > end:
+            raise _NotSimple()
+        value[key] = item
+        members.append(member)
+        wants_comma = True
+    # Before a kept member the last thing is a comma; before the closing brace, a member
+    # (or nothing at all, in an object left empty).
+    closes_well = not wants_comma if comma_last else wants_comma or not (comma_first or members)
+    if at != end or not closes_well:
+        raise _NotSimple()
+    return value, members
+
+
+def _shifted(members: Members, shift: int) -> Members:
+    if not shift:
+        return members
+    return [
+        (key, key_start + shift, start + shift, end + shift, _shifted(inner, shift) if inner else inner)
+        for key, key_start, start, end, inner in members
+    ]
+
+
+def _leaves(members: Members) -> Iterator[tuple[str, int, int]]:
+    """(pointer, start, end) of every unit (units.py) among the members: the entries of the
+    containers of units, and of each section of `components`."""
+    for key, _, _, _, inner in members:
+        if inner is not None and key in CONTAINERS:
+            for name, _, start, end, _ in inner:
+                yield join_pointer("", key, name), start, end
+        elif inner is not None and key in NESTED_CONTAINERS:
+            for kind, _, _, _, entries in inner:
+                for name, _, start, end, _ in entries or ():
+                    yield join_pointer("", key, kind, name), start, end
+
+
+def _text_units(text: str, members: Members, kept: _Kept | None, change: _Change | None) -> dict[str, TextUnit]:
+    """Every unit's digest and $refs, from its text; those of a unit whose text the change
+    did not reach (at the same place, under the same pointer) as they were kept."""
+    before: dict[int, tuple[str, TextUnit]] = {}
+    if kept is not None and change is not None:
+        before = {start: (pointer, kept.units[pointer]) for pointer, start, _ in _leaves(kept.members) if pointer in kept.units}
+    found: dict[str, TextUnit] = {}
+    for pointer, start, end in _leaves(members):
+        old = None
+        if change is not None and (end <= change.start or start >= change.new_end):
+            old = before.get(start if end <= change.start else start - change.shift)
+        found[pointer] = old[1] if old is not None and old[0] == pointer else text_unit(text, start, end)
+    return found
+
+
+@dataclass
+class _Kept:
+    text: bytes
+    value: bytes | memoryview  # marshalled
+    members: Members
+    span: tuple[int, int]  # where the root object's "{" is, and where it ends
+    units: dict[str, TextUnit]
+
+
+class ParseMemo:
+    """The kept parse of one package's spec (see the module's docstring)."""
+
+    def __init__(self, path: Path | None, salt: str = "") -> None:
+        self._path = path
+        self._salt = salt.encode()
+
+    @classmethod
+    def in_directory(cls, directory: Path, identity: str) -> ParseMemo:
+        return cls(directory / f"{entry_name(identity)}.parsed", _code_version())
+
+    def parsed(self, text: str) -> tuple[Any, dict[str, TextUnit] | None]:
+        """json.loads(text), with equal strings shared, and its units as read from the text
+        (None when it is not read member by member); kept for the next run. Raises what
+        json.loads raises for a text that is not JSON."""
+        if not text.isascii():  # the loader escapes what is not; positions are then byte offsets
+            return share_strings(json.loads(text), aliases=False), None
+        data = text.encode("ascii")
+        kept = self._read()
+        if kept is not None and kept.text == data:
+            assert self._path is not None
+            used(self._path)
+            return marshal.loads(kept.value), kept.units
+        change = _change(kept.text, data) if kept is not None else None
+        found = self._from_kept(kept, text, change) if kept is not None and change is not None else None
+        if found is None:
+            kept = change = None
+            value, members = parse_with_members(text)
+            value = share_strings(value, aliases=False)
+        else:
+            value, members = found
+        if members is None:
+            return value, None
+        units = _text_units(text, members, kept, change)
+        if change is None or _far_apart(change, len(data)):
+            self._write(data, value, members, units)
+        else:
+            used(self._path)  # type: ignore[arg-type]
+        return value, units
+
+    def _from_kept(self, kept: _Kept, text: str, change: _Change) -> tuple[Any, Members] | None:
+        if not (kept.span[0] < change.start and change.old_end < kept.span[1]):
+            return None  # the root's own braces changed, or text around them
+        try:
+            return _spliced(marshal.loads(kept.value), kept.members, (kept.span[0], kept.span[1] - 1), text, change)
+        except (_NotSimple, ValueError, StopIteration, RecursionError, TypeError, KeyError, EOFError):
+            return None
+
+    def _read(self) -> _Kept | None:
+        if self._path is None:
+            return None
+        try:
+            data = self._path.read_bytes()
+            header = _MAGIC + self._salt + b"\n"
+            if not data.startswith(header):
+                return None
+            at = len(header)
+            lengths = _LENGTHS.unpack_from(data, at)
+            at += _LENGTHS.size
+            view = memoryview(data)
+            text, value, table = (view[at : at + lengths[0]], view[at + lengths[0] : at + lengths[0] + lengths[1]],
+                                  view[at + lengths[0] + lengths[1] : at + sum(lengths)])  # fmt: skip
+            members, span, units = marshal.loads(table)
+            return _Kept(bytes(text), value, members, tuple(span), units)  # type: ignore[arg-type]
+        except (OSError, ValueError, EOFError, TypeError, struct.error):
+            return None
+
+    def _write(self, text: bytes, value: Any, members: Members, units: dict[str, TextUnit]) -> None:
+        if self._path is None:
+            return
+        span = (len(text) - len(text.lstrip(b" \t\n\r")), len(text.rstrip(b" \t\n\r")))
+        parts = (text, marshal.dumps(value, 4), marshal.dumps((members, span, units), 4))
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self._path.parent, suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(_MAGIC + self._salt + b"\n" + _LENGTHS.pack(*map(len, parts)))
+                    for part in parts:
+                        handle.write(part)
+                os.replace(tmp, self._path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except (OSError, ValueError):
+            return
+        prune(self._path.parent, KEPT_ENTRIES, ".parsed")
+
+
+def _code_version() -> str:
+    # marshal's format may change with the interpreter.
+    here = Path(__file__)
+    return code_digest(sys.version, [here, here.with_name("units.py")])

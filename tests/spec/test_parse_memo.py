@@ -1,0 +1,202 @@
+"""A JSON spec's last parse: a changed text gives exactly what json.loads gives, and its units."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from generator.spec import load
+from generator.spec import parse_memo as memo_module
+from generator.spec.parse_memo import ParseMemo, parse_with_members
+from generator.spec.units import units
+from tests.conftest import ROOT, SHARED
+
+DOC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "T", "version": "1", "description": "caf\u00e9 \u2603"},
+    "paths": {
+        "/pets/{id}": {"get": {"parameters": [{"$ref": "#/components/parameters/id"}], "responses": {}}},
+        "/owners": {"get": {"responses": {"200": {"$ref": "#/components/responses/Owner"}}}},
+        "/a~b": {"get": {"responses": {}}},
+    },
+    "components": {
+        "parameters": {"id": {"name": "id", "in": "path", "schema": {"$ref": "#/components/schemas/Id"}}},
+        "responses": {"Owner": {"description": "o", "content": {"a/b": {"schema": {"$ref": "#/components/schemas/Owner"}}}}},
+        "schemas": {
+            "Id": {"type": "integer", "minimum": 1, "example": 12},
+            "Owner": {"properties": {"pet": {"$ref": "#/components/schemas/Pet"}}, "nullable": True},
+            "Pet": {"properties": {"owner": {"$ref": "#/components/schemas/Owner"}, "x": {"type": "number"}}},
+        },
+    },
+    "tags": [{"name": "pets"}],
+}
+
+
+def _text(doc: Any, indent: int | None = 2) -> str:
+    return json.dumps(doc, indent=indent)  # ASCII: the loader's text of a JSON file always is
+
+
+def _memo(tmp_path: Path) -> ParseMemo:
+    return ParseMemo(tmp_path / "spec.parsed", "salt")
+
+
+def _checked(memo: ParseMemo, text: str) -> Any:
+    """What the memo parses, checked against json.loads and against units read afresh."""
+    value, found = memo.parsed(text)
+    assert value == json.loads(text)
+    assert list(value) == list(json.loads(text))  # the order of members too
+    members = parse_with_members(text)[1]
+    assert members is not None
+    assert found == memo_module._text_units(text, members, None, None)
+    assert {p: u.refs for p, u in units(value, found).items()} == {p: u.refs for p, u in units(value).items()}
+    return value
+
+
+# Edits of the parsed document: each a change a spec's author makes.
+def _add_path(doc: dict[str, Any], rng: random.Random) -> None:
+    doc["paths"][f"/new/{rng.randrange(10**6)}"] = {"get": {"responses": {"200": {"description": "ok"}}}}
+
+
+def _remove_member(doc: dict[str, Any], rng: random.Random) -> None:
+    container = rng.choice([doc["paths"], *[v for v in doc["components"].values() if isinstance(v, dict)]])
+    if container:
+        del container[rng.choice(list(container))]
+
+
+def _edit_value(doc: dict[str, Any], rng: random.Random) -> None:
+    """A value anywhere but the containers the edits above work in."""
+    node: Any = doc
+    depth = 0
+    while isinstance(node, dict) and node:
+        key = rng.choice(list(node))
+        depth += 1
+        if depth > 2 and (not isinstance(node[key], dict) or not node[key] or rng.random() < 0.2):
+            node[key] = rng.choice([f"text {rng.random()}", 7, None, True, [1, {"$ref": "#/components/schemas/Id"}]])
+            return
+        node = node[key]
+
+
+def _rename_schema(doc: dict[str, Any], rng: random.Random) -> None:
+    schemas = doc["components"]["schemas"]
+    if schemas:
+        old = rng.choice(list(schemas))
+        doc["components"]["schemas"] = {(f"{k}2" if k == old else k): v for k, v in schemas.items()}
+
+
+def _add_schema_and_path(doc: dict[str, Any], rng: random.Random) -> None:
+    _add_path(doc, rng)
+    doc["components"]["schemas"][f"New{rng.randrange(1000)}"] = {"type": "string"}
+
+
+def _swap_containers(doc: dict[str, Any], rng: random.Random) -> None:
+    doc["components"]["responses"], doc["components"]["parameters"] = (
+        doc["components"]["parameters"], doc["components"]["responses"]
+    )  # fmt: skip
+
+
+EDITS: list[Callable[[dict[str, Any], random.Random], None]] = [
+    _add_path, _remove_member, _edit_value, _rename_schema, _add_schema_and_path, _swap_containers
+]  # fmt: skip
+
+
+def test_an_unchanged_text_is_the_kept_value(tmp_path):
+    memo = _memo(tmp_path)
+    first = _checked(memo, _text(DOC))
+    again = _checked(_memo(tmp_path), _text(DOC))
+    assert again == first
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_edits_in_a_row_give_what_json_loads_gives(tmp_path, seed):
+    rng = random.Random(seed)
+    doc = copy.deepcopy(DOC)
+    _checked(_memo(tmp_path), _text(doc))
+    for _ in range(6):
+        rng.choice(EDITS)(doc, rng)
+        _checked(_memo(tmp_path), _text(doc))
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_any_text_edit_gives_what_json_loads_gives_or_its_error(tmp_path, seed):
+    """Edits of the text itself, most of which break it: the memo raises where json.loads
+    does, and otherwise gives the same value."""
+    rng = random.Random(seed)
+    base = _text(DOC, indent=rng.choice([None, 2]))
+    _checked(_memo(tmp_path), base)
+    start = rng.randrange(len(base))
+    end = min(len(base), start + rng.choice([0, 1, 2, 5, 40]))
+    text = base[:start] + rng.choice(["", " ", ",", "}", '"', '"x": 1,', "{", "]", "\\", "0", "null"]) + base[end:]
+    try:
+        expected = json.loads(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            _memo(tmp_path).parsed(text)
+        return
+    value, _ = _memo(tmp_path).parsed(text)
+    assert value == expected
+
+
+def test_a_key_twice_is_read_as_json_loads_reads_it(tmp_path):
+    text = _text(DOC)
+    _checked(_memo(tmp_path), text)
+    doubled = text.replace('"/owners": {', '"/a~b": {"x": 1}, "/owners": {', 1)
+    assert _memo(tmp_path).parsed(doubled)[0] == json.loads(doubled)
+    assert _memo(tmp_path).parsed(text)[0] == json.loads(text)
+
+
+def test_a_damaged_memo_only_costs_a_whole_parse(tmp_path):
+    _checked(_memo(tmp_path), _text(DOC))
+    path = tmp_path / "spec.parsed"
+    path.write_bytes(path.read_bytes()[:-50])
+    doc = copy.deepcopy(DOC)
+    _add_path(doc, random.Random(1))
+    _checked(_memo(tmp_path), _text(doc))
+
+
+def test_a_small_change_reuses_the_kept_text_and_a_large_one_replaces_it(tmp_path):
+    """The memo keeps the text it first read while later ones differ from it in little (each
+    run then parses only that), and is written anew when they differ in much."""
+    path = tmp_path / "spec.parsed"
+    doc = copy.deepcopy(DOC)
+    doc["paths"].update({f"/filler/{n}": {"get": {"description": "x" * 50}} for n in range(200)})
+    _checked(_memo(tmp_path), _text(doc))
+    kept = path.read_bytes()
+    doc["paths"]["/pets/{id}"]["get"]["summary"] = "a small change"
+    _checked(_memo(tmp_path), _text(doc))
+    assert path.read_bytes() == kept
+    for n in range(0, 200, 2):
+        doc["paths"][f"/filler/{n}"]["get"]["description"] = "y"
+    _checked(_memo(tmp_path), _text(doc))
+    assert path.read_bytes() != kept
+
+
+def test_the_loader_gives_the_document_its_text_units_unless_it_bundled_files(tmp_path):
+    spec = tmp_path / "api.json"
+    spec.write_text(json.dumps(DOC, indent=2, ensure_ascii=False), encoding="utf-8")
+    document = load(spec, _memo(tmp_path))
+    assert document.root == DOC and document.text_units is not None
+    assert set(document.text_units) == set(units(DOC)) - {""}
+    with_file = copy.deepcopy(DOC)
+    with_file["components"]["schemas"]["Id"] = {"$ref": "id.json"}
+    (tmp_path / "id.json").write_text('{"type": "integer"}')
+    spec.write_text(json.dumps(with_file))
+    bundled = load(spec, _memo(tmp_path))
+    assert bundled.text_units is None and bundled.root["components"]["schemas"]["Id"]["$ref"].startswith("#/x-codegen")
+
+
+@pytest.mark.parametrize(
+    "name", ["github__api.github.com.json", "discord__openapi.json", "oad__circleci.com.json"]
+)
+def test_a_real_spec_with_an_operation_added(tmp_path, name):
+    doc = json.loads((SHARED / "corpus" / "dev" / name).read_text(encoding="utf-8"))
+    _checked(_memo(tmp_path), _text(doc))
+    first_path = next(iter(doc["paths"].values()))
+    doc["paths"]["/added"] = copy.deepcopy(first_path)
+    _checked(_memo(tmp_path), _text(doc))
+    doc["paths"].pop("/added")
+    _checked(_memo(tmp_path), _text(doc))
