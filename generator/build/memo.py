@@ -26,7 +26,9 @@ from typing import Any
 
 from .. import __version__
 from ..cache import Fingerprints, code_digest, entry_name, read_pickled, used, write_pickled
+from ..errors import join_pointer
 from ..spec.refs import PointerError, ref_pointer, resolve_pointer
+from ..spec.units import TextUnit
 from .schemas import ComponentState
 
 _SCHEMAS = "/components/schemas"
@@ -65,10 +67,15 @@ class NodeDigests:
     A node's content is written and hashed once per run, and so is what it reaches, however
     many keys include it: the digest of what a node reaches is made of its own digest and
     those of what its references reach (as in a Merkle tree).
+
+    `text_units`, the units of `root` as the loader read them from its text (units.py), give
+    the digests of those nodes, and of the containers that hold them, without writing them
+    out: a regeneration then hashes only what its edit changed.
     """
 
-    def __init__(self, root: dict[str, Any]) -> None:
+    def __init__(self, root: dict[str, Any], text_units: dict[str, TextUnit] | None = None) -> None:
         self._root = root
+        self._text_units = text_units or {}
         self._nodes: dict[str, tuple[bytes, tuple[str, ...]]] = {}  # pointer -> digest, pointers named
         self._reached: dict[tuple[str, str | None], bytes] = {}
 
@@ -124,8 +131,33 @@ class NodeDigests:
     def _node(self, pointer: str) -> tuple[bytes, tuple[str, ...]]:
         found = self._nodes.get(pointer)
         if found is None:
-            found = self._nodes[pointer] = _node_digest(self._root, pointer)
+            found = self._read(pointer) or _node_digest(self._root, pointer)
+            self._nodes[pointer] = found
         return found
+
+    def _read(self, pointer: str) -> tuple[bytes, tuple[str, ...]] | None:
+        """The digest of a unit as read from the text, or of a container of units made of
+        theirs and their names (its only content); None for any other node."""
+        unit = self._text_units.get(pointer)
+        if unit is not None:
+            return b"text\0" + bytes.fromhex(unit[0]), unit[1]
+        if not self._text_units:
+            return None
+        try:
+            container = resolve_pointer(self._root, pointer)
+        except PointerError:
+            return None
+        if not isinstance(container, dict):
+            return None
+        digest = hashlib.sha256(b"container\0")
+        named: dict[str, None] = {}
+        for name in container:
+            unit = self._text_units.get(join_pointer(pointer, name))
+            if unit is None:
+                return None
+            digest.update(f"{len(name)}:{name}".encode() + bytes.fromhex(unit[0]))
+            named.update(dict.fromkeys(unit[1]))
+        return digest.digest(), tuple(named)
 
 
 def _node_digest(root: dict[str, Any], pointer: str) -> tuple[bytes, tuple[str, ...]]:

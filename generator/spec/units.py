@@ -2,9 +2,13 @@
 
 A unit is one named entry of a container that holds many (a path item, a component of any
 kind, a Swagger definition, a bundled file); everything else in the document is one more
-unit, the remainder. Each unit has a digest of its content and the units its $refs point
-into. A result computed from a unit and from what it reaches through $refs (its closure)
+unit, the remainder. Each unit has a digest of its content and the units its references
+point into (its $refs, and any string that reads as one, as a discriminator's mapping does).
+A result computed from a unit and from what it reaches through references (its closure)
 is still right when none of those units' digests changed, however much of the rest did.
+
+The digests are of a unit's JSON text: as the document's file has it, when the loader read
+it member by member (parse_memo.py), else as compact JSON. Either tells a changed unit.
 """
 
 from __future__ import annotations
@@ -28,12 +32,15 @@ REMAINDER = ""  # the pointer of the unit that is everything outside the named u
 CONTAINERS = ("paths", "webhooks", "definitions", "parameters", "responses", BUNDLE_KEY)
 NESTED_CONTAINERS = ("components",)
 
-# A "$ref" member with a string value in JSON text (a quote inside a string is escaped, so
-# the value ends at the first unescaped quote).
-_REF = re.compile(r'"\$ref"\s*:\s*"((?:[^"\\]|\\.)*)"')
+# What a unit's JSON text names of the document: any string that reads as an internal
+# reference (a $ref's, and a discriminator mapping's, which names schemas without a $ref),
+# and a $ref to the whole document. A quote inside a string is escaped, so a string ends at
+# the first unescaped quote. Following more than is read only costs misses.
+_POINTER_STRING = re.compile(r'"(#/(?:[^"\\]|\\.)*)"')
+_ROOT_REF = re.compile(r'"\$ref"\s*:\s*"#"')
 
-# A unit as read from the document's text (see parse_memo.py): the digest of its text and
-# the pointers its $refs name.
+# A unit as read from the document's text (see parse_memo.py): the hex digest of its text
+# and the pointers it names.
 TextUnit = tuple[str, tuple[str, ...]]
 
 
@@ -41,7 +48,7 @@ TextUnit = tuple[str, tuple[str, ...]]
 class Unit:
     pointer: str  # JSON pointer of the unit, REMAINDER for the rest of the document
     digest: str  # sha256 of its content, as compact JSON in document order
-    refs: frozenset[str]  # pointers of the units its $refs point into (itself excluded)
+    refs: frozenset[str]  # pointers of the units its references point into (itself excluded)
 
 
 def units(root: dict[str, Any], read: dict[str, TextUnit] | None = None) -> dict[str, Unit]:
@@ -60,14 +67,17 @@ def units(root: dict[str, Any], read: dict[str, TextUnit] | None = None) -> dict
 
 
 def text_unit(text: str, start: int = 0, end: int | None = None) -> TextUnit:
-    """The digest of text[start:end] and the pointers of the $refs in it."""
+    """The digest of text[start:end] and the pointers it names (see _POINTER_STRING)."""
     stop = len(text) if end is None else end
     digest = hashlib.sha256(text[start:stop].encode("utf-8", "surrogatepass")).hexdigest()
-    return digest, tuple(sorted(set(_ref_targets(_REF.findall(text, start, stop)))))
+    named = set(_ref_targets(_POINTER_STRING.findall(text, start, stop)))
+    if _ROOT_REF.search(text, start, stop):
+        named.add("")
+    return digest, tuple(sorted(named))
 
 
 def closure(units_by_pointer: dict[str, Unit], start: str) -> list[str]:
-    """`start` and every unit reachable from it through $refs, sorted."""
+    """`start` and every unit reachable from it through references, sorted."""
     seen = {start}
     todo = [start]
     while todo:

@@ -4,6 +4,7 @@ component schemas of the last run; any change that building them would see misse
 from __future__ import annotations
 
 import copy
+import json
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import yaml
 
 from generator.build import ComponentMemo, build_api
 from generator.cache import Fingerprints
-from generator.build.memo import components_key
+from generator.build.memo import NodeDigests, components_key
 from generator.build.schemas import SchemaBuilder
 from generator.config import Config
 from generator.pipeline import build_model
@@ -238,3 +239,43 @@ def test_a_restored_state_tells_the_fingerprints_of_its_models_and_enums(tmp_pat
     assert restored
     for obj in restored:
         assert told[id(obj)] == hashlib.sha256(repr(obj).encode()).digest()
+
+
+def _read_units(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec's units as the loader reads them from its text (see parse_memo.py)."""
+    from generator.spec.parse_memo import _text_units, parse_with_members
+
+    text = json.dumps(spec, indent=2)
+    members = parse_with_members(text)[1]
+    assert members is not None
+    return _text_units(text, members, None, None)
+
+
+CHANGES_READ = [
+    lambda s: s["components"]["schemas"]["Pet"]["properties"].update(age={"type": "integer"}),
+    lambda s: s["x-shared"]["Owner"]["properties"].update(name={"type": "string"}),
+    lambda s: s["components"]["schemas"].update(Aaa={"type": "object"}),
+    lambda s: s["components"]["schemas"].update(Pet=s["components"]["schemas"].pop("Pet")),  # the order
+    lambda s: s["components"].update(parameters={"p": {"name": "p", "in": "query"}})
+    or s["components"]["schemas"]["Pet"].update(example={"$ref": "#/components/parameters/p"}),
+]
+
+
+@pytest.mark.parametrize("change", CHANGES_READ)
+def test_keys_made_of_the_units_read_from_the_text_follow_what_is_read(change):
+    def key(spec: dict[str, Any]) -> str:
+        return components_key(spec, "s", NodeDigests(spec, _read_units(spec)))
+
+    changed = copy.deepcopy(SPEC)
+    change(changed)
+    assert key(changed) != key(SPEC)
+    assert key(SPEC) != components_key(SPEC, "s")  # the text's digests were used
+
+
+def test_keys_made_of_the_units_read_from_the_text_ignore_what_is_not_read():
+    changed = copy.deepcopy(SPEC)
+    changed["paths"]["/other"] = {"get": {"responses": {"204": {"description": "none"}}}}
+    changed["components"]["responses"] = {"Unused": {"description": "no"}}
+    assert components_key(changed, "s", NodeDigests(changed, _read_units(changed))) == components_key(
+        SPEC, "s", NodeDigests(SPEC, _read_units(SPEC))
+    )
