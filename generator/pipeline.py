@@ -239,8 +239,8 @@ def build_model(
         names=config.names,
         memo=memo,
         operations_memo=operations_memo,
-        # The text's units describe the document as read: not one upgraded or cut to a selection.
-        text_units=document.text_units if root is document.root else None,
+        # The units found describe the document as read: not one upgraded or cut to a selection.
+        unit_digests=document.unit_digests if root is document.root else None,
     )
     return with_base_url(api, config.base_url), [*upgrade_warnings, *build_warnings]
 

@@ -8,7 +8,7 @@ from typing import Any
 from ..config import NameOverrides
 from ..errors import Diagnostic
 from ..model import Api, Server
-from ..spec.units import TextUnit
+from ..spec.units import UnitDigest
 from .auth import security_schemes
 from .memo import ComponentMemo, NodeDigests, components_key
 from .context import BuildContext, Locate, plain_diagnostic, text
@@ -40,20 +40,20 @@ def build_api(
     names: NameOverrides | None = None,
     memo: ComponentMemo | None = None,
     operations_memo: OperationMemo | None = None,
-    text_units: dict[str, TextUnit] | None = None,
+    unit_digests: dict[str, UnitDigest] | None = None,
 ) -> tuple[Api, list[Diagnostic]]:
     """Build the API model; returns it with the warnings found on the way. `names` renames
     groups, methods and models (see rename.py). `memo` may hold the component schemas'
     build from an earlier run, and `operations_memo` the resource groups' (see memo.py and
-    operations_memo.py); each keeps this run's. `text_units` are root's units as read from
-    its text (units.py), which the memos' keys are made of where they can."""
+    operations_memo.py); each keeps this run's. `unit_digests` are those of root's units
+    that the loader found (units.py), which the memos' keys are made of."""
     ctx = BuildContext(root, locate)
     ctx.mapping(root.get("info", {}), "/info", "info")
     default_package, default_class = default_names(root)
     package = package or default_package
     client_class = client_class or default_class
     schemas = SchemaBuilder(ctx)
-    nodes = NodeDigests(root, text_units)
+    nodes = NodeDigests(root, unit_digests)
     components_key = _components(schemas, memo, nodes, operations_memo is not None)
     env_prefix = package.upper()
     schemes = security_schemes(ctx, env_prefix)

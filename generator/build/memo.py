@@ -15,10 +15,7 @@ unpickled. Like Python's own bytecode cache, it trusts the user's cache director
 from __future__ import annotations
 
 import hashlib
-import json
-import marshal
 import pickle
-import re
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -27,19 +24,12 @@ from typing import Any
 from .. import __version__
 from ..cache import Fingerprints, code_digest, entry_name, read_pickled, used, write_pickled
 from ..errors import join_pointer
-from ..spec.refs import PointerError, ref_pointer, resolve_pointer
-from ..spec.units import TextUnit
+from ..spec.refs import PointerError, resolve_pointer
+from ..spec.units import UnitDigest, is_container, node_digest
 from .schemas import ComponentState
 
 _SCHEMAS = "/components/schemas"
 KEPT_STATES = 16  # states kept at the most (one per package), the most recently used
-# What a node's JSON names of the document: its $refs, and any other string that reads as
-# an internal reference (a discriminator's mapping names schemas without a $ref). Following
-# more than the build reads only costs misses.
-_POINTERS = re.compile(r'"#/(?:[^"\\]|\\.)*"')
-_ROOT_REF = '"$ref": "#"'
-_UNICODE = ord("u")  # marshal's type of a str
-_MARSHALLED_ROOT_REF = marshal.dumps({"$ref": "#"}, 2)[1:-1]  # between the dict's start and end
 _CODE = (
     Path(__file__).parent,
     Path(__file__).parents[1] / "model",
@@ -68,14 +58,15 @@ class NodeDigests:
     many keys include it: the digest of what a node reaches is made of its own digest and
     those of what its references reach (as in a Merkle tree).
 
-    `text_units`, the units of `root` as the loader read them from its text (units.py), give
-    the digests of those nodes, and of the containers that hold them, without writing them
-    out: a regeneration then hashes only what its edit changed.
+    A node is hashed as units.node_digest does, and a container of units (units.py) from its
+    units' names and digests. `read_units`, the digests of the units the loader found (see
+    parse_memo.py), give those without writing the units out: a regeneration then hashes
+    only what its edit changed.
     """
 
-    def __init__(self, root: dict[str, Any], text_units: dict[str, TextUnit] | None = None) -> None:
+    def __init__(self, root: dict[str, Any], read_units: dict[str, UnitDigest] | None = None) -> None:
         self._root = root
-        self._text_units = text_units or {}
+        self._read_units = read_units or {}
         self._nodes: dict[str, tuple[bytes, tuple[str, ...]]] = {}  # pointer -> digest, pointers named
         self._reached: dict[tuple[str, str | None], bytes] = {}
 
@@ -131,71 +122,40 @@ class NodeDigests:
     def _node(self, pointer: str) -> tuple[bytes, tuple[str, ...]]:
         found = self._nodes.get(pointer)
         if found is None:
-            found = self._read(pointer) or _node_digest(self._root, pointer)
+            read = self._read_units.get(pointer)
+            if read is not None:
+                found = bytes.fromhex(read[0]), read[1]
+            else:
+                found = self._container(pointer) if is_container(pointer) else self._resolved(pointer)
             self._nodes[pointer] = found
         return found
 
-    def _read(self, pointer: str) -> tuple[bytes, tuple[str, ...]] | None:
-        """The digest of a unit as read from the text, or of a container of units made of
-        theirs and their names (its only content); None for any other node."""
-        unit = self._text_units.get(pointer)
-        if unit is not None:
-            return b"text\0" + bytes.fromhex(unit[0]), unit[1]
-        if not self._text_units:
-            return None
-        try:
-            container = resolve_pointer(self._root, pointer)
-        except PointerError:
-            return None
+    def _container(self, pointer: str) -> tuple[bytes, tuple[str, ...]]:
+        """A container of units' digest, made of its units' names and digests (its whole
+        content), which the loader may have found already."""
+        container = self._resolve(pointer)
         if not isinstance(container, dict):
-            return None
+            return self._resolved(pointer)
         digest = hashlib.sha256(b"container\0")
         named: dict[str, None] = {}
         for name in container:
-            unit = self._text_units.get(join_pointer(pointer, name))
-            if unit is None:
-                return None
-            digest.update(f"{len(name)}:{name}".encode() + bytes.fromhex(unit[0]))
-            named.update(dict.fromkeys(unit[1]))
+            unit, names = self._node(join_pointer(pointer, str(name)))
+            digest.update(f"{len(str(name))}:{name}".encode() + unit)
+            named.update(dict.fromkeys(names))
         return digest.digest(), tuple(named)
 
+    def _resolved(self, pointer: str) -> tuple[bytes, tuple[str, ...]]:
+        node = self._resolve(pointer)
+        return node_digest(node) if node is not _MISSING else (hashlib.sha256(b"missing").digest(), ())
 
-def _node_digest(root: dict[str, Any], pointer: str) -> tuple[bytes, tuple[str, ...]]:
-    """The digest of the node at `pointer`, and the pointers it names.
-
-    The node is written with marshal's version 2, which writes values alone (no references
-    between shared objects, no mark of interned strings) and three times as fast as JSON.
-    """
-    try:
-        node = resolve_pointer(root, pointer)
-    except PointerError:
-        return hashlib.sha256(b"missing").digest(), ()  # the build reports it; a key need only differ
-    try:
-        data = marshal.dumps(node, 2)
-    except ValueError:  # a value marshal cannot write (YAML's dates): JSON with its repr
-        text = json.dumps(node, default=repr)
-        named = [_pointer(quoted) for quoted in _POINTERS.findall(text)] + ([""] if _ROOT_REF in text else [])
-        return hashlib.sha256(b"json\0" + text.encode()).digest(), tuple(p for p in named if p is not None)
-    return hashlib.sha256(b"marshal\0" + data).digest(), _marshalled_pointers(data)
+    def _resolve(self, pointer: str) -> Any:
+        try:
+            return resolve_pointer(self._root, pointer)
+        except PointerError:
+            return _MISSING  # the build reports it; a key need only differ
 
 
-def _marshalled_pointers(data: bytes) -> tuple[str, ...]:
-    """The strings of marshalled data that read as internal references (see _POINTERS)."""
-    found: list[str | None] = []
-    at = data.find(b"#/")
-    while at != -1:
-        # A string is "u", its length in four bytes (little-endian), and its UTF-8.
-        if at >= 5 and data[at - 5] == _UNICODE:
-            length = int.from_bytes(data[at - 4 : at], "little")
-            found.append(ref_pointer(data[at : at + length].decode("utf-8", "replace")))
-        at = data.find(b"#/", at + 2)
-    if _MARSHALLED_ROOT_REF in data:
-        found.append("")
-    return tuple(p for p in found if p is not None)
-
-
-def _pointer(quoted: str) -> str | None:
-    return ref_pointer(quoted[1:-1] if "\\" not in quoted else json.loads(quoted))
+_MISSING = object()
 
 
 def _under(pointer: str, prefix: str) -> bool:

@@ -25,7 +25,7 @@ from .refs import PointerError, resolve_pointer
 
 if TYPE_CHECKING:
     from .parse_memo import ParseMemo
-    from .units import TextUnit
+    from .units import UnitDigest
 
 __all__ = ["BUNDLE_KEY", "Document", "Source", "load"]
 
@@ -100,9 +100,9 @@ class Document:
     sources: dict[str, Source]  # by display name; the root file first
     # Bundled prefix ("/x-codegen-bundled/pet") -> (display name of its file, pointer inside it)
     bundled: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # The units (units.py) as read from the root file's text, when the parse memo read it
-    # and nothing was bundled into it: validation need not write them out again.
-    text_units: dict[str, TextUnit] | None = None
+    # The digests of the units (units.py), when the parse memo found them and nothing was
+    # bundled into the root: validation and the build memos' keys need not make them again.
+    unit_digests: dict[str, UnitDigest] | None = None
 
     @property
     def root_source(self) -> Source:
@@ -227,9 +227,9 @@ def _ascii_json(text: str) -> str:
     return _NON_ASCII.sub(lambda match: json.dumps(match.group())[1:-1], text)
 
 
-def _parse(text: str, display: str, memo: ParseMemo | None = None) -> tuple[Any, str, dict[str, TextUnit] | None]:
-    """The parsed content, which parser read it ("json" or "yaml"), and its units as read
-    from the text when `memo` (a JSON document's last parse) read it."""
+def _parse(text: str, display: str, memo: ParseMemo | None = None) -> tuple[Any, str, dict[str, UnitDigest] | None]:
+    """The parsed content, which parser read it ("json" or "yaml"), and its units' digests
+    when `memo` (a JSON document's last parse) found them."""
     if not text or text.isspace():
         raise _fail("the file is empty", display)
     if _JSON_START.match(text):  # JSON by content, whatever the file is called
@@ -543,4 +543,4 @@ def load(path: str | Path, memo: ParseMemo | None = None) -> Document:
     for each in sources.values():
         each.release()
     units = units if not bundler.refs else None  # the root's $refs were rewritten
-    return Document(root=data, path=given, sources=sources, bundled=bundled, text_units=units)
+    return Document(root=data, path=given, sources=sources, bundled=bundled, unit_digests=units)

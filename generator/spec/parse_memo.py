@@ -34,7 +34,7 @@ from typing import Any
 from ..cache import code_digest, entry_name, prune, used
 from ..errors import join_pointer
 from .loader import share_strings
-from .units import CONTAINERS, NESTED_CONTAINERS, TextUnit, text_unit
+from .units import CONTAINERS, NESTED_CONTAINERS, UnitDigest, unit_digest
 
 __all__ = ["ParseMemo", "parse_with_members"]
 
@@ -248,31 +248,31 @@ def _shifted(members: Members, shift: int) -> Members:
     ]
 
 
-def _leaves(members: Members) -> Iterator[tuple[str, int, int]]:
-    """(pointer, start, end) of every unit (units.py) among the members: the entries of the
-    containers of units, and of each section of `components`."""
+def _leaves(members: Members, value: dict[str, Any]) -> Iterator[tuple[str, int, int, Any]]:
+    """(pointer, start, end, value) of every unit (units.py) among the members: the entries
+    of the containers of units, and of each section of `components`."""
     for key, _, _, _, inner in members:
         if inner is not None and key in CONTAINERS:
             for name, _, start, end, _ in inner:
-                yield join_pointer("", key, name), start, end
+                yield join_pointer("", key, name), start, end, value[key][name]
         elif inner is not None and key in NESTED_CONTAINERS:
             for kind, _, _, _, entries in inner:
                 for name, _, start, end, _ in entries or ():
-                    yield join_pointer("", key, kind, name), start, end
+                    yield join_pointer("", key, kind, name), start, end, value[key][kind][name]
 
 
-def _text_units(text: str, members: Members, kept: _Kept | None, change: _Change | None) -> dict[str, TextUnit]:
-    """Every unit's digest and $refs, from its text; those of a unit whose text the change
-    did not reach (at the same place, under the same pointer) as they were kept."""
-    before: dict[int, tuple[str, TextUnit]] = {}
+def _unit_digests(value: dict[str, Any], members: Members, kept: _Kept | None, change: _Change | None) -> dict[str, UnitDigest]:
+    """Every unit's digest (units.unit_digest); those of a unit whose text the change did not
+    reach (at the same place, under the same pointer) as they were kept."""
+    before: dict[int, tuple[str, UnitDigest]] = {}
     if kept is not None and change is not None:
-        before = {start: (pointer, kept.units[pointer]) for pointer, start, _ in _leaves(kept.members) if pointer in kept.units}
-    found: dict[str, TextUnit] = {}
-    for pointer, start, end in _leaves(members):
+        before = {start: (pointer, kept.units[pointer]) for pointer, start in kept.starts if pointer in kept.units}
+    found: dict[str, UnitDigest] = {}
+    for pointer, start, end, unit in _leaves(members, value):
         old = None
         if change is not None and (end <= change.start or start >= change.new_end):
             old = before.get(start if end <= change.start else start - change.shift)
-        found[pointer] = old[1] if old is not None and old[0] == pointer else text_unit(text, start, end)
+        found[pointer] = old[1] if old is not None and old[0] == pointer else unit_digest(unit)
     return found
 
 
@@ -282,7 +282,8 @@ class _Kept:
     value: bytes | memoryview  # marshalled
     members: Members
     span: tuple[int, int]  # where the root object's "{" is, and where it ends
-    units: dict[str, TextUnit]
+    units: dict[str, UnitDigest]
+    starts: list[tuple[str, int]]  # each unit's pointer, and where its value starts
 
 
 class ParseMemo:
@@ -296,10 +297,10 @@ class ParseMemo:
     def in_directory(cls, directory: Path, identity: str) -> ParseMemo:
         return cls(directory / f"{entry_name(identity)}.parsed", _code_version())
 
-    def parsed(self, text: str) -> tuple[Any, dict[str, TextUnit] | None]:
-        """json.loads(text), with equal strings shared, and its units as read from the text
-        (None when it is not read member by member); kept for the next run. Raises what
-        json.loads raises for a text that is not JSON."""
+    def parsed(self, text: str) -> tuple[Any, dict[str, UnitDigest] | None]:
+        """json.loads(text), with equal strings shared, and its units' digests (None when it
+        is not read member by member); kept for the next run. Raises what json.loads raises
+        for a text that is not JSON."""
         if not text.isascii():  # the loader escapes what is not; positions are then byte offsets
             return share_strings(json.loads(text), aliases=False), None
         data = text.encode("ascii")
@@ -318,7 +319,7 @@ class ParseMemo:
             value, members = found
         if members is None:
             return value, None
-        units = _text_units(text, members, kept, change)
+        units = _unit_digests(value, members, kept, change)
         if change is None or _far_apart(change, len(data)):
             self._write(data, value, members, units)
         else:
@@ -347,16 +348,17 @@ class ParseMemo:
             view = memoryview(data)
             text, value, table = (view[at : at + lengths[0]], view[at + lengths[0] : at + lengths[0] + lengths[1]],
                                   view[at + lengths[0] + lengths[1] : at + sum(lengths)])  # fmt: skip
-            members, span, units = marshal.loads(table)
-            return _Kept(text, value, members, tuple(span), units)  # type: ignore[arg-type]
+            members, span, units, starts = marshal.loads(table)
+            return _Kept(text, value, members, tuple(span), units, starts)  # type: ignore[arg-type]
         except (OSError, ValueError, EOFError, TypeError, struct.error):
             return None
 
-    def _write(self, text: bytes, value: Any, members: Members, units: dict[str, TextUnit]) -> None:
+    def _write(self, text: bytes, value: Any, members: Members, units: dict[str, UnitDigest]) -> None:
         if self._path is None:
             return
         span = (len(text) - len(text.lstrip(b" \t\n\r")), len(text.rstrip(b" \t\n\r")))
-        parts = (text, marshal.dumps(value, 4), marshal.dumps((members, span, units), 4))
+        starts = [(pointer, start) for pointer, start, _, _ in _leaves(members, value)]
+        parts = (text, marshal.dumps(value, 4), marshal.dumps((members, span, units, starts), 4))
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self._path.parent, suffix=".tmp")

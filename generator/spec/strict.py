@@ -90,7 +90,7 @@ def findings_by_unit(
     schemas = _schema_container(doc)
     registry = partial(_UnitRegistry, validator.keyword_validators, doc.root, _unit_pointers(doc.root, schemas))
     found = set(_document_findings(doc.root, validator, registry()))
-    parts = units(doc.root, doc.text_units) if known is not None else {}
+    parts = units(doc.root, doc.unit_digests) if known is not None else {}
     by_key: dict[str, list[Finding]] = {}
     for pointer, check in _unit_checks(doc.root, validator.schema_path, schemas, registry):
         if known is None:

@@ -7,16 +7,17 @@ point into (its $refs, and any string that reads as one, as a discriminator's ma
 A result computed from a unit and from what it reaches through references (its closure)
 is still right when none of those units' digests changed, however much of the rest did.
 
-The digests are of a unit's JSON text: as the document's file has it, when the loader read
-it member by member (parse_memo.py), else as compact JSON. Either tells a changed unit.
+A node's digest (node_digest) is of its content, not of how its file writes it: the build
+memos' keys (build/memo.py) are made of the same digests.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ from ..errors import join_pointer
 from .loader import BUNDLE_KEY
 from .refs import ref_pointer
 
-__all__ = ["REMAINDER", "Unit", "closure", "closure_digest", "units"]
+__all__ = ["REMAINDER", "Unit", "UnitDigest", "closure", "closure_digest", "is_container", "node_digest", "units"]
 
 REMAINDER = ""  # the pointer of the unit that is everything outside the named units
 
@@ -32,48 +33,82 @@ REMAINDER = ""  # the pointer of the unit that is everything outside the named u
 CONTAINERS = ("paths", "webhooks", "definitions", "parameters", "responses", BUNDLE_KEY)
 NESTED_CONTAINERS = ("components",)
 
-# What a unit's JSON text names of the document: any string that reads as an internal
-# reference (a $ref's, and a discriminator mapping's, which names schemas without a $ref),
-# and a $ref to the whole document. A quote inside a string is escaped, so a string ends at
-# the first unescaped quote. Following more than is read only costs misses.
-_POINTER_STRING = re.compile(r'"(#/(?:[^"\\]|\\.)*)"')
-_ROOT_REF = re.compile(r'"\$ref"\s*:\s*"#"')
+# What a node names of the document: any string that reads as an internal reference (a
+# $ref's, and a discriminator mapping's, which names schemas without a $ref), and a $ref to
+# the whole document. Following more than is read only costs misses.
+_POINTERS = re.compile(r'"#/(?:[^"\\]|\\.)*"')
+_ROOT_REF = '"$ref": "#"'
+_UNICODE = ord("u")  # marshal's type of a str
+_MARSHALLED_ROOT_REF = marshal.dumps({"$ref": "#"}, 2)[1:-1]  # between the dict's start and end
 
-# A unit as read from the document's text (see parse_memo.py): the hex digest of its text
-# and the pointers it names.
-TextUnit = tuple[str, tuple[str, ...]]
+# A unit's digest as the loader found it (see parse_memo.py): the hex digest of its content
+# (node_digest) and the pointers it names.
+UnitDigest = tuple[str, tuple[str, ...]]
+
+
+def node_digest(node: Any) -> tuple[bytes, tuple[str, ...]]:
+    """The digest of a node's content, and the pointers it names.
+
+    The node is written with marshal's version 2, which writes values alone (no references
+    between shared objects, no mark of interned strings) and three times as fast as JSON;
+    its strings are found in what marshal wrote.
+    """
+    try:
+        data = marshal.dumps(node, 2)
+    except ValueError:  # a value marshal cannot write (YAML's dates): JSON with its repr
+        text = json.dumps(node, default=repr)
+        named = [_pointer(quoted) for quoted in _POINTERS.findall(text)] + ([""] if _ROOT_REF in text else [])
+        return hashlib.sha256(b"json\0" + text.encode()).digest(), tuple(p for p in named if p is not None)
+    return hashlib.sha256(b"marshal\0" + data).digest(), _marshalled_pointers(data)
+
+
+def unit_digest(node: Any) -> UnitDigest:
+    digest, named = node_digest(node)
+    return digest.hex(), named
+
+
+def _marshalled_pointers(data: bytes) -> tuple[str, ...]:
+    """The strings of marshalled data that read as internal references (see _POINTERS)."""
+    found: list[str | None] = []
+    at = data.find(b"#/")
+    while at != -1:
+        # A string is "u", its length in four bytes (little-endian), and its UTF-8.
+        if at >= 5 and data[at - 5] == _UNICODE:
+            length = int.from_bytes(data[at - 4 : at], "little")
+            found.append(ref_pointer(data[at : at + length].decode("utf-8", "replace")))
+        at = data.find(b"#/", at + 2)
+    if _MARSHALLED_ROOT_REF in data:
+        found.append("")
+    return tuple(p for p in found if p is not None)
+
+
+def _pointer(quoted: str) -> str | None:
+    return ref_pointer(quoted[1:-1] if "\\" not in quoted else json.loads(quoted))
+
+
+def is_container(pointer: str) -> bool:
+    """Whether `pointer` is that of a container of units (its content is theirs)."""
+    tokens = pointer.split("/")
+    if len(tokens) == 2:
+        return tokens[1] in CONTAINERS
+    return len(tokens) == 3 and tokens[1] in NESTED_CONTAINERS
 
 
 @dataclass(frozen=True)
 class Unit:
     pointer: str  # JSON pointer of the unit, REMAINDER for the rest of the document
-    digest: str  # sha256 of its content, as compact JSON in document order
+    digest: str  # of its content (node_digest), in hex
     refs: frozenset[str]  # pointers of the units its references point into (itself excluded)
 
 
-def units(root: dict[str, Any], read: dict[str, TextUnit] | None = None) -> dict[str, Unit]:
-    """Every unit of the document, by pointer, the remainder included. `read` has units as
-    the loader found them in the text (their digests differ, but are as telling); the
-    others are written out as compact JSON here, which is most of the work when it has none."""
+def units(root: dict[str, Any], read: dict[str, UnitDigest] | None = None) -> dict[str, Unit]:
+    """Every unit of the document, by pointer, the remainder included. `read` has the digests
+    of those the loader found already (see parse_memo.py); the others are made here."""
     parts = dict(_named_entries(root))
     parts[REMAINDER] = _remainder(root)
     owners = _owner_index(parts)
     known = read or {}
-    # One unit's text at a time: all of them at once would be the whole document again.
-    return {
-        pointer: _unit(pointer, *(known.get(pointer) or text_unit(_compact(value))), owners)
-        for pointer, value in parts.items()
-    }
-
-
-def text_unit(text: str, start: int = 0, end: int | None = None) -> TextUnit:
-    """The digest of text[start:end] and the pointers it names (see _POINTER_STRING)."""
-    stop = len(text) if end is None else end
-    digest = hashlib.sha256(text[start:stop].encode("utf-8", "surrogatepass")).hexdigest()
-    named = set(_ref_targets(_POINTER_STRING.findall(text, start, stop)))
-    if _ROOT_REF.search(text, start, stop):
-        named.add("")
-    return digest, tuple(sorted(named))
+    return {pointer: _unit(pointer, *(known.get(pointer) or unit_digest(value)), owners) for pointer, value in parts.items()}
 
 
 def closure(units_by_pointer: dict[str, Unit], start: str) -> list[str]:
@@ -127,11 +162,6 @@ def _remainder(root: dict[str, Any]) -> dict[str, Any]:
     return rest
 
 
-def _compact(value: Any) -> str:
-    # default=repr: YAML can hold values JSON cannot (dates); the digest only needs them stable.
-    return json.dumps(value, separators=(",", ":"), default=repr)
-
-
 def _owner_index(parts: dict[str, Any]) -> dict[str, set[str]]:
     """Unit pointers by their parent container's pointer, to find which unit a $ref lands in."""
     index: dict[str, set[str]] = {}
@@ -145,13 +175,6 @@ def _unit(pointer: str, digest: str, targets: tuple[str, ...], owners: dict[str,
     owned = {_owner(target, owners) for target in targets}
     owned.discard(pointer)
     return Unit(pointer, digest, frozenset(owned))
-
-
-def _ref_targets(escaped_refs: Iterable[str]) -> Iterable[str]:
-    for escaped in set(escaped_refs):
-        target = ref_pointer(json.loads(f'"{escaped}"'))
-        if target is not None:
-            yield target
 
 
 def _owner(target: str, owners: dict[str, set[str]]) -> str:

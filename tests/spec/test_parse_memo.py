@@ -50,10 +50,10 @@ def _checked(memo: ParseMemo, text: str) -> Any:
     value, found = memo.parsed(text)
     assert value == json.loads(text)
     assert list(value) == list(json.loads(text))  # the order of members too
-    members = parse_with_members(text)[1]
+    fresh, members = parse_with_members(text)
     assert members is not None
-    assert found == memo_module._text_units(text, members, None, None)
-    assert {p: u.refs for p, u in units(value, found).items()} == {p: u.refs for p, u in units(value).items()}
+    assert found == memo_module._unit_digests(fresh, members, None, None)
+    assert units(value, found) == units(value)  # the digests a unit's value gives
     return value
 
 
@@ -175,18 +175,18 @@ def test_a_small_change_reuses_the_kept_text_and_a_large_one_replaces_it(tmp_pat
     assert path.read_bytes() != kept
 
 
-def test_the_loader_gives_the_document_its_text_units_unless_it_bundled_files(tmp_path):
+def test_the_loader_gives_the_document_its_unit_digests_unless_it_bundled_files(tmp_path):
     spec = tmp_path / "api.json"
     spec.write_text(json.dumps(DOC, indent=2, ensure_ascii=False), encoding="utf-8")
     document = load(spec, _memo(tmp_path))
-    assert document.root == DOC and document.text_units is not None
-    assert set(document.text_units) == set(units(DOC)) - {""}
+    assert document.root == DOC and document.unit_digests is not None
+    assert set(document.unit_digests) == set(units(DOC)) - {""}
     with_file = copy.deepcopy(DOC)
     with_file["components"]["schemas"]["Id"] = {"$ref": "id.json"}
     (tmp_path / "id.json").write_text('{"type": "integer"}')
     spec.write_text(json.dumps(with_file))
     bundled = load(spec, _memo(tmp_path))
-    assert bundled.text_units is None and bundled.root["components"]["schemas"]["Id"]["$ref"].startswith("#/x-codegen")
+    assert bundled.unit_digests is None and bundled.root["components"]["schemas"]["Id"]["$ref"].startswith("#/x-codegen")
 
 
 @pytest.mark.parametrize(
@@ -200,3 +200,11 @@ def test_a_real_spec_with_an_operation_added(tmp_path, name):
     _checked(_memo(tmp_path), _text(doc))
     doc["paths"].pop("/added")
     _checked(_memo(tmp_path), _text(doc))
+
+
+def test_the_same_document_written_another_way_has_the_same_digests(tmp_path):
+    """A digest is of a unit's content: a spec reformatted (every line of its text new) keeps
+    the keys of everything built from it."""
+    _, pretty = _memo(tmp_path).parsed(_text(DOC, indent=2))
+    _, compact = _memo(tmp_path).parsed(_text(DOC, indent=None))
+    assert pretty == compact
