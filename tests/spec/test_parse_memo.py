@@ -14,27 +14,21 @@ from generator.spec import load
 from generator.spec import parse_memo as memo_module
 from generator.spec.parse_memo import ParseMemo, parse_with_members
 from generator.spec.units import units
-from tests.conftest import ROOT, SHARED
+from tests.conftest import SHARED
+from tests.spec.test_units import DOC as UNITS_DOC
 
-DOC: dict[str, Any] = {
-    "openapi": "3.0.3",
-    "info": {"title": "T", "version": "1", "description": "caf\u00e9 \u2603"},
-    "paths": {
-        "/pets/{id}": {"get": {"parameters": [{"$ref": "#/components/parameters/id"}], "responses": {}}},
-        "/owners": {"get": {"responses": {"200": {"$ref": "#/components/responses/Owner"}}}},
-        "/a~b": {"get": {"responses": {}}},
-    },
-    "components": {
-        "parameters": {"id": {"name": "id", "in": "path", "schema": {"$ref": "#/components/schemas/Id"}}},
-        "responses": {"Owner": {"description": "o", "content": {"a/b": {"schema": {"$ref": "#/components/schemas/Owner"}}}}},
-        "schemas": {
-            "Id": {"type": "integer", "minimum": 1, "example": 12},
-            "Owner": {"properties": {"pet": {"$ref": "#/components/schemas/Pet"}}, "nullable": True},
-            "Pet": {"properties": {"owner": {"$ref": "#/components/schemas/Owner"}, "x": {"type": "number"}}},
-        },
-    },
-    "tags": [{"name": "pets"}],
-}
+def _document() -> dict[str, Any]:
+    """units.py's test document, with a few more kinds of value: non-ASCII text, numbers,
+    booleans, a list."""
+    doc = copy.deepcopy(UNITS_DOC)
+    doc["info"]["description"] = "caf\u00e9 \u2603"
+    doc["components"]["schemas"]["Id"].update(minimum=1, example=12)
+    doc["components"]["schemas"]["Owner"]["nullable"] = True
+    doc["tags"] = [{"name": "pets"}]
+    return doc
+
+
+DOC = _document()
 
 
 def _text(doc: Any, indent: int | None = 2) -> str:
