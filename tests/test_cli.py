@@ -274,3 +274,22 @@ def test_a_command_of_ours_does_not_import_the_plugins():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_a_regeneration_reads_only_the_files_its_stat_record_cannot_vouch_for(tmp_path, monkeypatch):
+    from generator import cli
+    from generator.render import writer
+
+    out = tmp_path / "out"
+    command = ["generate", str(PETSTORE_SPEC), "-o", str(out), "-q"]
+    assert cli.main(command) == 0
+    for path in out.rglob("*"):  # older than any record from now on, so not "racy"
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 10**10))
+    assert cli.main(command) == 0  # the times changed: every file is read once, and recorded
+    edited = out / "README.md"
+    edited.write_text("edited by hand\n")
+    reads: list[str] = []
+    holds = writer._holds
+    monkeypatch.setattr(writer, "_holds", lambda path, data: reads.append(path) or holds(path, data))
+    assert cli.main(command) == 0
+    assert reads == [str(edited)] and edited.read_text() != "edited by hand\n"
