@@ -3,9 +3,10 @@
 Parsing GitHub's 13 MB spec and sharing its equal strings takes 0.13 s, the largest part of
 a regeneration that changes one operation. The memo keeps, per package, the text it last
 parsed, the parsed value (in marshal's format: loading it takes a quarter of parsing again,
-and keeps the sharing of equal strings) and where the text of each unit lies: each member
-of the root object, of `paths` and the other containers of named entries, and of each
-section of `components`.
+and keeps the sharing of equal strings), where the text of each member lies (of the root
+object, of `paths` and the other containers of units, of each section of `components`),
+and the digest of each unit (units.unit_digest), which validation and the build memos'
+keys are made of.
 
 A new text is compared with the kept one from both ends. The members the difference falls
 in, in the innermost object that holds all of it, are parsed again from the new text and
@@ -13,7 +14,11 @@ take the place of the old ones; everything else is the kept value. A member the 
 not touch has the same text, and JSON is read the same way whatever stands before an
 object's member (the parse state there is the same), so the result is what json.loads
 gives for the new text. Anything unusual (a key twice, an edit that reaches across objects,
-text that does not parse) is parsed whole instead.
+text that does not parse) is parsed whole instead. The units outside the difference keep
+their digests.
+
+The memo keeps the first text it read while later ones differ from it in little (see
+_far_apart), so a regeneration does not write 17 MB again for a one-operation change.
 """
 
 from __future__ import annotations
@@ -51,7 +56,7 @@ _LENGTHS = struct.Struct("<QQQ")
 _WS = re.compile(r"[ \t\n\r]*")
 _SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # what json.loads reads values with
 _CHUNK = 1 << 16  # bytes compared at a time when looking for the first difference
-_REPARSED_AT_MOST = 16  # a run parses at most this share of the text before the memo is written anew
+_REPARSED_AT_MOST = 16  # the memo is written anew when texts differ over more than 1/16 of the new one
 
 
 def _skip(text: str, at: int = 0, end: int | None = None) -> int:
