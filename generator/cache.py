@@ -8,6 +8,7 @@ that produced it, so a stale entry can never be served for a changed input.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import pickle
 import re
@@ -84,6 +85,15 @@ def write_pickled(path: Path, header: str, payload: Any, keep: int) -> None:
     except (OSError, pickle.PicklingError, RecursionError):
         return
     prune(path.parent, keep, path.suffix)
+
+
+def mapped(path: Path) -> mmap.mmap:
+    """An entry's bytes, mapped rather than read: a big one (a render pack, a parse memo) is
+    then used from the page cache, never copied. Entries are replaced by renaming and
+    appended to, never truncated, so a mapping stays whole. Raises OSError or ValueError
+    (an empty file) as reading would."""
+    with open(path, "rb") as handle:
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def used(entry: Path) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import os
 import struct
 import tempfile
@@ -32,7 +33,7 @@ except ImportError:  # pragma: no cover - not on Windows, where the pack is alwa
     fcntl = None  # type: ignore[assignment]
 
 from .. import __version__
-from ..cache import Fingerprints, code_digest, entry_name, prune, used
+from ..cache import Fingerprints, code_digest, entry_name, mapped, prune, used
 from .environment import TEMPLATES_DIR
 
 _MAGIC = b"codegen-render-memo 1\n"
@@ -218,12 +219,12 @@ def _files_key(key: bytes) -> bytes:
     return hashlib.sha256(b"files\0" + key).digest()
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path) -> bytes | mmap.mmap:
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = mapped(path)
+    except (OSError, ValueError):
         return b""
-    return data if data.startswith(_MAGIC) else b""
+    return data if data[: len(_MAGIC)] == _MAGIC else b""
 
 
 def _index(data: memoryview) -> tuple[dict[bytes, tuple[bool, int, int]], bool]:

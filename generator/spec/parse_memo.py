@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..cache import code_digest, entry_name, prune, used
+from ..cache import code_digest, entry_name, mapped, prune, used
 from ..errors import join_pointer
 from .loader import share_strings
 from .units import CONTAINERS, NESTED_CONTAINERS, UnitDigest, unit_digest
@@ -343,9 +343,9 @@ class ParseMemo:
         if self._path is None:
             return None
         try:
-            data = self._path.read_bytes()
+            data = mapped(self._path)
             header = _MAGIC + self._salt + b"\n"
-            if not data.startswith(header):
+            if data[: len(header)] != header:
                 return None
             at = len(header)
             lengths = _LENGTHS.unpack_from(data, at)
