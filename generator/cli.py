@@ -222,6 +222,9 @@ class _Writer:
     def __init__(self, config: Config, force: bool, progress: Report, records: Path | None = None) -> None:
         self._config, self._force, self._progress = config, force, progress
         self._records = records  # where the output directories' StatRecords are kept
+        self._outdir_now = Path()  # the output directory, from `begin` on
+        self._record = StatRecord(None)  # its stat record
+        self._held: dict[str, tuple[str, Callable[[], str]]] = {}  # files found in place (see holds)
         self._tree: NewTree | None = None
         self.written: list[tuple[Path, WriteResult]] = []
 
@@ -229,10 +232,20 @@ class _Writer:
         return self._config.output or Path(api.package)
 
     def begin(self, api: Api) -> Callable[[str, str], None] | None:
-        if not is_new(self._outdir(api)):
+        self._outdir_now = self._outdir(api)
+        self._record = StatRecord.in_directory(self._records, self._outdir_now)
+        if not is_new(self._outdir_now):
             return None
-        self._tree = NewTree(self._outdir(api), force=self._force, record=self._record(api))
+        self._tree = NewTree(self._outdir_now, force=self._force, record=self._record)
         return self._tree.add
+
+    def holds(self, path: str, digest: str, text: Callable[[], str]) -> bool:
+        """Whether the file at `path` is in place with that content, as the stat record says
+        (a new directory holds nothing yet); it is then written no more than read."""
+        if self._tree is not None or not self._record.holds(path, os.path.join(self._outdir_now, path), digest):
+            return False
+        self._held[path] = (digest, text)
+        return True
 
     def finish(self, api: Api, files: dict[str, str]) -> None:
         outdir = self._outdir(api)
@@ -241,11 +254,8 @@ class _Writer:
             result = self._tree.commit()  # the tree holds every file; `files` is empty
             self._tree = None
         else:
-            result = write_tree(outdir, files, force=self._force, record=self._record(api))
+            result = write_tree(outdir, files, force=self._force, record=self._record, held=self._held)
         self.written.append((outdir, result))
-
-    def _record(self, api: Api) -> StatRecord:
-        return StatRecord.in_directory(self._records, self._outdir(api))
 
     def discard(self) -> None:
         if self._tree is not None:

@@ -33,6 +33,10 @@ class Delivery(Protocol):
     pipeline keeps none of them, so `finish` and Generated.files have no files (a big API
     renders to more text than the rest of the run holds). `finish` comes when the files may
     be used (see generate); `discard` instead, when the run fails after `begin`.
+
+    A delivery may also have `holds(path, digest, text)`: whether it has the file at `path`
+    with that content already (render.Held). Such a file is neither read from the render
+    memo nor in `finish`'s files; the delivery keeps `text` in case it needs it after all.
     """
 
     def begin(self, api: Api) -> Callable[[str, str], None] | None: ...
@@ -146,6 +150,7 @@ def generate(
             on_file=on_file,
             workers=_render_workers(validation),
             memo=memo,
+            held=getattr(delivery, "holds", None),
         )
         if delivery is not None and not config.strict:
             delivery.finish(api, files)

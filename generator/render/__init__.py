@@ -52,6 +52,7 @@ def render(
     on_file: Callable[[str, str], None] | None = None,
     workers: int = 1,
     memo: RenderMemo | None = None,
+    held: Held | None = None,
 ) -> dict[str, str]:
     """Every file of the generated package, formatted: relative path -> text.
 
@@ -60,7 +61,9 @@ def render(
     still being rendered; those black must format come last. With `workers` above 1, forked
     processes render a share of the files each (worth it only on cores nothing else uses).
     `memo` gives the texts of files whose inputs it has seen, and keeps the new ones; the
-    caller saves it once the files are used.
+    caller saves it once the files are used. `held(path, digest, text)` tells whether the
+    receiver has a file with that content already (`text` gives it, should it be needed
+    after all): such a file the memo keeps is neither read nor given out.
     """
     progress(f"rendering {api.package}")
     pending: dict[str, str] = {}
@@ -74,19 +77,17 @@ def render(
             deliver(path, text)
 
     todo: list[tuple[Planned, bytes | None]] = []
-    models = _kept_models(api, source, options, memo, emit)
+    serve = partial(_serve, memo, emit, held) if memo is not None else None
+    models = _kept_models(api, source, options, memo, serve)
     side = models.side if models is not None and models.side is not None else model_side(api)
     for planned in file_plan(api, source, options, memo.compiled_templates if memo is not None else None, side):
         key = memo.key(planned.inputs) if memo is not None and planned.inputs is not None else None
         if models is not None and planned.part == "models" and key is not None:
             models.files.append((planned.path, key))
-        kept = memo.get(key) if memo is not None and key is not None else None
-        if kept is None:
+        if serve is None or key is None or not serve(planned.path, key):
             todo.append((_assembled(planned, memo) if memo is not None else planned, key))
-        else:
-            emit(planned.path, *kept)
-            if planned.pieces is not None and memo is not None:
-                memo.retain(_pieces_key(memo, planned.path))  # for when the group changes
+        elif memo is not None and planned.pieces is not None:
+            memo.retain(_pieces_key(memo, planned.path))  # for when the group changes
     if memo is not None and models is not None and models.side is None:
         memo.keep_files(models.key, models.files, {name: list(kind) for name, kind in side.kinds.items()})
 
@@ -116,12 +117,12 @@ class _KeptModels:
 
 
 def _kept_models(
-    api: Api, source: str, options: RenderOptions, memo: RenderMemo | None, emit: Callable[[str, str, bool], None]
+    api: Api, source: str, options: RenderOptions, memo: RenderMemo | None, serve: Callable[[str, bytes], bool] | None
 ) -> _KeptModels | None:
     """Give out the files of models and enums as a whole when the memo has them for these
     inputs: most regenerations change no model, and then neither the plan of thousands of
     files nor their keys need be made again."""
-    if memo is None:
+    if memo is None or serve is None:
         return None
     key = memo.key(models_key(api, RenderContext(api, source, options).file()))
     kept = memo.get_files(key)
@@ -129,10 +130,33 @@ def _kept_models(
         return _KeptModels(key, None)
     files, kinds = kept
     for path, text_key in files:
-        text = memo.get(text_key)
-        if text is not None:  # get_files found each one
-            emit(path, *text)
+        serve(path, text_key)  # get_files found each one
     return _KeptModels(key, ModelSide({name: (kind, module) for name, (kind, module) in kinds.items()}), files)
+
+
+# Whether the receiver has the file at a path with the content of a digest already; the
+# callable gives the text, should the receiver need it after all.
+Held = Callable[[str, str, Callable[[], str]], bool]
+
+
+def _serve(memo: RenderMemo, emit: Callable[[str, str, bool], None], held: Held | None, path: str, key: bytes) -> bool:
+    """Give out the file at `path` that the memo keeps under `key`, or leave it to a receiver
+    that holds it (then it is not even read); False when the memo has no text under `key`."""
+    digest = memo.final_digest(key) if held is not None else None
+    if held is not None and digest is not None and held(path, digest, partial(_kept_text, memo, key)):
+        memo.retain(key)
+        return True
+    kept = memo.get(key)
+    if kept is None:
+        return False
+    emit(path, *kept)
+    return True
+
+
+def _kept_text(memo: RenderMemo, key: bytes) -> str:
+    kept = memo.peek(key)
+    assert kept is not None  # served from it a moment ago
+    return kept[0]
 
 
 def _assembled(planned: Planned, memo: RenderMemo) -> Planned:

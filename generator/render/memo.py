@@ -36,9 +36,10 @@ from .. import __version__
 from ..cache import Fingerprints, code_digest, entry_name, mapped, prune, used
 from .environment import TEMPLATES_DIR
 
-_MAGIC = b"codegen-render-memo 1\n"
+_MAGIC = b"codegen-render-memo 2\n"
 KEPT_PACKS = 16  # packs kept at the most (one per package), the most recently used
-_RECORD = struct.Struct("<32s?I")  # key, needs black, length of the UTF-8 text that follows
+# key, sha256 of the text (UTF-8), needs black, length of the UTF-8 text that follows
+_RECORD = struct.Struct("<32s32s?I")
 _CODE = Path(__file__).parent, Path(__file__).parents[1] / "model"
 
 
@@ -64,7 +65,7 @@ class RenderMemo:
         self._salt = salt.encode()
         self._data = memoryview(_read(path) if path is not None else b"")
         self._old, self._whole = _index(self._data)
-        self._kept: list[tuple[bytes, bool, memoryview]] = []  # old entries this run uses again
+        self._kept: list[memoryview] = []  # old records this run uses again
         self._new: IO[bytes] | None = None  # this run's new entries, written as they come
         self._new_count = 0
 
@@ -97,15 +98,23 @@ class RenderMemo:
         found = self._old.get(key)
         if found is None:
             return None
-        needs_black, start, end = found
+        needs_black, record, start, end = found
         return str(self._data[start:end], "utf-8"), needs_black
+
+    def final_digest(self, key: bytes) -> str | None:
+        """The sha256 (hex) of the UTF-8 text kept under `key`, read without the text; None
+        when there is none, or when it still needs black (it is not the file's text then)."""
+        found = self._old.get(key)
+        if found is None or found[0]:
+            return None
+        record = found[1]
+        return self._data[record + 32 : record + 64].hex()
 
     def retain(self, key: bytes) -> None:
         """Keep the entry under `key`, if there is one, for the next run (once a run)."""
         found = self._old.get(key)
         if found is not None:
-            needs_black, start, end = found
-            self._kept.append((key, needs_black, self._data[start:end]))
+            self._kept.append(self._data[found[1] : found[3]])
 
     def get_files(self, key: bytes) -> tuple[list[tuple[str, bytes]], Any] | None:
         """The files kept together under `key` (see keep_files), each path with the key of its
@@ -164,8 +173,8 @@ class RenderMemo:
                 self.discard()  # the new entries are in the pack now
                 used(self._path)  # also when there were none: the pack is in use
             else:
-                for key, needs_black, text in self._kept:
-                    _write_record(self._new, key, needs_black, text)
+                for record in self._kept:
+                    self._new.write(record)
                 self._new.close()
                 os.replace(self._new.name, self._path)
                 self._new = None
@@ -180,7 +189,7 @@ class RenderMemo:
         (see _index); a run that finds the pack too full writes it anew with its own alone.
         """
         assert self._path is not None and self._new is not None
-        used_bytes = sum(_RECORD.size + len(text) for _, _, text in self._kept) + self._new.tell() - len(_MAGIC)
+        used_bytes = sum(len(record) for record in self._kept) + self._new.tell() - len(_MAGIC)
         if not self._whole or len(self._data) + self._new.tell() > 2 * (used_bytes + len(_MAGIC)):
             return False
         if fcntl is None:
@@ -227,17 +236,18 @@ def _read(path: Path) -> bytes | mmap.mmap:
     return data if data[: len(_MAGIC)] == _MAGIC else b""
 
 
-def _index(data: memoryview) -> tuple[dict[bytes, tuple[bool, int, int]], bool]:
-    """key -> (needs black, start, end) for each whole record, the last one for a key that
-    is there twice; and whether the pack ends with a whole record (a damaged tail is ignored)."""
-    index: dict[bytes, tuple[bool, int, int]] = {}
+def _index(data: memoryview) -> tuple[dict[bytes, tuple[bool, int, int, int]], bool]:
+    """key -> (needs black, where its record starts, where its text starts and ends) for each
+    whole record, the last one for a key that is there twice; and whether the pack ends with
+    a whole record (a damaged tail is ignored)."""
+    index: dict[bytes, tuple[bool, int, int, int]] = {}
     at = len(_MAGIC) if len(data) else 0
     while at + _RECORD.size <= len(data):
-        key, needs_black, length = _RECORD.unpack_from(data, at)
+        key, _, needs_black, length = _RECORD.unpack_from(data, at)
         start = at + _RECORD.size
         if start + length > len(data):
             break
-        index[key] = (needs_black, start, start + length)
+        index[key] = (needs_black, at, start, start + length)
         at = start + length
     return index, at == len(data) and len(data) > 0
 
@@ -252,6 +262,6 @@ def _new_pack(path: Path) -> IO[bytes] | None:
         return None
 
 
-def _write_record(handle: IO[bytes], key: bytes, needs_black: bool, text: bytes | memoryview) -> None:
-    handle.write(_RECORD.pack(key, needs_black, len(text)))
+def _write_record(handle: IO[bytes], key: bytes, needs_black: bool, text: bytes) -> None:
+    handle.write(_RECORD.pack(key, hashlib.sha256(text).digest(), needs_black, len(text)))
     handle.write(text)

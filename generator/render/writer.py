@@ -22,7 +22,7 @@ import marshal
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,12 +159,21 @@ def _stat(path: str) -> tuple[int, ...] | None:
 
 
 def write_tree(
-    outdir: Path, files: dict[str, str], *, force: bool = False, record: StatRecord | None = None
+    outdir: Path,
+    files: dict[str, str],
+    *,
+    force: bool = False,
+    record: StatRecord | None = None,
+    held: dict[str, tuple[str, Callable[[], str]]] | None = None,
 ) -> WriteResult:
+    """Write `files` (relative path -> text) into `outdir`. `held` lists more files of the
+    package that `record` found in place already (path -> digest, and their text should it
+    be needed after all: when the directory is gone by now)."""
     outdir = Path(outdir)
     record = record or StatRecord(None)
+    held = held or {}
     if is_new(outdir):
-        return _write_new(outdir, files, force, record)
+        return _write_new(outdir, {**files, **{rel: text() for rel, (_, text) in held.items()}}, force, record)
     owned = read_manifest(outdir)
     conflicts = [] if force else plan_conflicts(outdir, files, owned)
     if conflicts:
@@ -175,10 +184,15 @@ def write_tree(
         )
     written, unchanged = [], []
     digests: dict[str, str] = {}
-    for rel in sorted(files):
+    for rel in sorted({*files, *held}):
+        place = os.path.join(outdir, rel)
+        if rel in held:
+            digests[rel] = held[rel][0]
+            unchanged.append(rel)
+            record.note(rel, place, digests[rel])
+            continue
         data = files[rel].encode("utf-8")
         digests[rel] = digest = hashlib.sha256(data).hexdigest()
-        place = os.path.join(outdir, rel)
         if record.holds(rel, place, digest) or _holds(place, data):
             unchanged.append(rel)
         else:
@@ -188,7 +202,7 @@ def write_tree(
                 raise WriteError(f"cannot write {outdir / rel}: {exc.strerror or exc}") from None
             written.append(rel)
         record.note(rel, place, digest)
-    removed = [rel for rel in sorted(owned) if rel not in files]
+    removed = [rel for rel in sorted(owned) if rel not in digests]
     for rel in removed:
         target = outdir / rel
         if target.is_file():

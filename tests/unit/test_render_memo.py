@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -365,3 +366,24 @@ def test_a_model_object_keys_by_its_fingerprint(api, tmp_path):
     assert wrong.key(inputs) != plain
     changed = (*inputs[:2], dataclasses.replace(model, description="changed"), *inputs[3:])
     assert RenderMemo(None, "salt").key(changed) != plain
+
+
+def test_a_file_the_receiver_holds_is_neither_read_nor_given_out_and_stays_kept(api, tmp_path):
+    pack = tmp_path / "p.pack"
+    first = _run(api, pack)
+    asked: dict[str, str] = {}
+    texts: dict[str, Callable[[], str]] = {}
+
+    def held(path: str, digest: str, text: Callable[[], str]) -> bool:
+        asked[path] = digest
+        texts[path] = text
+        return path.endswith(".py") and "/models/" in path
+
+    memo = RenderMemo(pack, "salt")
+    files = render(api, SOURCE, memo=memo, held=held)
+    memo.save()
+    kept_models = {path for path in first if "/models/" in path and path.endswith(".py")}
+    assert kept_models and set(files) == set(first) - kept_models
+    assert all(asked[path] == hashlib.sha256(first[path].encode()).hexdigest() for path in asked)
+    assert all(texts[path]() == first[path] for path in kept_models)  # should the receiver need it
+    assert _run(api, pack) == first  # the held files' entries were kept for the next run

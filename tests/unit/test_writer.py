@@ -187,3 +187,22 @@ def test_a_damaged_record_costs_only_reading(tmp_path):
         record.write_bytes(b"\x00garbage")
     result = write_tree(out, {"a.py": "a\n", "b.py": "b\n"}, record=_recorded(tmp_path))
     assert result.unchanged == ("a.py",) and result.written == ("b.py",)
+
+
+def test_files_held_in_place_are_owned_unread_and_recorded(tmp_path, monkeypatch):
+    from generator.render import writer
+
+    out = tmp_path / "out"
+    write_tree(out, {"a.py": "a\n", "b.py": "b\n"}, record=_recorded(tmp_path))
+    digest = writer.digest("a\n")
+    reads = []
+    monkeypatch.setattr(writer, "_holds", lambda path, data: reads.append(path) or False)
+    result = write_tree(out, {"b.py": "b2\n"}, record=_recorded(tmp_path), held={"a.py": (digest, lambda: "a\n")})
+    assert result.unchanged == ("a.py",) and result.written == ("b.py",) and result.removed == ()
+    assert read_manifest(out)["a.py"] == digest and reads == [os.path.join(out, "b.py")]
+
+
+def test_files_held_in_a_directory_gone_meanwhile_are_written_from_their_text(tmp_path):
+    out = tmp_path / "out"
+    result = write_tree(out, {"b.py": "b\n"}, held={"a.py": ("whatever", lambda: "a\n")})
+    assert result.written == ("a.py", "b.py") and (out / "a.py").read_text() == "a\n"
