@@ -217,7 +217,8 @@ def _generate(args: argparse.Namespace) -> int:
 
 class _Writer:
     """The output directory as a pipeline Delivery: a new directory is written while the
-    files are rendered (render.NewTree), an existing one file by file at the end."""
+    files are rendered (render.NewTree), an existing one file by file at the end, where the
+    files its stat record vouches for are left as they are, unread (see holds)."""
 
     def __init__(self, config: Config, force: bool, progress: Report, records: Path | None = None) -> None:
         self._config, self._force, self._progress = config, force, progress
