@@ -14,9 +14,9 @@ import pickle
 import re
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 CACHE_ENV = "CODEGEN_CACHE_DIR"
 
@@ -44,14 +44,27 @@ def cache_dir(kind: str) -> Path | None:
 
 def write_entry(target: Path, text: str) -> None:
     """Atomically, so readers see a whole entry or none; failures only cost time."""
+    write_atomically(target, lambda handle: handle.write(text.encode("utf-8")))
+
+
+def write_atomically(path: Path, write: Callable[[BinaryIO], object], keep: int | None = None) -> None:
+    """Make the entry at `path` with `write(handle)` in a temporary file renamed over it, so
+    readers see a whole entry or none; then prune the entries beside it to the `keep` most
+    recently used. A failure only costs the next run its time."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except OSError:
-        pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                write(handle)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, ValueError, pickle.PicklingError, RecursionError):
+        return
+    if keep is not None:
+        prune(path.parent, keep, path.suffix)
 
 
 def read_pickled(path: Path, header: str) -> Any | None:
@@ -69,22 +82,13 @@ def read_pickled(path: Path, header: str) -> Any | None:
 
 
 def write_pickled(path: Path, header: str, payload: Any, keep: int) -> None:
-    """Keep `payload` under `header` at `path`, atomically; then prune the entries beside it
-    to the `keep` most recently used. A failure only costs the next run its time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(header.encode() + b"\n")
-                pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except (OSError, pickle.PicklingError, RecursionError):
-        return
-    prune(path.parent, keep, path.suffix)
+    """Keep `payload` under `header` at `path` (see write_atomically)."""
+
+    def write(handle: BinaryIO) -> None:
+        handle.write(header.encode() + b"\n")
+        pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    write_atomically(path, write, keep)
 
 
 def mapped(path: Path) -> mmap.mmap:

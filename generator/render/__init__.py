@@ -143,7 +143,7 @@ def _serve(memo: RenderMemo, emit: Callable[[str, str, bool], None], held: Held 
     """Give out the file at `path` that the memo keeps under `key`, or leave it to a receiver
     that holds it (then it is not even read); False when the memo has no text under `key`."""
     digest = memo.final_digest(key) if held is not None else None
-    if held is not None and digest is not None and held(path, digest, partial(_kept_text, memo, key)):
+    if digest is not None and held is not None and held(path, digest, partial(_kept_text, memo, key)):
         memo.retain(key)
         return True
     kept = memo.get(key)

@@ -98,7 +98,7 @@ class RenderMemo:
         found = self._old.get(key)
         if found is None:
             return None
-        needs_black, record, start, end = found
+        needs_black, _, start, end = found
         return str(self._data[start:end], "utf-8"), needs_black
 
     def final_digest(self, key: bytes) -> str | None:

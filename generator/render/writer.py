@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import entry_name, prune
+from ..cache import entry_name, write_atomically
 
 MANIFEST_NAME = ".codegen-manifest.json"
 
@@ -136,15 +136,7 @@ class StatRecord:
         if self._path is None:
             return
         record = {rel: self._now[rel] for rel in kept if rel in self._now}
-        try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self._path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                marshal.dump(record, handle)
-            os.replace(tmp, self._path)
-        except OSError:
-            return
-        prune(self._path.parent, KEPT_RECORDS, ".stat")
+        write_atomically(self._path, lambda handle: marshal.dump(record, handle), KEPT_RECORDS)
 
 
 KEPT_RECORDS = 32  # stat records kept at the most, the most recently written (one per output directory)

@@ -25,18 +25,16 @@ from __future__ import annotations
 
 import json
 import marshal
-import os
 import re
 import struct
 import sys
-import tempfile
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from ..cache import code_digest, entry_name, mapped, prune, used
+from ..cache import code_digest, entry_name, mapped, used, write_atomically
 from ..errors import join_pointer
 from .loader import share_strings
 from .units import CONTAINERS, NESTED_CONTAINERS, UnitDigest, unit_digest
@@ -266,14 +264,16 @@ def _leaves(members: Members, value: dict[str, Any]) -> Iterator[tuple[str, int,
                     yield join_pointer("", key, kind, name), start, end, value[key][kind][name]
 
 
-def _unit_digests(value: dict[str, Any], members: Members, kept: _Kept | None, change: _Change | None) -> dict[str, UnitDigest]:
+def _unit_digests(
+    leaves: list[tuple[str, int, int, Any]], kept: _Kept | None, change: _Change | None
+) -> dict[str, UnitDigest]:
     """Every unit's digest (units.unit_digest); those of a unit whose text the change did not
     reach (at the same place, under the same pointer) as they were kept."""
     before: dict[int, tuple[str, UnitDigest]] = {}
     if kept is not None and change is not None:
         before = {start: (pointer, kept.units[pointer]) for pointer, start in kept.starts if pointer in kept.units}
     found: dict[str, UnitDigest] = {}
-    for pointer, start, end, unit in _leaves(members, value):
+    for pointer, start, end, unit in leaves:
         old = None
         if change is not None and (end <= change.start or start >= change.new_end):
             old = before.get(start if end <= change.start else start - change.shift)
@@ -324,11 +324,12 @@ class ParseMemo:
             value, members = found
         if members is None:
             return value, None
-        units = _unit_digests(value, members, kept, change)
+        leaves = list(_leaves(members, value))
+        units = _unit_digests(leaves, kept, change)
         if change is None or _far_apart(change, len(data)):
-            self._write(data, value, members, units)
-        else:
-            used(self._path)  # type: ignore[arg-type]
+            self._write(data, value, members, units, [(pointer, start) for pointer, start, _, _ in leaves])
+        elif self._path is not None:
+            used(self._path)
         return value, units
 
     def _from_kept(self, kept: _Kept, text: str, change: _Change) -> tuple[Any, Members] | None:
@@ -358,27 +359,18 @@ class ParseMemo:
         except (OSError, ValueError, EOFError, TypeError, struct.error):
             return None
 
-    def _write(self, text: bytes, value: Any, members: Members, units: dict[str, UnitDigest]) -> None:
+    def _write(self, text: bytes, value: Any, members: Members, units: dict[str, UnitDigest], starts: list[tuple[str, int]]) -> None:
         if self._path is None:
             return
         span = (len(text) - len(text.lstrip(b" \t\n\r")), len(text.rstrip(b" \t\n\r")))
-        starts = [(pointer, start) for pointer, start, _, _ in _leaves(members, value)]
         parts = (text, marshal.dumps(value, 4), marshal.dumps((members, span, units, starts), 4))
-        try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self._path.parent, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(_MAGIC + self._salt + b"\n" + _LENGTHS.pack(*map(len, parts)))
-                    for part in parts:
-                        handle.write(part)
-                os.replace(tmp, self._path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except (OSError, ValueError):
-            return
-        prune(self._path.parent, KEPT_ENTRIES, ".parsed")
+
+        def write(handle: BinaryIO) -> None:
+            handle.write(_MAGIC + self._salt + b"\n" + _LENGTHS.pack(*map(len, parts)))
+            for part in parts:
+                handle.write(part)
+
+        write_atomically(self._path, write, KEPT_ENTRIES)
 
 
 def _code_version() -> str:
