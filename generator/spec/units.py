@@ -25,7 +25,7 @@ from ..errors import join_pointer
 from .loader import BUNDLE_KEY
 from .refs import ref_pointer
 
-__all__ = ["REMAINDER", "Unit", "UnitDigest", "closure", "closure_digest", "is_container", "node_digest", "units"]
+__all__ = ["REMAINDER", "Unit", "UnitDigest", "closure_digests", "is_container", "node_digest", "units"]
 
 REMAINDER = ""  # the pointer of the unit that is everything outside the named units
 
@@ -111,26 +111,70 @@ def units(root: dict[str, Any], read: dict[str, UnitDigest] | None = None) -> di
     return {pointer: _unit(pointer, *(known.get(pointer) or unit_digest(value)), owners) for pointer, value in parts.items()}
 
 
-def closure(units_by_pointer: dict[str, Unit], start: str) -> list[str]:
-    """`start` and every unit reachable from it through references, sorted."""
-    seen = {start}
-    todo = [start]
-    while todo:
-        unit = units_by_pointer.get(todo.pop())
-        for target in unit.refs if unit is not None else ():
-            if target not in seen:
-                seen.add(target)
-                todo.append(target)
-    return sorted(seen)
+def closure_digests(units_by_pointer: dict[str, Unit]) -> dict[str, str]:
+    """For each unit, one digest of it and of every unit it reaches through references: it
+    changes when any of them does.
+
+    Each strongly connected component of the reference graph is hashed once, with the digests
+    of the components it reaches (Tarjan's algorithm finishes those first), so the whole map
+    costs one pass where a closure per unit cost one walk each. Units of one cycle reach the
+    same units, so each unit's digest also names the unit itself.
+    """
+    component_digests: dict[str, str] = {}  # unit pointer -> digest of its component's closure
+    for component in _components(units_by_pointer):
+        digest = hashlib.sha256()
+        for pointer in sorted(component):
+            digest.update(f"{pointer}\0{units_by_pointer[pointer].digest}\0".encode())
+        members = set(component)
+        reached = {component_digests[t] for p in component for t in units_by_pointer[p].refs if t not in members}
+        for other in sorted(reached):
+            digest.update(f"{other}\0".encode())
+        for pointer in component:
+            component_digests[pointer] = digest.hexdigest()
+    return {
+        pointer: hashlib.sha256(f"{pointer}\0{component_digests[pointer]}".encode()).hexdigest()
+        for pointer in units_by_pointer
+    }
 
 
-def closure_digest(units_by_pointer: dict[str, Unit], start: str) -> str:
-    """One digest of a unit and its closure: it changes when any of them does."""
-    digest = hashlib.sha256()
-    for pointer in closure(units_by_pointer, start):
-        unit = units_by_pointer[pointer]
-        digest.update(f"{pointer}\0{unit.digest}\0".encode())
-    return digest.hexdigest()
+def _components(units_by_pointer: dict[str, Unit]) -> Iterator[list[str]]:
+    """The strongly connected components of the reference graph, each after every component
+    it reaches (Tarjan's algorithm, iterative: chains of refs can be deeper than the stack)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for root in units_by_pointer:
+        if root in index:
+            continue
+        work = [(root, iter(units_by_pointer[root].refs))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            pointer, targets = work[-1]
+            target = next(targets, None)
+            if target is not None:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(units_by_pointer[target].refs)))
+                elif target in on_stack:
+                    low[pointer] = min(low[pointer], index[target])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[pointer])
+            if low[pointer] == index[pointer]:
+                component: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == pointer:
+                        break
+                yield component
 
 
 def _named_entries(root: dict[str, Any]) -> Iterator[tuple[str, Any]]:

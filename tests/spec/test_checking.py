@@ -143,6 +143,27 @@ def test_each_path_item_and_schema_has_findings_of_its_own(tmp_path: Path) -> No
     ]
 
 
+CYCLE_SPEC = """\
+openapi: 3.0.3
+info: {title: Tree, version: "1"}
+paths: {}
+components:
+  schemas:
+    Node: {type: object, properties: {leaf: {$ref: '#/components/schemas/Leaf'}, size: {type: integer, default: big}}}
+    Leaf: {type: object, properties: {parent: {$ref: '#/components/schemas/Node'}}}
+"""
+
+
+def test_units_in_one_reference_cycle_keep_findings_of_their_own(tmp_path: Path) -> None:
+    # Node and Leaf reach each other, so their closures are the same set of units; their
+    # findings are not the same, and a cached run must still tell them apart.
+    path = tmp_path / "cycle.yaml"
+    path.write_text(CYCLE_SPEC)
+    found, known = by_unit(load(path))
+    assert len(known) == 2 and any("default" in message for _, message in found)
+    assert by_unit(load(path), known) == (found, known)
+
+
 def test_without_a_cache_to_fill_units_are_not_keyed(tmp_path: Path) -> None:
     from generator.spec.strict import findings_by_unit
 
@@ -231,3 +252,4 @@ def test_the_cache_keeps_the_most_recently_used_entries(tmp_path: Path, monkeypa
         PendingValidation(doc, cache, background=False).result()
     kept = {path.name for path in cache.glob("*.json")}
     assert kept == {f"{findings_key(doc)}.json" for doc in (versions[0], versions[3], versions[4])}
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from generator.spec.units import REMAINDER, closure, closure_digest, units
+from generator.spec.units import REMAINDER, Unit, closure_digests, units
 
 DOC: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -52,25 +52,41 @@ def test_refs_name_the_unit_they_land_in() -> None:
     assert found["/components/schemas/Owner"].refs == {"/components/schemas/Pet"}
 
 
-def test_a_closure_follows_refs_transitively_and_survives_cycles() -> None:
-    found = units(DOC)
-    assert closure(found, "/paths/~1owners") == [
-        REMAINDER,
-        "/components/responses/Owner",
-        "/components/schemas/Owner",
-        "/components/schemas/Pet",
-        "/paths/~1owners",
-    ]
-    assert closure(found, "/paths/~1a~0b") == ["/paths/~1a~0b"]
+def moved_by(change: Any) -> set[str]:
+    """The units whose closure digest a change to a copy of DOC moves."""
+    changed = copy.deepcopy(DOC)
+    change(changed)
+    before, after = closure_digests(units(DOC)), closure_digests(units(changed))
+    assert before.keys() == after.keys()
+    return {p for p in before if before[p] != after[p]}
 
 
 def test_a_change_moves_the_digests_of_exactly_the_units_that_reach_it() -> None:
-    before = units(DOC)
-    changed = copy.deepcopy(DOC)
-    changed["components"]["schemas"]["Id"]["type"] = "string"
-    after = units(changed)
-    moved = {p for p in before if closure_digest(before, p) != closure_digest(after, p)}
+    moved = moved_by(lambda doc: doc["components"]["schemas"]["Id"].update(type="string"))
     assert moved == {"/components/schemas/Id", "/components/parameters/id", "/paths/~1pets~1{id}"}
+
+
+def test_a_change_inside_a_cycle_reaches_through_it() -> None:
+    moved = moved_by(lambda doc: doc["components"]["schemas"]["Pet"].update(title="P"))
+    assert moved == {
+        "/components/schemas/Pet",
+        "/components/schemas/Owner",  # Owner and Pet reach each other
+        "/components/responses/Owner",
+        "/paths/~1owners",
+    }
+    assert moved_by(lambda doc: doc["info"].update(title="U")) == moved | {REMAINDER}  # Pet refs #/info
+
+
+def test_units_of_one_cycle_have_digests_of_their_own() -> None:
+    digests = closure_digests(units(DOC))
+    assert digests["/components/schemas/Owner"] != digests["/components/schemas/Pet"]
+    assert len(set(digests.values())) == len(digests)
+
+
+def test_a_chain_deeper_than_the_stack_limit_is_digested() -> None:
+    chain = {f"/u{i}": Unit(f"/u{i}", str(i), frozenset({f"/u{i + 1}"})) for i in range(5000)}
+    chain["/u5000"] = Unit("/u5000", "end", frozenset({"/u0"}))  # and back to the start: one cycle
+    assert len(set(closure_digests(chain).values())) == 5001
 
 
 def test_the_remainder_holds_what_is_outside_the_named_units() -> None:

@@ -346,3 +346,12 @@ def test_whole_corpus_validates_without_crashing(path: Path) -> None:
     findings = validate(load(path))
     assert all(f.severity == "warning" for f in findings)
     assert not any(f.message.startswith("strict validation stopped early") for f in findings)
+
+
+@pytest.mark.parametrize("version", ["2.0", "3.0", "3.1", "3.2"])
+def test_the_meta_schema_read_as_json_is_the_one_the_library_reads(version: str) -> None:
+    from openapi_spec_validator.schemas.utils import get_schema_content
+
+    from generator.spec.strict import _meta_schema
+
+    assert _meta_schema(version) == get_schema_content(version)
