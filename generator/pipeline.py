@@ -19,7 +19,7 @@ from .progress import Report, silent
 from .render import FormatCache, RenderMemo, RenderOptions, WriteResult, render, write_tree
 from .cache import Fingerprints, cache_dir
 from .spec import Document, load
-from .spec.checking import PendingValidation
+from .spec.checking import PendingValidation, early_validation
 from .spec.normalize import normalize
 from .spec.parse_memo import ParseMemo
 from .spec.select import Selection, select_operations
@@ -125,10 +125,18 @@ def generate(
     config = replace(config or Config(), **options)
     delivery = _AtTheEnd(deliver) if callable(deliver) else deliver
     progress(f"reading {Path(path).name}")
-    with _long_lived():
-        document = load(path, _parse_memo(config, path) if cache is not None else None)
-    # Strict validation is the slowest check; it runs beside the build.
-    validation = PendingValidation(document, _findings_cache(cache is not None))
+    parse_memo = _parse_memo(config, path) if cache is not None else None
+    # Strict validation is the slowest check; it runs beside the build, and when the document
+    # is quick to load, beside loading it too.
+    started = early_validation(path, parse_memo, _findings_cache(cache is not None))
+    try:
+        with _long_lived():
+            document = load(path, parse_memo)
+    except BaseException:
+        if started is not None:
+            started.cancel()
+        raise
+    validation = PendingValidation(document, _findings_cache(cache is not None), started=started)
     begun = False
     memo: RenderMemo | None = None
     try:

@@ -10,10 +10,17 @@ An entry also keeps each path item's and each named schema's findings, keyed by 
 of that unit and of everything its $refs reach (strict.findings_by_unit). A changed document
 misses the entry, but the units it did not change are answered by the latest entries: after
 a one-operation change, only that operation's path item is validated again.
+
+When the document is quick to load (its parse memo is kept), the child is started before the
+parent loads it (early_validation): the child imports the validating libraries (a quarter of
+a second) while the parent loads, then loads the document itself. Its answer names the
+document it validated, and one that is not the parent's (the file changed in between) is
+not used.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -23,12 +30,14 @@ from typing import Any
 from ..cache import code_digest, installed_versions, prune, used, write_entry
 from ..errors import Diagnostic
 from ..forked import Forked, can_fork
-from .loader import Document
+from .loader import Document, load
+from .parse_memo import ParseMemo
 
-__all__ = ["PendingValidation", "findings_key", "located"]
+__all__ = ["PendingValidation", "early_validation", "findings_key", "located"]
 
 Finding = tuple[str, str]
 UnitFindings = dict[str, list[Finding]]
+Computed = tuple[str, tuple[list[Finding], UnitFindings]]  # a child's answer: the findings key, the findings
 RECENT_ENTRIES = 4  # how many of the latest entries may answer for unchanged units
 KEPT_ENTRIES = 64  # entries kept at the most, the most recently used (one per document version)
 
@@ -53,15 +62,21 @@ def _code_version() -> str:
 class PendingValidation:
     """Findings for one document: from the cache, from a child process, or computed here."""
 
-    def __init__(self, doc: Document, cache_dir: Path | None, *, background: bool = True) -> None:
+    def __init__(
+        self, doc: Document, cache_dir: Path | None, *, background: bool = True, started: Forked[Computed] | None = None
+    ) -> None:
+        """`started` is the early_validation child for this document, if one was started."""
         self._doc = doc
         self._cache_dir = cache_dir
         self._salt = _code_version() if cache_dir is not None else ""
-        self._entry = cache_dir / f"{findings_key(doc, self._salt)}.json" if cache_dir is not None else None
+        self._key = findings_key(doc, self._salt)
+        self._entry = cache_dir / f"{self._key}.json" if cache_dir is not None else None
         self._found = self._cached()
-        self._child: Forked[tuple[list[Finding], UnitFindings]] | None = None
-        if self._found is None and background and can_fork():
-            self._child = Forked(_findings, doc, cache_dir, self._salt)
+        self._child = started
+        if self._found is not None:
+            self.cancel()
+        elif self._child is None and background and can_fork():
+            self._child = Forked(_keyed_findings, doc, cache_dir, self._salt)
 
     def settled(self) -> bool:
         """Whether nothing is left running: `result` will not wait for a child."""
@@ -69,9 +84,11 @@ class PendingValidation:
 
     def result(self) -> list[Diagnostic]:
         if self._found is None:
-            computed = self._child.result() if self._child is not None else None
+            answer = self._child.result() if self._child is not None else None
             self._child = None
-            if computed is None:  # no child, or it died: do the work here
+            if answer is not None and answer[0] == self._key:
+                computed = answer[1]
+            else:  # no child, it died, or it validated another text than this document's: do the work here
                 computed = _findings(self._doc, self._cache_dir, self._salt)
             self._found = computed[0]
             if self._entry is not None:
@@ -83,6 +100,7 @@ class PendingValidation:
         """Stop a child whose answer is no longer wanted (the build failed first)."""
         if self._child is not None:
             self._child.cancel()
+            self._child = None
 
     def _cached(self) -> list[Finding] | None:
         entry = _read_entry(self._entry) if self._entry is not None else None
@@ -125,6 +143,29 @@ def _known_units(cache_dir: Path) -> UnitFindings:
 def located(doc: Document, found: list[Finding]) -> list[Diagnostic]:
     """(pointer, message) findings as warnings with the file and line each pointer lands on."""
     return [doc.diagnostic("warning", message, pointer) for pointer, message in found]
+
+
+def early_validation(path: str | Path, memo: ParseMemo | None, cache_dir: Path | None) -> Forked[Computed] | None:
+    """A child validating the spec at `path` that loads it itself, started now, before the
+    caller loads it; None where that would not pay: without a kept parse the child's own
+    parse would cost as much again, and a second copy of the document in memory."""
+    if memo is None or not memo.kept() or cache_dir is None or not can_fork():
+        return None
+    return Forked(_findings_of_file, path, memo.read_only(), cache_dir, _code_version())
+
+
+def _findings_of_file(path: str | Path, memo: ParseMemo, cache_dir: Path, salt: str) -> Computed:
+    gc.disable()  # a short-lived process: collections would only walk the document it makes
+    from . import strict  # noqa: F401 - first, while the parent is still loading: see _findings
+
+    doc = load(path, memo)
+    key = findings_key(doc, salt)
+    entry = _read_entry(cache_dir / f"{key}.json")
+    return key, entry if entry is not None else _findings(doc, cache_dir, salt)
+
+
+def _keyed_findings(doc: Document, cache_dir: Path | None, salt: str) -> Computed:
+    return findings_key(doc, salt), _findings(doc, cache_dir, salt)
 
 
 def _findings(doc: Document, cache_dir: Path | None, salt: str) -> tuple[list[Finding], UnitFindings]:

@@ -294,13 +294,29 @@ class _Kept:
 class ParseMemo:
     """The kept parse of one package's spec (see the module's docstring)."""
 
-    def __init__(self, path: Path | None, salt: str = "") -> None:
+    def __init__(self, path: Path | None, salt: str = "", *, keeps: bool = True) -> None:
         self._path = path
         self._salt = salt.encode()
+        self._keeps = keeps  # whether a parse updates the memo (and its time of use)
 
     @classmethod
     def in_directory(cls, directory: Path, identity: str) -> ParseMemo:
         return cls(directory / f"{entry_name(identity)}.parsed", _code_version())
+
+    def kept(self) -> bool:
+        """Whether a parse is kept to start from (of this code: the same salt)."""
+        try:
+            return self._path is not None and mapped(self._path)[: len(self._header)] == self._header
+        except (OSError, ValueError):
+            return False
+
+    @property
+    def _header(self) -> bytes:
+        return _MAGIC + self._salt + b"\n"
+
+    def read_only(self) -> ParseMemo:
+        """This memo, for a process that parses beside the one that keeps the memo up to date."""
+        return ParseMemo(self._path, self._salt.decode(), keeps=False)
 
     def parsed(self, text: str) -> tuple[Any, dict[str, UnitDigest] | None]:
         """json.loads(text), with equal strings shared, and its units' digests (None when it
@@ -311,8 +327,7 @@ class ParseMemo:
         data = text.encode("ascii")
         kept = self._read()
         if kept is not None and _same(kept.text, data):
-            assert self._path is not None
-            used(self._path)
+            self._used()
             return marshal.loads(kept.value), kept.units
         change = _change(kept.text, data) if kept is not None else None
         found = self._from_kept(kept, text, change) if kept is not None and change is not None else None
@@ -328,9 +343,13 @@ class ParseMemo:
         units = _unit_digests(leaves, kept, change)
         if change is None or _far_apart(change, len(data)):
             self._write(data, value, members, units, [(pointer, start) for pointer, start, _, _ in leaves])
-        elif self._path is not None:
-            used(self._path)
+        else:
+            self._used()
         return value, units
+
+    def _used(self) -> None:
+        if self._path is not None and self._keeps:
+            used(self._path)
 
     def _from_kept(self, kept: _Kept, text: str, change: _Change) -> tuple[Any, Members] | None:
         if not (kept.span[0] < change.start and change.old_end < kept.span[1]):
@@ -345,10 +364,9 @@ class ParseMemo:
             return None
         try:
             data = mapped(self._path)
-            header = _MAGIC + self._salt + b"\n"
-            if data[: len(header)] != header:
+            if data[: len(self._header)] != self._header:
                 return None
-            at = len(header)
+            at = len(self._header)
             lengths = _LENGTHS.unpack_from(data, at)
             at += _LENGTHS.size
             view = memoryview(data)
@@ -360,13 +378,13 @@ class ParseMemo:
             return None
 
     def _write(self, text: bytes, value: Any, members: Members, units: dict[str, UnitDigest], starts: list[tuple[str, int]]) -> None:
-        if self._path is None:
+        if self._path is None or not self._keeps:
             return
         span = (len(text) - len(text.lstrip(b" \t\n\r")), len(text.rstrip(b" \t\n\r")))
         parts = (text, marshal.dumps(value, 4), marshal.dumps((members, span, units, starts), 4))
 
         def write(handle: BinaryIO) -> None:
-            handle.write(_MAGIC + self._salt + b"\n" + _LENGTHS.pack(*map(len, parts)))
+            handle.write(self._header + _LENGTHS.pack(*map(len, parts)))
             for part in parts:
                 handle.write(part)
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.spec import load, validate
 from generator.spec import checking
-from generator.spec.checking import PendingValidation, findings_key
+from generator.forked import Forked
+from generator.spec.checking import PendingValidation, early_validation, findings_key
+from generator.spec.parse_memo import ParseMemo
 
 SPEC = """\
 openapi: 3.0.3
@@ -253,3 +257,55 @@ def test_the_cache_keeps_the_most_recently_used_entries(tmp_path: Path, monkeypa
     kept = {path.name for path in cache.glob("*.json")}
     assert kept == {f"{findings_key(doc)}.json" for doc in (versions[0], versions[3], versions[4])}
 
+
+# --- started early: the child loads the document itself, from its parse memo ---------------
+
+
+def json_spec(tmp_path: Path, default: str) -> tuple[Path, ParseMemo]:
+    """A JSON spec and its parse memo, kept by a first load."""
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(yaml.safe_load(SPEC % default), indent=2))
+    memo = ParseMemo(tmp_path / "spec.parsed", "test")
+    load(path, memo)
+    return path, memo
+
+
+def finished(child: Forked) -> Forked:
+    while not child.done():
+        time.sleep(0.01)
+    return child
+
+
+def test_no_early_start_without_a_kept_parse(tmp_path: Path) -> None:
+    path = write(tmp_path, '"ten"')
+    assert early_validation(path, ParseMemo(tmp_path / "none.parsed"), tmp_path / "cache") is None
+    assert early_validation(path, None, tmp_path / "cache") is None
+
+
+def test_an_early_answer_is_used_when_it_is_of_the_same_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path, memo = json_spec(tmp_path, '"ten"')
+    started = early_validation(path, memo, tmp_path / "cache")
+    assert started is not None
+    expected = validate(load(path))
+    monkeypatch.setattr(checking, "_findings", lambda *args: pytest.fail("validated in the parent"))
+    found = PendingValidation(load(path, memo), tmp_path / "cache", started=started).result()
+    assert found == expected and len(found) == 1
+
+
+def test_an_early_answer_of_another_text_is_not_used(tmp_path: Path) -> None:
+    path, memo = json_spec(tmp_path, '"ten"')
+    started = finished(early_validation(path, memo, tmp_path / "cache"))  # type: ignore[arg-type]
+    path.write_text(json.dumps(yaml.safe_load(SPEC % "10"), indent=2))  # fixed while the child ran
+    doc = load(path, memo)
+    assert PendingValidation(doc, tmp_path / "cache", started=started).result() == []
+    assert PendingValidation(doc, tmp_path / "cache").result() == []  # and the cache has the right answer
+
+
+def test_an_early_child_reads_the_memo_without_rewriting_it(tmp_path: Path) -> None:
+    path, memo = json_spec(tmp_path, '"ten"')
+    kept = (tmp_path / "spec.parsed").read_bytes()
+    changed = yaml.safe_load(SPEC % '"eleven"')
+    changed["info"]["description"] = "long " * 200  # a change a keeping memo would keep anew
+    path.write_text(json.dumps(changed, indent=2))
+    finished(early_validation(path, memo, tmp_path / "cache")).result()  # type: ignore[arg-type]
+    assert (tmp_path / "spec.parsed").read_bytes() == kept
