@@ -23,6 +23,7 @@ __all__ = ["Forked", "can_fork", "spare_cores", "stop_all"]
 T = TypeVar("T")
 
 _running: set[Forked[Any]] = set()  # children not yet answered or stopped (see stop_all)
+_leaving: set[int] = set()  # children that answered and are on their way out, not yet reaped
 
 
 def can_fork() -> bool:
@@ -42,6 +43,7 @@ class Forked(Generic[T]):
     """`function(*args)` in a child process, started at once."""
 
     def __init__(self, function: Callable[..., T], *args: Any) -> None:
+        _reap_leaving()
         receive, send = os.pipe()
         for stream in (sys.stdout, sys.stderr):  # else the child would write the buffers again
             stream.flush()
@@ -83,16 +85,18 @@ class Forked(Generic[T]):
         self._reap(stop=True)
 
     def _reap(self, stop: bool) -> None:
+        """Stop the child and wait for it, or (it answered) let it leave in its own time:
+        a child that built a big heap takes a hundredth of a second to be unmapped."""
         if self._pid is not None:
             if stop:
                 try:
                     os.kill(self._pid, signal.SIGTERM)
                 except ProcessLookupError:
                     pass
-            try:
-                os.waitpid(self._pid, 0)
-            except ChildProcessError:
-                pass
+                _wait(self._pid, 0)
+            else:
+                _leaving.add(self._pid)
+                _reap_leaving()
             self._pid = None
         _running.discard(self)
 
@@ -101,6 +105,21 @@ def stop_all() -> None:
     """Stop every child still running (a process about to leave without waiting for them)."""
     for child in list(_running):
         child.cancel()
+    _reap_leaving()
+
+
+def _reap_leaving() -> None:
+    for pid in list(_leaving):
+        if _wait(pid, os.WNOHANG):
+            _leaving.discard(pid)
+
+
+def _wait(pid: int, options: int) -> bool:
+    """Reap the child `pid`; whether it is gone."""
+    try:
+        return os.waitpid(pid, options)[0] != 0
+    except ChildProcessError:  # reaped already
+        return True
 
 
 def _read_all(fd: int) -> bytes:

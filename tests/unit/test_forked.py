@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import time
 
+import pytest
+
+from generator import forked
 from generator.forked import Forked, spare_cores, stop_all
 
 
@@ -66,3 +69,16 @@ def test_stop_all_stops_the_children_still_running() -> None:
 
 def test_spare_cores_leaves_this_one_out() -> None:
     assert 0 <= spare_cores() < (os.cpu_count() or 1)
+
+
+def test_a_child_that_answered_is_reaped_without_waiting_for_its_exit() -> None:
+    child = Forked(_pid_and, 1)
+    pid = child._pid
+    assert child.result() is not None
+    deadline = time.monotonic() + 10
+    while forked._leaving and time.monotonic() < deadline:
+        time.sleep(0.01)
+        stop_all()  # reaps those that left, waits for none
+    assert not forked._leaving
+    with pytest.raises(ChildProcessError):  # no zombie left behind
+        os.waitpid(pid, os.WNOHANG)
