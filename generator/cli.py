@@ -17,6 +17,7 @@ from .cache import cache_dir
 from .config import Config, load_config
 from .errors import Diagnostic, SpecError, UsageError
 from .forked import stop_all
+from .lifetime import ends_with_exit
 from .model import Api
 from .progress import Progress, Report
 from .render import FormatCache, FormatError, WriteError, WriteResult, write_tree
@@ -76,6 +77,7 @@ def run() -> NoReturn:
     run wrote is closed by then, and its child processes have answered; the streams are
     flushed here, and a helper that is somehow still running is stopped, as exit would.
     """
+    ends_with_exit()
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -14,6 +14,7 @@ from .build import ComponentMemo, OperationMemo, build_api
 from .config import Config
 from .errors import Diagnostic, SpecError
 from .forked import spare_cores
+from .lifetime import outlive
 from .model import Api, Server
 from .progress import Report, silent
 from .render import FormatCache, RenderMemo, RenderOptions, WriteResult, render, write_tree
@@ -136,6 +137,7 @@ def generate(
         if started is not None:
             started.cancel()
         raise
+    outlive(document)
     validation = PendingValidation(document, _findings_cache(cache is not None), started=started)
     begun = False
     memo: RenderMemo | None = None
@@ -146,6 +148,7 @@ def generate(
         groups = _operations_memo(config, path, fingerprints) if cache is not None else None
         with _long_lived():
             api, later_warnings = build_model(document, config, components, groups)
+        outlive(api, components, groups)
         on_file = delivery.begin(api) if delivery is not None else None
         begun = True
         memo = _render_memo(api, Path(path).name, fingerprints) if cache is not None else None

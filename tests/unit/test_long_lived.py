@@ -48,3 +48,17 @@ def test_a_failed_run_gives_them_back_too(tmp_path):
     with pytest.raises(SpecError):
         generate(broken, cache=None)
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+@pytest.mark.parametrize("ending_with_exit", [True, False])
+def test_a_process_that_ends_with_exit_keeps_the_document_and_model_till_then(monkeypatch, ending_with_exit):
+    from generator import lifetime
+    from generator.model import Api
+    from generator.spec import Document
+
+    monkeypatch.setattr(lifetime, "_held", [])
+    monkeypatch.setattr(lifetime, "_ending_with_exit", ending_with_exit)
+    generated = generate(PETSTORE_SPEC, cache=None)
+    kinds = {type(held) for held in lifetime._held}
+    assert kinds == ({Document, Api, type(None)} if ending_with_exit else set())
+    assert any(held is generated.api for held in lifetime._held) == ending_with_exit
