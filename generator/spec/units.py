@@ -108,7 +108,11 @@ def units(root: dict[str, Any], read: dict[str, UnitDigest] | None = None) -> di
     parts[REMAINDER] = _remainder(root)
     owners = _owner_index(parts)
     known = read or {}
-    return {pointer: _unit(pointer, *(known.get(pointer) or unit_digest(value)), owners) for pointer, value in parts.items()}
+    landing: dict[str, str] = {}  # target pointer -> its unit: most targets are named again and again
+    return {
+        pointer: _unit(pointer, *(known.get(pointer) or unit_digest(value)), owners, landing)
+        for pointer, value in parts.items()
+    }
 
 
 def closure_digests(units_by_pointer: dict[str, Unit]) -> dict[str, str]:
@@ -215,8 +219,12 @@ def _owner_index(parts: dict[str, Any]) -> dict[str, set[str]]:
     return index
 
 
-def _unit(pointer: str, digest: str, targets: tuple[str, ...], owners: dict[str, set[str]]) -> Unit:
-    owned = {_owner(target, owners) for target in targets}
+def _unit(pointer: str, digest: str, targets: tuple[str, ...], owners: dict[str, set[str]], landing: dict[str, str]) -> Unit:
+    owned = set()
+    for target in targets:
+        if target not in landing:
+            landing[target] = _owner(target, owners)
+        owned.add(landing[target])
     owned.discard(pointer)
     return Unit(pointer, digest, frozenset(owned))
 
