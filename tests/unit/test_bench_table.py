@@ -70,3 +70,13 @@ def test_run_tree_measures_the_memory_of_grandchildren_too():
     run = run_tree([sys.executable, "-c", child])
     assert run.ok and run.seconds >= 0.4
     assert run.peak_pss_mb >= 80 and run.max_rss_mb >= 80
+
+
+def test_run_tree_without_the_sampler_times_alone():
+    import sys
+
+    from bench.measure import run_tree
+
+    run = run_tree([sys.executable, "-c", "import time; b = bytearray(40 * 2**20); time.sleep(0.2); print('out')"], sample=False)
+    assert run.ok and run.seconds >= 0.2 and run.output_tail == "out"
+    assert run.peak_pss_mb == 0 and run.max_rss_mb >= 40  # the kernel's own account still comes
