@@ -148,22 +148,24 @@ def _components(units_by_pointer: dict[str, Unit]) -> Iterator[list[str]]:
     low: dict[str, int] = {}
     stack: list[str] = []
     on_stack: set[str] = set()
+    work: list[tuple[str, Iterator[str]]] = []  # the units being visited, each with the refs left to follow
+
+    def enter(pointer: str) -> None:
+        index[pointer] = low[pointer] = len(index)
+        stack.append(pointer)
+        on_stack.add(pointer)
+        work.append((pointer, iter(units_by_pointer[pointer].refs)))
+
     for root in units_by_pointer:
         if root in index:
             continue
-        work = [(root, iter(units_by_pointer[root].refs))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
+        enter(root)
         while work:
             pointer, targets = work[-1]
             target = next(targets, None)
             if target is not None:
                 if target not in index:
-                    index[target] = low[target] = len(index)
-                    stack.append(target)
-                    on_stack.add(target)
-                    work.append((target, iter(units_by_pointer[target].refs)))
+                    enter(target)
                 elif target in on_stack:
                     low[pointer] = min(low[pointer], index[target])
                 continue
