@@ -129,7 +129,8 @@ def generate(
     parse_memo = _parse_memo(config, path) if cache is not None else None
     # Strict validation is the slowest check; it runs beside the build, and when the document
     # is quick to load, beside loading it too.
-    started = early_validation(path, parse_memo, _findings_cache(cache is not None))
+    findings_cache = _findings_cache(cache is not None)
+    started = early_validation(path, parse_memo, findings_cache)
     try:
         with _long_lived():
             document = load(path, parse_memo)
@@ -138,7 +139,7 @@ def generate(
             started.cancel()
         raise
     outlive(document)
-    validation = PendingValidation(document, _findings_cache(cache is not None), started=started)
+    validation = PendingValidation(document, findings_cache, started=started)
     begun = False
     memo: RenderMemo | None = None
     try:

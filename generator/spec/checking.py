@@ -14,8 +14,8 @@ a one-operation change, only that operation's path item is validated again.
 When the document is quick to load (its parse memo is kept), the child is started before the
 parent loads it (early_validation): the child imports the validating libraries (a quarter of
 a second) while the parent loads, then loads the document itself. Its answer names the
-document it validated, and one that is not the parent's (the file changed in between) is
-not used.
+texts it validated (each source file's digest), and one for other texts than the parent's
+(a file changed in between) is not used.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ __all__ = ["PendingValidation", "early_validation", "findings_key", "located"]
 
 Finding = tuple[str, str]
 UnitFindings = dict[str, list[Finding]]
-Computed = tuple[str, tuple[list[Finding], UnitFindings]]  # a child's answer: the findings key, the findings
+Texts = tuple[tuple[str, str], ...]  # what a document was read from: each source file's name and digest
+Computed = tuple[Texts, tuple[list[Finding], UnitFindings]]  # a child's answer: the texts it validated, the findings
 RECENT_ENTRIES = 4  # how many of the latest entries may answer for unchanged units
 KEPT_ENTRIES = 64  # entries kept at the most, the most recently used (one per document version)
 
@@ -47,9 +48,13 @@ _OUR_CODE = ("strict.py", "prefilter.py", "units.py")  # what decides the findin
 
 def findings_key(doc: Document, code_version: str | None = None) -> str:
     digest = hashlib.sha256((code_version or _code_version()).encode())
-    for source in doc.sources.values():
-        digest.update(f"\0{source.display}\0{source.digest}".encode())
+    for display, text in _texts(doc):
+        digest.update(f"\0{display}\0{text}".encode())
     return digest.hexdigest()
+
+
+def _texts(doc: Document) -> Texts:
+    return tuple((source.display, source.digest) for source in doc.sources.values())
 
 
 def _code_version() -> str:
@@ -69,14 +74,13 @@ class PendingValidation:
         self._doc = doc
         self._cache_dir = cache_dir
         self._salt = _code_version() if cache_dir is not None else ""
-        self._key = findings_key(doc, self._salt)
-        self._entry = cache_dir / f"{self._key}.json" if cache_dir is not None else None
+        self._entry = cache_dir / f"{findings_key(doc, self._salt)}.json" if cache_dir is not None else None
         self._found = self._cached()
         self._child = started
         if self._found is not None:
             self.cancel()
         elif self._child is None and background and can_fork():
-            self._child = Forked(_keyed_findings, doc, cache_dir, self._salt)
+            self._child = Forked(_findings_with_texts, doc, cache_dir, self._salt)
 
     def settled(self) -> bool:
         """Whether nothing is left running: `result` will not wait for a child."""
@@ -86,7 +90,7 @@ class PendingValidation:
         if self._found is None:
             answer = self._child.result() if self._child is not None else None
             self._child = None
-            if answer is not None and answer[0] == self._key:
+            if answer is not None and answer[0] == _texts(self._doc):
                 computed = answer[1]
             else:  # no child, it died, or it validated another text than this document's: do the work here
                 computed = _findings(self._doc, self._cache_dir, self._salt)
@@ -159,13 +163,12 @@ def _findings_of_file(path: str | Path, memo: ParseMemo, cache_dir: Path, salt: 
     from . import strict  # noqa: F401 - first, while the parent is still loading: see _findings
 
     doc = load(path, memo)
-    key = findings_key(doc, salt)
-    entry = _read_entry(cache_dir / f"{key}.json")
-    return key, entry if entry is not None else _findings(doc, cache_dir, salt)
+    entry = _read_entry(cache_dir / f"{findings_key(doc, salt)}.json")
+    return _texts(doc), entry if entry is not None else _findings(doc, cache_dir, salt)
 
 
-def _keyed_findings(doc: Document, cache_dir: Path | None, salt: str) -> Computed:
-    return findings_key(doc, salt), _findings(doc, cache_dir, salt)
+def _findings_with_texts(doc: Document, cache_dir: Path | None, salt: str) -> Computed:
+    return _texts(doc), _findings(doc, cache_dir, salt)
 
 
 def _findings(doc: Document, cache_dir: Path | None, salt: str) -> tuple[list[Finding], UnitFindings]:
