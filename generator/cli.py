@@ -10,18 +10,24 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Callable, NoReturn, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, NoReturn, Sequence, TextIO
 
 from . import __version__
 from .cache import cache_dir
 from .config import Config, load_config
-from .errors import Diagnostic, SpecError, UsageError
+from .errors import Diagnostic, SpecError, UsageError, WriteError
 from .forked import stop_all
 from .lifetime import ends_with_exit
-from .model import Api
+from .memos import start_validation
 from .progress import Progress, Report
-from .render import FormatCache, FormatError, WriteError, WriteResult, write_tree
-from .render.writer import NewTree, StatRecord, is_new
+
+if TYPE_CHECKING:
+    from .model import Api
+    from .render import FormatCache, WriteResult
+    from .render.writer import NewTree, StatRecord
+
+# The pipeline, the model and the renderer are imported where a command needs them: a
+# regeneration starts validating its spec first (see memos.start_validation).
 
 EXIT_OK = 0
 EXIT_STALE = 1  # check: the committed client differs from what generation would write
@@ -57,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # and what is left to print has nowhere to go. Quiet, like other tools, and no traceback at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
-    except (FormatError, Exception) as exc:  # a bug of ours: say so plainly, no traceback unless asked
+    except Exception as exc:  # a bug of ours (render.FormatError among them): say so plainly, no traceback unless asked
         if getattr(args, "debug", False):
             traceback.print_exc()
         print(
@@ -196,16 +202,19 @@ def load_options(args: argparse.Namespace, cwd: Path | None = None) -> Config:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from .pipeline import generate
-
     started = time.perf_counter()
     config = load_options(args)
+    validation = start_validation(args.spec, config, cached=not args.no_cache)
+    from .pipeline import generate
+
     if args.verbose and config.sources:
         print(f"Options from {', '.join(config.sources)}", file=sys.stderr)
     progress = Progress.on(sys.stderr, quiet=args.quiet)
     writer = _Writer(config, args.force, progress, None if args.no_cache else cache_dir("write"))
     try:
-        generated = generate(args.spec, config, cache=_cache(args), progress=progress, deliver=writer)
+        generated = generate(
+            args.spec, config, cache=_cache(args), progress=progress, deliver=writer, started=validation
+        )
     finally:
         progress.clear()
     outdir, result = writer.written[0]
@@ -226,7 +235,7 @@ class _Writer:
         self._config, self._force, self._progress = config, force, progress
         self._records = records  # where the output directories' StatRecords are kept
         self._outdir_now = Path()  # the output directory, from `begin` on
-        self._record = StatRecord(None)  # its stat record
+        self._record: StatRecord | None = None  # its stat record, from `begin` on
         self._held: dict[str, tuple[str, Callable[[], str]]] = {}  # files found in place (see holds)
         self._tree: NewTree | None = None
         self.written: list[tuple[Path, WriteResult]] = []
@@ -235,6 +244,8 @@ class _Writer:
         return self._config.output or Path(api.package)
 
     def begin(self, api: Api) -> Callable[[str, str], None] | None:
+        from .render.writer import NewTree, StatRecord, is_new
+
         self._outdir_now = self._outdir(api)
         self._record = StatRecord.in_directory(self._records, self._outdir_now)
         if not is_new(self._outdir_now):
@@ -245,12 +256,16 @@ class _Writer:
     def holds(self, path: str, digest: str, text: Callable[[], str]) -> bool:
         """Whether the file at `path` is in place with that content, as the stat record says
         (a new directory holds nothing yet); it is then written no more than read."""
-        if self._tree is not None or not self._record.holds(path, os.path.join(self._outdir_now, path), digest):
+        if self._tree is not None or self._record is None:
+            return False
+        if not self._record.holds(path, os.path.join(self._outdir_now, path), digest):
             return False
         self._held[path] = (digest, text)
         return True
 
     def finish(self, api: Api, files: dict[str, str]) -> None:
+        from .render.writer import write_tree
+
         outdir = self._outdir(api)
         self._progress(f"writing {outdir}")
         if self._tree is not None:
@@ -277,11 +292,12 @@ def summary(api: Api, outdir: Path, result: WriteResult, seconds: float) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
+    config = load_options(args)
+    validation = start_validation(args.spec, config, cached=not args.no_cache)
     from .pipeline import generate
     from .render import compare_tree
 
-    config = load_options(args)
-    generated = generate(args.spec, config, cache=_cache(args))
+    generated = generate(args.spec, config, cache=_cache(args), started=validation)
     outdir = config.output or Path(generated.api.package)
     differences = compare_tree(outdir, generated.files)
     if not differences:

@@ -39,6 +39,10 @@ class UsageError(Exception):
     """Bad arguments or options: exit 2 with the message."""
 
 
+class WriteError(Exception):
+    """The output directory cannot take the package: exit 2 with the message."""
+
+
 def escape_pointer_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 

@@ -15,14 +15,15 @@ from .config import Config
 from .errors import Diagnostic, SpecError
 from .forked import spare_cores
 from .lifetime import outlive
+from .memos import build_identity, findings_cache, parse_memo
 from .model import Api, Server
 from .progress import Report, silent
 from .render import FormatCache, RenderMemo, RenderOptions, WriteResult, render, write_tree
 from .cache import Fingerprints, cache_dir
+from .forked import Forked
 from .spec import Document, load
-from .spec.checking import PendingValidation, early_validation
+from .spec.checking import Computed, PendingValidation, early_validation
 from .spec.normalize import normalize
-from .spec.parse_memo import ParseMemo
 from .spec.select import Selection, select_operations
 
 
@@ -73,7 +74,7 @@ class Generated:
 def check_spec(path: str | Path, *, strict: bool = False, cached: bool = True) -> tuple[Document, list[Diagnostic]]:
     """Load and validate a spec; strict makes validation findings fatal."""
     document = load(path)
-    findings = PendingValidation(document, _findings_cache(cached), background=False).result()
+    findings = PendingValidation(document, findings_cache(cached), background=False).result()
     return document, _checked(findings, strict)
 
 
@@ -81,10 +82,6 @@ def _checked(findings: list[Diagnostic], strict: bool) -> list[Diagnostic]:
     if strict and findings:
         raise SpecError([Diagnostic("error", d.message, d.file, d.line, d.pointer) for d in findings])
     return findings
-
-
-def _findings_cache(cached: bool) -> Path | None:
-    return cache_dir("validate") if cached else None
 
 
 def _thawed_after(function: Callable[..., Generated]) -> Callable[..., Generated]:
@@ -112,6 +109,7 @@ def generate(
     cache: FormatCache | None = None,
     progress: Report = silent,
     deliver: Delivery | Callable[[Api, dict[str, str]], None] | None = None,
+    started: Forked[Computed] | None = None,
     **options: Any,
 ) -> Generated:
     """Everything up to, not including, writing: a bad spec raises before any file exists.
@@ -121,25 +119,28 @@ def generate(
     after it passed when they are errors. Writing then overlaps validation, and with a
     Delivery that streams (see Delivery.begin), rendering too; nothing reaches its final
     place before validation allows it. A plain callable receives the API model and the files.
+    `started` is a validation child the caller started for this spec and config
+    (memos.start_validation), before importing this module; else one may be started here.
     `options` are Config fields that replace the config's (a shorthand for tests and scripts).
     """
     config = replace(config or Config(), **options)
     delivery = _AtTheEnd(deliver) if callable(deliver) else deliver
     progress(f"reading {Path(path).name}")
-    parse_memo = _parse_memo(config, path) if cache is not None else None
+    kept_parse = parse_memo(config, path) if cache is not None else None
     # Strict validation is the slowest check; it runs beside the build, and when the document
     # is quick to load, beside loading it too.
-    findings_cache = _findings_cache(cache is not None)
-    started = early_validation(path, parse_memo, findings_cache)
+    findings = findings_cache(cache is not None)
+    if started is None:
+        started = early_validation(path, kept_parse, findings)
     try:
         with _long_lived():
-            document = load(path, parse_memo)
+            document = load(path, kept_parse)
     except BaseException:
         if started is not None:
             started.cancel()
         raise
     outlive(document)
-    validation = PendingValidation(document, findings_cache, started=started)
+    validation = PendingValidation(document, findings, started=started)
     begun = False
     memo: RenderMemo | None = None
     try:
@@ -205,26 +206,16 @@ def _long_lived() -> Iterator[None]:
             gc.enable()
 
 
-def _parse_memo(config: Config, path: str | Path) -> ParseMemo | None:
-    """The spec's last parse for this package with caching on, if any."""
-    directory = cache_dir("parse")
-    return ParseMemo.in_directory(directory, _build_identity(config, path)) if directory else None
-
-
 def _component_memo(config: Config, path: str | Path, fingerprints: Fingerprints) -> ComponentMemo | None:
     """The component schemas' build of this package's last run with caching on, if any."""
     directory = cache_dir("build")
-    return ComponentMemo.in_directory(directory, _build_identity(config, path), fingerprints) if directory else None
+    return ComponentMemo.in_directory(directory, build_identity(config, path), fingerprints) if directory else None
 
 
 def _operations_memo(config: Config, path: str | Path, fingerprints: Fingerprints) -> OperationMemo | None:
     """The operations' build of this package's last run with caching on, if any."""
     directory = cache_dir("build")
-    return OperationMemo.in_directory(directory, _build_identity(config, path), fingerprints) if directory else None
-
-
-def _build_identity(config: Config, path: str | Path) -> str:
-    return f"{config.package_name}|{Path(path).name}"
+    return OperationMemo.in_directory(directory, build_identity(config, path), fingerprints) if directory else None
 
 
 def _render_memo(api: Api, source: str, fingerprints: Fingerprints) -> RenderMemo | None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.errors import SpecError
 from tests.conftest import PETSTORE_SPEC, ROOT, SHARED
@@ -200,6 +202,59 @@ def test_generate_loads_neither_black_nor_the_validator_in_its_own_process(tmp_p
             env={**os.environ, "CODEGEN_CACHE_DIR": str(tmp_path / "cache")},
         )
         assert result.stdout.strip() == "0 []", result.stderr
+
+
+def json_petstore(tmp_path: Path, description: str = "") -> Path:
+    """The petstore spec as JSON (a parse memo, and so an early validation, is for JSON only)."""
+    spec = yaml.safe_load(PETSTORE_SPEC.read_text())
+    spec["info"]["description"] = description
+    path = tmp_path / "petstore.json"
+    path.write_text(json.dumps(spec, indent=2))
+    return path
+
+
+def test_a_regeneration_starts_validating_before_it_imports_the_pipeline(tmp_path: Path) -> None:
+    """The validating child imports its libraries while this process imports the builder,
+    the renderer and jinja2: it is started before any of them is imported."""
+    spec = json_petstore(tmp_path)
+    script = (
+        "import sys\n"
+        "from generator import cli\n"
+        "def start(*args, **kwargs):\n"
+        "    child = original(*args, **kwargs)\n"
+        "    heavy = ('generator.pipeline', 'generator.build', 'generator.render', 'generator.model', 'jinja2')\n"
+        "    print(child is not None, sorted(m for m in heavy if m in sys.modules))\n"
+        "    return child\n"
+        "original, cli.start_validation = cli.start_validation, start\n"
+        f"sys.exit(cli.main(['generate', {str(spec)!r}, '-o', {str(tmp_path / 'o')!r}, '-q']))\n"
+    )
+    env = {**os.environ, "CODEGEN_CACHE_DIR": str(tmp_path / "cache")}
+    for started in (False, True):  # the first run keeps the parse the second starts from
+        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env)
+        assert (run.returncode, run.stdout.strip()) == (0, f"{started} []"), run.stderr
+
+
+def test_the_command_hands_its_validation_child_to_the_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cli, pipeline
+    from generator.spec import checking
+
+    monkeypatch.setenv("CODEGEN_CACHE_DIR", str(tmp_path / "cache"))
+    spec, out = json_petstore(tmp_path), str(tmp_path / "o")
+    assert cli.main(["generate", str(spec), "-o", out, "-q"]) == 0
+    started = []
+
+    def start(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.append(original(*args, **kwargs))
+        # From here on, in this process only (the child is forked already):
+        monkeypatch.setattr(checking, "_findings", lambda *args: pytest.fail("validated in the parent"))
+        monkeypatch.setattr(pipeline, "early_validation", lambda *args: pytest.fail("a second child"))
+        return started[-1]
+
+    original = cli.start_validation
+    monkeypatch.setattr(cli, "start_validation", start)
+    json_petstore(tmp_path, "changed: the findings cache has no entry for this text")
+    assert cli.main(["generate", str(spec), "-o", out, "-q"]) == 0
+    assert len(started) == 1 and started[0] is not None
 
 
 def test_a_new_directory_receives_files_while_they_are_rendered(monkeypatch):

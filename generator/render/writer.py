@@ -27,12 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..cache import entry_name, write_atomically
+from ..errors import WriteError
 
 MANIFEST_NAME = ".codegen-manifest.json"
-
-
-class WriteError(Exception):
-    pass
 
 
 @dataclass(frozen=True)
