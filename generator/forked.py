@@ -15,10 +15,11 @@ import pickle
 import select
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Forked", "can_fork", "spare_cores", "stop_all"]
+__all__ = ["Forked", "can_fork", "spare_cores", "stop_all", "unstoppable"]
 
 T = TypeVar("T")
 
@@ -99,6 +100,18 @@ class Forked(Generic[T]):
                 _reap_leaving()
             self._pid = None
         _running.discard(self)
+
+
+@contextmanager
+def unstoppable() -> Iterator[None]:
+    """In a child: a stop (`cancel`) that comes meanwhile waits until the block is over, so
+    that what it writes (a cache entry and its temporary file) is not left half done."""
+    blocked = {signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
 
 
 def stop_all() -> None:

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..cache import code_digest, installed_versions, prune, used, write_entry
 from ..errors import Diagnostic
-from ..forked import Forked, can_fork
+from ..forked import Forked, can_fork, unstoppable
 from .loader import Document, load
 from .parse_memo import ParseMemo
 
@@ -91,13 +91,12 @@ class PendingValidation:
             answer = self._child.result() if self._child is not None else None
             self._child = None
             if answer is not None and answer[0] == _texts(self._doc):
-                computed = answer[1]
+                computed = answer[1]  # kept in the cache by the child, for these texts
             else:  # no child, it died, or it validated another text than this document's: do the work here
                 computed = _findings(self._doc, self._cache_dir, self._salt)
+                if self._entry is not None:
+                    _keep(self._entry, computed)
             self._found = computed[0]
-            if self._entry is not None:
-                write_entry(self._entry, json.dumps({"findings": computed[0], "units": computed[1]}))
-                prune(self._entry.parent, KEPT_ENTRIES, ".json")
         return located(self._doc, self._found)
 
     def cancel(self) -> None:
@@ -113,6 +112,11 @@ class PendingValidation:
         assert self._entry is not None
         used(self._entry)
         return entry[0]
+
+
+def _keep(entry: Path, computed: tuple[list[Finding], UnitFindings]) -> None:
+    write_entry(entry, json.dumps({"findings": computed[0], "units": computed[1]}))
+    prune(entry.parent, KEPT_ENTRIES, ".json")
 
 
 def _read_entry(path: Path) -> tuple[list[Finding], UnitFindings] | None:
@@ -163,12 +167,19 @@ def _findings_of_file(path: str | Path, memo: ParseMemo, cache_dir: Path, salt: 
     from . import strict  # noqa: F401 - first, while the parent is still loading: see _findings
 
     doc = load(path, memo)
-    entry = _read_entry(cache_dir / f"{findings_key(doc, salt)}.json")
-    return _texts(doc), entry if entry is not None else _findings(doc, cache_dir, salt)
+    kept = _read_entry(cache_dir / f"{findings_key(doc, salt)}.json")
+    return (_texts(doc), kept) if kept is not None else _findings_with_texts(doc, cache_dir, salt)
 
 
 def _findings_with_texts(doc: Document, cache_dir: Path | None, salt: str) -> Computed:
-    return _texts(doc), _findings(doc, cache_dir, salt)
+    """A child's answer: the findings, kept in the cache here rather than in the parent,
+    which is then done sooner (the entry is keyed by the texts validated, whichever
+    document the parent has)."""
+    computed = _findings(doc, cache_dir, salt)
+    if cache_dir is not None:
+        with unstoppable():
+            _keep(cache_dir / f"{findings_key(doc, salt)}.json", computed)
+    return _texts(doc), computed
 
 
 def _findings(doc: Document, cache_dir: Path | None, salt: str) -> tuple[list[Finding], UnitFindings]:

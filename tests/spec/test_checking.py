@@ -292,6 +292,17 @@ def test_an_early_answer_is_used_when_it_is_of_the_same_text(tmp_path: Path, mon
     assert found == expected and len(found) == 1
 
 
+def test_the_child_keeps_its_findings_in_the_cache_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent is done sooner when it need not write the entry."""
+    path, memo = json_spec(tmp_path, '"ten"')
+    started = early_validation(path, memo, tmp_path / "cache")
+    monkeypatch.setattr(checking, "write_entry", lambda *args: pytest.fail("written in the parent"))
+    doc = load(path, memo)
+    found = PendingValidation(doc, tmp_path / "cache", started=started).result()
+    monkeypatch.setattr(checking, "_findings", lambda *args: pytest.fail("not kept"))
+    assert PendingValidation(doc, tmp_path / "cache").result() == found and len(found) == 1
+
+
 def test_an_early_answer_of_another_text_is_not_used(tmp_path: Path) -> None:
     path, memo = json_spec(tmp_path, '"ten"')
     started = finished(early_validation(path, memo, tmp_path / "cache"))  # type: ignore[arg-type]

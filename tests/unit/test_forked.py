@@ -8,7 +8,7 @@ import time
 import pytest
 
 from generator import forked
-from generator.forked import Forked, spare_cores, stop_all
+from generator.forked import Forked, spare_cores, stop_all, unstoppable
 
 
 def _pid_and(value: int) -> tuple[int, int]:
@@ -22,6 +22,24 @@ def _boom() -> None:
 def _sleep() -> str:
     time.sleep(30)
     return "too late"
+
+
+def _write_slowly(path: str, ready: str) -> None:
+    with unstoppable():
+        open(ready, "w").close()
+        time.sleep(0.3)
+        with open(path, "w") as handle:
+            handle.write("whole")
+
+
+def test_a_stop_waits_for_an_unstoppable_block(tmp_path) -> None:
+    target, ready = tmp_path / "entry", tmp_path / "ready"
+    child = Forked(_write_slowly, str(target), str(ready))
+    deadline = time.monotonic() + 10
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    child.cancel()  # within the block: the child finishes it, then stops
+    assert target.read_text() == "whole"
 
 
 def test_the_result_comes_from_another_process() -> None:
