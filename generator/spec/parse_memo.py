@@ -159,23 +159,24 @@ def _same(old: bytes | memoryview, new: bytes) -> bool:
 
 
 def _common_prefix(a: bytes, b: bytes | memoryview, limit: int) -> int:
-    """How many bytes a and b begin with in common, at most `limit`: by chunks, then bytes.
-    (startswith with a view compares in place: slicing both sides copied each chunk twice.)"""
-    at, view = 0, memoryview(b)
-    while at + _CHUNK <= limit and a.startswith(view[at : at + _CHUNK], at):
-        at += _CHUNK
-    while at < limit and a[at] == b[at]:
-        at += 1
+    """How many bytes a and b begin with in common, at most `limit`: by chunks, then within
+    the chunk that differs by halves (byte by byte, its 64 KB took 4 ms). (startswith with a
+    view compares in place: slicing both sides copied each chunk twice.)"""
+    at, view, step = 0, memoryview(b), _CHUNK
+    while step:
+        while at + step <= limit and a.startswith(view[at : at + step], at):
+            at += step
+        step //= 2
     return at
 
 
 def _common_suffix(a: bytes, b: bytes | memoryview, limit: int) -> int:
-    """How many bytes a and b end with in common, at most `limit`."""
-    at, a_end, b_end, view = 0, len(a), len(b), memoryview(b)
-    while at + _CHUNK <= limit and a.startswith(view[b_end - at - _CHUNK : b_end - at], a_end - at - _CHUNK):
-        at += _CHUNK
-    while at < limit and a[a_end - at - 1] == b[b_end - at - 1]:
-        at += 1
+    """How many bytes a and b end with in common, at most `limit` (as _common_prefix)."""
+    at, a_end, b_end, view, step = 0, len(a), len(b), memoryview(b), _CHUNK
+    while step:
+        while at + step <= limit and a.startswith(view[b_end - at - step : b_end - at], a_end - at - step):
+            at += step
+        step //= 2
     return at
 
 

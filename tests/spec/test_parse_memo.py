@@ -202,3 +202,24 @@ def test_the_same_document_written_another_way_has_the_same_digests(tmp_path):
     _, pretty = _memo(tmp_path).parsed(_text(DOC, indent=2))
     _, compact = _memo(tmp_path).parsed(_text(DOC, indent=None))
     assert pretty == compact
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_change_is_found_exactly_wherever_it_falls_in_a_chunk(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks compare fast, and the chunk that differs is searched by halves: the bounds
+    must be those a byte-by-byte comparison finds, at any offset."""
+    monkeypatch.setattr(memo_module, "_CHUNK", 8)
+    rng = random.Random(seed)
+    for _ in range(500):
+        old = bytes(rng.choice(b"ab") for _ in range(rng.randint(0, 120)))
+        new = bytearray(old)
+        for _ in range(rng.randint(0, 2)):
+            if new:
+                new[rng.randrange(len(new))] = ord("c")
+        cut = rng.randint(0, len(new))
+        new = bytes(new[:cut] + b"xy" * rng.randint(0, 3) + new[cut + rng.randint(0, 5) :])
+        start = next((i for i, (x, y) in enumerate(zip(old, new)) if x != y), min(len(old), len(new)))
+        limit = min(len(old), len(new)) - start
+        tail = next((i for i in range(limit) if old[-1 - i] != new[-1 - i]), limit)
+        change = memo_module._change(memoryview(old), new)
+        assert (change.start, change.old_end, change.new_end) == (start, len(old) - tail, len(new) - tail)
