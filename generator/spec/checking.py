@@ -38,7 +38,7 @@ __all__ = ["PendingValidation", "early_validation", "findings_key", "located"]
 Finding = tuple[str, str]
 UnitFindings = dict[str, list[Finding]]
 Texts = tuple[tuple[str, str], ...]  # what a document was read from: each source file's name and digest
-Computed = tuple[Texts, tuple[list[Finding], UnitFindings]]  # a child's answer: the texts it validated, the findings
+Computed = tuple[Texts, list[Finding]]  # a child's answer: the texts it validated, and their findings
 RECENT_ENTRIES = 4  # how many of the latest entries may answer for unchanged units
 KEPT_ENTRIES = 64  # entries kept at the most, the most recently used (one per document version)
 
@@ -91,12 +91,12 @@ class PendingValidation:
             answer = self._child.result() if self._child is not None else None
             self._child = None
             if answer is not None and answer[0] == _texts(self._doc):
-                computed = answer[1]  # kept in the cache by the child, for these texts
+                self._found = answer[1]  # kept in the cache by the child, for these texts
             else:  # no child, it died, or it validated another text than this document's: do the work here
                 computed = _findings(self._doc, self._cache_dir, self._salt)
                 if self._entry is not None:
                     _keep(self._entry, computed)
-            self._found = computed[0]
+                self._found = computed[0]
         return located(self._doc, self._found)
 
     def cancel(self) -> None:
@@ -168,18 +168,18 @@ def _findings_of_file(path: str | Path, memo: ParseMemo, cache_dir: Path, salt: 
 
     doc = load(path, memo)
     kept = _read_entry(cache_dir / f"{findings_key(doc, salt)}.json")
-    return (_texts(doc), kept) if kept is not None else _findings_with_texts(doc, cache_dir, salt)
+    return (_texts(doc), kept[0]) if kept is not None else _findings_with_texts(doc, cache_dir, salt)
 
 
 def _findings_with_texts(doc: Document, cache_dir: Path | None, salt: str) -> Computed:
     """A child's answer: the findings, kept in the cache here rather than in the parent,
     which is then done sooner (the entry is keyed by the texts validated, whichever
-    document the parent has)."""
+    document the parent has); each unit's findings stay here, in the entry."""
     computed = _findings(doc, cache_dir, salt)
     if cache_dir is not None:
         with unstoppable():
             _keep(cache_dir / f"{findings_key(doc, salt)}.json", computed)
-    return _texts(doc), computed
+    return _texts(doc), computed[0]
 
 
 def _findings(doc: Document, cache_dir: Path | None, salt: str) -> tuple[list[Finding], UnitFindings]:
