@@ -235,6 +235,7 @@ class _Writer:
         self._config, self._force, self._progress = config, force, progress
         self._records = records  # where the output directories' StatRecords are kept
         self._outdir_now = Path()  # the output directory, from `begin` on
+        self._prefix = ""  # its path and a separator: holds is asked thousands of times a run
         self._record: StatRecord | None = None  # its stat record, from `begin` on
         self._held: dict[str, tuple[str, Callable[[], str]]] = {}  # files found in place (see holds)
         self._tree: NewTree | None = None
@@ -247,6 +248,7 @@ class _Writer:
         from .render.writer import NewTree, StatRecord, is_new
 
         self._outdir_now = self._outdir(api)
+        self._prefix = os.path.join(self._outdir_now, "")
         self._record = StatRecord.in_directory(self._records, self._outdir_now)
         if not is_new(self._outdir_now):
             return None
@@ -258,7 +260,7 @@ class _Writer:
         (a new directory holds nothing yet); it is then written no more than read."""
         if self._tree is not None or self._record is None:
             return False
-        if not self._record.holds(path, os.path.join(self._outdir_now, path), digest):
+        if not self._record.holds(path, self._prefix + path, digest):
             return False
         self._held[path] = (digest, text)
         return True
