@@ -10,13 +10,13 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, NoReturn, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TextIO
 
 from . import __version__
 from .cache import cache_dir
 from .config import Config, load_config
 from .errors import Diagnostic, SpecError, UsageError, WriteError
-from .forked import stop_all
+from .forked import Forked, stop_all
 from .lifetime import ends_with_exit
 from .memos import start_validation
 from .progress import Progress, Report
@@ -205,16 +205,19 @@ def _generate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     config = load_options(args)
     validation = start_validation(args.spec, config, cached=not args.no_cache)
-    from .pipeline import generate
-
-    if args.verbose and config.sources:
-        print(f"Options from {', '.join(config.sources)}", file=sys.stderr)
     progress = Progress.on(sys.stderr, quiet=args.quiet)
-    writer = _Writer(config, args.force, progress, None if args.no_cache else cache_dir("write"))
     try:
+        from .pipeline import generate
+
+        if args.verbose and config.sources:
+            print(f"Options from {', '.join(config.sources)}", file=sys.stderr)
+        writer = _Writer(config, args.force, progress, None if args.no_cache else cache_dir("write"))
         generated = generate(
             args.spec, config, cache=_cache(args), progress=progress, deliver=writer, started=validation
         )
+    except BaseException:
+        _cancel(validation)  # failed before generate took it over (generate cancels it otherwise)
+        raise
     finally:
         progress.clear()
     outdir, result = writer.written[0]
@@ -224,6 +227,12 @@ def _generate(args: argparse.Namespace) -> int:
         for line in domain_report(generated.api, verbose=args.verbose):
             print(line)
     return EXIT_OK
+
+
+def _cancel(validation: Forked[Any] | None) -> None:
+    """Stop a validation child whose run failed: nobody will read its answer."""
+    if validation is not None:
+        validation.cancel()
 
 
 class _Writer:
@@ -296,10 +305,14 @@ def summary(api: Api, outdir: Path, result: WriteResult, seconds: float) -> str:
 def _check(args: argparse.Namespace) -> int:
     config = load_options(args)
     validation = start_validation(args.spec, config, cached=not args.no_cache)
-    from .pipeline import generate
-    from .render import compare_tree
+    try:
+        from .pipeline import generate
+        from .render import compare_tree
 
-    generated = generate(args.spec, config, cache=_cache(args), started=validation)
+        generated = generate(args.spec, config, cache=_cache(args), started=validation)
+    except BaseException:
+        _cancel(validation)
+        raise
     outdir = config.output or Path(generated.api.package)
     differences = compare_tree(outdir, generated.files)
     if not differences:

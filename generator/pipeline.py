@@ -13,14 +13,13 @@ from typing import Any, Callable, Protocol
 from .build import ComponentMemo, OperationMemo, build_api
 from .config import Config
 from .errors import Diagnostic, SpecError
-from .forked import spare_cores
+from .forked import Forked, spare_cores
 from .lifetime import outlive
 from .memos import build_identity, findings_cache, parse_memo
 from .model import Api, Server
 from .progress import Report, silent
 from .render import FormatCache, RenderMemo, RenderOptions, WriteResult, render, write_tree
 from .cache import Fingerprints, cache_dir
-from .forked import Forked
 from .spec import Document, load
 from .spec.checking import Computed, PendingValidation, early_validation
 from .spec.normalize import normalize

@@ -257,6 +257,20 @@ def test_the_command_hands_its_validation_child_to_the_pipeline(tmp_path: Path, 
     assert len(started) == 1 and started[0] is not None
 
 
+def test_a_run_that_fails_before_the_pipeline_stops_its_validation_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cli, forked
+
+    monkeypatch.setenv("CODEGEN_CACHE_DIR", str(tmp_path / "cache"))
+    spec, out = json_petstore(tmp_path), str(tmp_path / "o")
+    assert cli.main(["generate", str(spec), "-o", out, "-q"]) == 0
+    started = []
+    original = cli.start_validation
+    monkeypatch.setattr(cli, "start_validation", lambda *a, **k: started.append(original(*a, **k)) or started[-1])
+    monkeypatch.setattr(cli, "_cache", lambda args: 1 / 0)  # a bug of ours, between the start and the pipeline
+    assert cli.main(["generate", str(spec), "-o", out, "-q"]) == cli.EXIT_INTERNAL
+    assert started[0] is not None and started[0] not in forked._running
+
+
 def test_a_new_directory_receives_files_while_they_are_rendered(monkeypatch):
     """Most files reach the writer before rendering ends, every file reaches it once, and the
     pipeline keeps none of them once they are the writer's."""
