@@ -42,9 +42,10 @@ def cache_dir(kind: str) -> Path | None:
     return root / kind
 
 
-def write_entry(target: Path, text: str) -> None:
-    """Atomically, so readers see a whole entry or none; failures only cost time."""
-    write_atomically(target, lambda handle: handle.write(text.encode("utf-8")))
+def write_entry(target: Path, text: str, keep: int | None = None) -> None:
+    """Atomically, so readers see a whole entry or none; failures only cost time (see
+    write_atomically, also for `keep`)."""
+    write_atomically(target, lambda handle: handle.write(text.encode("utf-8")), keep)
 
 
 def write_atomically(path: Path, write: Callable[[BinaryIO], object], keep: int | None = None) -> None:

@@ -27,7 +27,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..cache import code_digest, installed_versions, prune, used, write_entry
+from ..cache import code_digest, installed_versions, used, write_entry
 from ..errors import Diagnostic
 from ..forked import Forked, can_fork, unstoppable
 from .loader import Document, load
@@ -80,7 +80,7 @@ class PendingValidation:
         if self._found is not None:
             self.cancel()
         elif self._child is None and background and can_fork():
-            self._child = Forked(_findings_with_texts, doc, cache_dir, self._salt)
+            self._child = Forked(_findings_with_texts, doc, cache_dir, self._salt, self._entry)
 
     def settled(self) -> bool:
         """Whether nothing is left running: `result` will not wait for a child."""
@@ -115,8 +115,7 @@ class PendingValidation:
 
 
 def _keep(entry: Path, computed: tuple[list[Finding], UnitFindings]) -> None:
-    write_entry(entry, json.dumps({"findings": computed[0], "units": computed[1]}))
-    prune(entry.parent, KEPT_ENTRIES, ".json")
+    write_entry(entry, json.dumps({"findings": computed[0], "units": computed[1]}), KEPT_ENTRIES)
 
 
 def _read_entry(path: Path) -> tuple[list[Finding], UnitFindings] | None:
@@ -167,18 +166,19 @@ def _findings_of_file(path: str | Path, memo: ParseMemo, cache_dir: Path, salt: 
     from . import strict  # noqa: F401 - first, while the parent is still loading: see _findings
 
     doc = load(path, memo)
-    kept = _read_entry(cache_dir / f"{findings_key(doc, salt)}.json")
-    return (_texts(doc), kept[0]) if kept is not None else _findings_with_texts(doc, cache_dir, salt)
+    entry = cache_dir / f"{findings_key(doc, salt)}.json"
+    kept = _read_entry(entry)
+    return (_texts(doc), kept[0]) if kept is not None else _findings_with_texts(doc, cache_dir, salt, entry)
 
 
-def _findings_with_texts(doc: Document, cache_dir: Path | None, salt: str) -> Computed:
-    """A child's answer: the findings, kept in the cache here rather than in the parent,
-    which is then done sooner (the entry is keyed by the texts validated, whichever
+def _findings_with_texts(doc: Document, cache_dir: Path | None, salt: str, entry: Path | None) -> Computed:
+    """A child's answer: the findings, kept in the cache `entry` here rather than in the
+    parent, which is then done sooner (the entry is that of the texts validated, whichever
     document the parent has); each unit's findings stay here, in the entry."""
     computed = _findings(doc, cache_dir, salt)
-    if cache_dir is not None:
+    if entry is not None:
         with unstoppable():
-            _keep(cache_dir / f"{findings_key(doc, salt)}.json", computed)
+            _keep(entry, computed)
     return _texts(doc), computed[0]
 
 
