@@ -288,7 +288,8 @@ def _model_values(file: FileContext, model: Model, own: tuple[Enum, ...], kinds:
         _model_types(model),
         dict(kinds),
         own={model.name, *(e.name for e in own)},
-        typing=("Any", "Dict"),
+        # additional_properties is a Dict of the undeclared values' type, Any when untyped.
+        typing=("Dict",) if model.additional else ("Any", "Dict"),
         unset=any(f.nullable and not f.required for f in model.fields),
     )
     return {

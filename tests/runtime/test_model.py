@@ -6,6 +6,7 @@ Run against a client generated from specs/shapes.yaml, whose models use every co
 from __future__ import annotations
 
 import datetime
+import random
 from pathlib import Path
 from typing import Any
 
@@ -91,12 +92,71 @@ def test_fast_path_decodes_exactly_as_the_general_path(data: dict[str, object]) 
     assert decoded.to_dict() == {k: (int(v) if isinstance(v, float) else v) for k, v in data.items()}
 
 
+VALID = {"str": "s", "int": 7, "float": 1.5, "bool": True, "datetime": "2024-01-02T03:04:05Z", "date": "2024-01-02"}
+ANY_JSON = [None, "x", 3, 2.0, False, [], ["a"], [1, "b"], {}, {"a": 1}, "not a date"]
+
+
+def random_data(rng: random.Random, cls: Any) -> dict[str, object]:
+    """An object for the model's fields: each absent, null, valid or of any JSON shape, and
+    now and then an undeclared property, perhaps named like one of the fields."""
+    fields = [_model._Field(line) for line in cls._FIELDS.splitlines() if line.strip()]
+    data: dict[str, object] = {}
+    for f in fields:
+        choice = rng.random()
+        if choice < 0.15:
+            continue
+        data[f.wire] = None if choice < 0.3 else VALID.get(f.type, "s") if choice < 0.7 else rng.choice(ANY_JSON)
+    for _ in range(rng.choice((0, 0, 1, 2))):
+        data[rng.choice([f.attr for f in fields] + ["extra", "additional_properties"])] = rng.choice(ANY_JSON)
+    return data
+
+
+def outcome(decode: Any, data: dict[str, object]) -> object:
+    try:
+        return decode(dict(data))
+    except DecodeError as exc:
+        return ("error", exc.json_path(), exc.message)
+
+
+def test_fast_path_agrees_with_the_general_path_on_random_data() -> None:
+    rng = random.Random(7)
+    exported = [getattr(models, name) for name in models.__all__]
+    classes = [c for c in exported if isinstance(c, type) and issubclass(c, _model.Model)]
+    assert len(classes) >= 15
+    for cls in classes:
+        for _ in range(150):
+            data = random_data(rng, cls)
+            assert outcome(cls.from_dict, data) == outcome(lambda d: slow_decode(cls, d), data), (cls, data)
+
+
 def test_absent_and_null_stay_apart() -> None:
     assert models.ZooPatch.from_dict({}).nullable_optional is UNSET
     assert models.ZooPatch.from_dict({"nullable_optional": None}).nullable_optional is None
     assert models.ZooPatch.from_dict({}).name is None
     assert "nullable_optional" not in models.ZooPatch().to_dict()
     assert models.ZooPatch(nullable_optional=None).to_dict() == {"nullable_optional": None}
+
+
+def test_undeclared_properties_named_like_fields_are_kept_apart() -> None:
+    data = {"_type": "t", "type": "u", "type_2": "x", "additional_properties": "a", "additional_properties_2": 1}
+    names = models.Names.from_dict(data)
+    assert (names.type, names.type_2, names.additional_properties_2) == ("t", "u", "a")
+    assert names.additional_properties == {"type_2": "x", "additional_properties_2": 1}
+    assert names == slow_decode(models.Names, data)
+    assert names.to_dict() == data
+
+
+@pytest.mark.parametrize("data", [{"label": "a"}, {"label": "a", "x": 1, "y": 2}, {"x": 1, "label": "a"}])
+def test_typed_undeclared_properties_are_decoded(data: dict[str, object]) -> None:
+    tally = models.Tally.from_dict(data)
+    assert tally == slow_decode(models.Tally, data)
+    assert tally.additional_properties == {k: v for k, v in data.items() if k != "label"}
+
+
+def test_a_typed_undeclared_property_of_the_wrong_type_is_reported() -> None:
+    with pytest.raises(DecodeError) as caught:
+        models.Tally.from_dict({"label": "a", "x": "one"})
+    assert caught.value.json_path() == "$.x"
 
 
 def test_wire_names_map_to_python_names_both_ways() -> None:
@@ -113,6 +173,8 @@ def test_wire_names_map_to_python_names_both_ways() -> None:
         ({"pet_type": "dog"}, "$.name"),  # a required field missing
         ({"pet_type": "dog", "name": 5}, "$.name"),
         ({"pet_type": "dog", "name": "Rex", "indoor": "yes"}, "$.indoor"),
+        # as many keys as fields, one of them undeclared: still the required one missing
+        ({"pet_type": "dog", "wags": True, "indoor": True, "good_boy": True}, "$.name"),
     ],
 )
 def test_mismatches_are_reported_with_their_path(data: dict[str, object], path: str) -> None:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .pong import Pong as Pong
     from .return_ import Return as Return
     from .square import Square as Square
+    from .tally import Tally as Tally
     from .tree_node import TreeNode as TreeNode
     from .vehicle import Vehicle as Vehicle
     from .zoo import Zoo as Zoo
@@ -53,6 +54,7 @@ _MODULES: dict[str, str] = {
     "Pong": "pong",
     "Return": "return_",
     "Square": "square",
+    "Tally": "tally",
     "TreeNode": "tree_node",
     "Vehicle": "vehicle",
     "Zoo": "zoo",
@@ -78,6 +80,7 @@ __all__ = [
     "Pong",
     "Return",
     "Square",
+    "Tally",
     "TreeNode",
     "Vehicle",
     "Zoo",
