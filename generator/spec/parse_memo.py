@@ -378,7 +378,9 @@ class ParseMemo:
         except (OSError, ValueError, EOFError, TypeError, struct.error):
             return None
 
-    def _write(self, text: bytes, value: Any, members: Members, units: dict[str, UnitDigest], starts: list[tuple[str, int]]) -> None:
+    def _write(
+        self, text: bytes, value: Any, members: Members, units: dict[str, UnitDigest], starts: list[tuple[str, int]]
+    ) -> None:
         if self._path is None or not self._keeps:
             return
         span = (len(text) - len(text.lstrip(b" \t\n\r")), len(text.rstrip(b" \t\n\r")))

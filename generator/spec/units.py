@@ -221,7 +221,9 @@ def _owner_index(parts: dict[str, Any]) -> dict[str, set[str]]:
     return index
 
 
-def _unit(pointer: str, digest: str, targets: tuple[str, ...], owners: dict[str, set[str]], landing: dict[str, str]) -> Unit:
+def _unit(
+    pointer: str, digest: str, targets: tuple[str, ...], owners: dict[str, set[str]], landing: dict[str, str]
+) -> Unit:
     owned = set()
     for target in targets:
         if target not in landing:

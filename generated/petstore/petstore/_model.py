@@ -443,11 +443,15 @@ def _compile_decoder(
             if model._EXTRA
             else "    extra = {k: d.pop(k) for k in data if k not in _known}"
         ),
-        "  try:",
     ]
-    for index, f in enumerate(fields):
-        lines += _field_check(f, index, env)
-    lines += ["  except (KeyError, ValueError, _Mismatch):", "    return _slow(data)"]
+    checks = [line for index, f in enumerate(fields) for line in _field_check(f, index, env)]
+    if checks:  # none when every field is optional and of any type
+        lines += [
+            "  try:",
+            *checks,
+            "  except (KeyError, ValueError, _Mismatch):",
+            "    return _slow(data)",
+        ]
     renamed = [f for f in fields if f.attr != f.wire]
     if renamed:
         # All taken out before any is put back: a Python name may be another field's wire name.

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .file import File as File
     from .level import Level as Level
     from .list_model import ListModel as ListModel
+    from .loose import Loose as Loose
     from .names import Names as Names
     from .odd_enum import OddEnum as OddEnum
     from .ping import Ping as Ping
@@ -48,6 +49,7 @@ _MODULES: dict[str, str] = {
     "File": "file",
     "Level": "level",
     "ListModel": "list_model",
+    "Loose": "loose",
     "Names": "names",
     "OddEnum": "odd_enum",
     "Ping": "ping",
@@ -74,6 +76,7 @@ __all__ = [
     "File",
     "Level",
     "ListModel",
+    "Loose",
     "Names",
     "OddEnum",
     "Ping",
