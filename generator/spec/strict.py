@@ -28,6 +28,10 @@ from functools import cache, partial
 from importlib.resources import files
 from typing import Any
 
+from .library_settings import install
+
+install()  # before the libraries below import their settings: see library_settings
+
 from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 from jsonschema.validators import validator_for  # type: ignore[import-untyped]
 from jsonschema_path.paths import SchemaPath
