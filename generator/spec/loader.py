@@ -47,15 +47,11 @@ class Source:
 
     path: Path  # absolute, symlinks resolved: the file's identity
     display: str  # how diagnostics name it: as the user gave it, or relative to that
-    text: str | None  # as parsed; None once released
+    text: str | None  # as parsed; None once released, or never made (the parse memo answered)
     kind: str  # "json" or "yaml": which parser read it, and so which locator fits
-    digest: str = ""  # sha256 of the text: its identity, kept when the text is released
+    digest: str  # sha256 of the file's bytes: its identity, kept when the text is released
     _locator: Locator | None = field(default=None, repr=False, compare=False)
     _changed: bool = field(default=False, repr=False, compare=False)  # on disk since it was read
-
-    def __post_init__(self) -> None:
-        if self.text is not None and not self.digest:
-            self.digest = _digest(self.text)
 
     def release(self) -> None:
         self.text = None
@@ -65,10 +61,10 @@ class Source:
         if self.text is not None:
             return self.text
         try:
-            text = _read_text(self.path, self.display)
+            data = _read_bytes(self.path, self.display)
+            return _text_of(data, self.display) if file_digest(data) == self.digest else None
         except SpecError:
             return None
-        return text if _digest(text) == self.digest else None
 
     def line(self, pointer: str) -> int | None:
         """1-based line of `pointer` (a pointer into this file's own content)."""
@@ -81,16 +77,10 @@ class Source:
         return self._locator.line(pointer)
 
 
-def _digest(text: str) -> str:
-    # In slices, so a big spec is not copied whole to be hashed. Every character encodes by
-    # itself (surrogatepass encodes lone halves one by one), so slicing changes no byte.
-    digest = hashlib.sha256()
-    for start in range(0, len(text), _DIGEST_SLICE):
-        digest.update(text[start : start + _DIGEST_SLICE].encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
-
-
-_DIGEST_SLICE = 1 << 20
+def file_digest(data: bytes) -> str:
+    """A source file's identity: the sha256 of its bytes (hashing the decoded text instead
+    took three times as long, and encoding it made a second copy of a big spec)."""
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -143,15 +133,18 @@ def _fail(message: str, file: str, line: int | None = None, pointer: str = "") -
     return SpecError(Diagnostic("error", message, file=file, line=line, pointer=pointer))
 
 
-def _read_text(path: Path, display: str) -> str:
+def _read_bytes(path: Path, display: str) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise _fail("the file does not exist", display) from None
     except IsADirectoryError:
         raise _fail("this is a directory, not a spec file", display) from None
     except OSError as exc:
         raise _fail(f"the file cannot be read: {exc.strerror or exc}", display) from None
+
+
+def _text_of(data: bytes, display: str) -> str:
     try:
         return _decoded(data)
     except UnicodeDecodeError as exc:
@@ -183,9 +176,15 @@ def _decoded(data: bytes) -> str:
     if data.isascii() or not _JSON_START_BYTES.match(data):
         return data.decode("utf-8")
     try:
-        return "".join(_escaped_pieces(data))
+        return escaped_json(data)
     except UnicodeDecodeError:
         return data.decode("utf-8")  # raises again, with the position in the whole text
+
+
+def escaped_json(data: bytes) -> str:
+    """UTF-8 JSON bytes as text with every non-ASCII character a \\u escape (see _decoded);
+    raises UnicodeDecodeError where they are not UTF-8."""
+    return "".join(_escaped_pieces(data))
 
 
 def _escaped_pieces(data: bytes) -> Iterator[str]:
@@ -227,16 +226,19 @@ def _ascii_json(text: str) -> str:
     return _NON_ASCII.sub(lambda match: json.dumps(match.group())[1:-1], text)
 
 
-def _parse(text: str, display: str, memo: ParseMemo | None = None) -> tuple[Any, str, dict[str, UnitDigest] | None]:
+def _parse(
+    text: str, display: str, memo: ParseMemo | None = None, data: bytes | None = None
+) -> tuple[Any, str, dict[str, UnitDigest] | None]:
     """The parsed content, which parser read it ("json" or "yaml"), and its units' digests
-    when `memo` (a JSON document's last parse) found them."""
+    when `memo` (a JSON document's last parse) found them. `data` is the file's bytes, which
+    the memo keeps to compare the next run's with."""
     if not text or text.isspace():
         raise _fail("the file is empty", display)
     if _JSON_START.match(text):  # JSON by content, whatever the file is called
         # No second try as YAML: YAML would read `{"a": }` as a null and hide the mistake.
         try:
             if memo is not None:
-                value, units = memo.parsed(text)
+                value, units = memo.parsed(text, data)
                 return value, "json", units
             return share_strings(json.loads(text), aliases=False), "json", None
         except json.JSONDecodeError as exc:
@@ -325,6 +327,13 @@ _EXAMPLE_OBJECT_KEYS = frozenset(
 
 # Cheap tests on the raw text, so a big spec without external refs is never walked in Python.
 _EXTERNAL_REF_JSON = re.compile(r'"\$ref"\s*:\s*"(?!#)')
+
+
+def may_refer_outside(json_text: str) -> bool:
+    """Whether JSON text may hold a $ref to another file (False: it certainly holds none)."""
+    return _EXTERNAL_REF_JSON.search(json_text) is not None
+
+
 _EXTERNAL_REF_YAML = re.compile(r"\$ref[\"']?\s*:\s*(?![\"']?#)")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -405,8 +414,8 @@ class _Bundler:
     def _refs_in(self, file: _File) -> list[_Ref]:
         text = file.source.content() or ""  # kept until loading ends
         if file is self.root:
-            pattern = _EXTERNAL_REF_JSON if file.source.kind == "json" else _EXTERNAL_REF_YAML
-            if not pattern.search(text):
+            outside = may_refer_outside(text) if file.source.kind == "json" else _EXTERNAL_REF_YAML.search(text)
+            if not outside:
                 return []
             # The root's internal refs stay as they are, and so does a bundle already in it.
             found = _find_refs({k: v for k, v in file.data.items() if k != BUNDLE_KEY}, False)
@@ -458,8 +467,9 @@ class _Bundler:
         where, line, _ = self._where(ref.file, ref.pointer)
         referenced_from = f"{where}:{line}" if line else where
         try:
-            text = _read_text(ref.target, display)
-            source = Source(ref.target, display, text, "json")
+            data = _read_bytes(ref.target, display)
+            text = _text_of(data, display)
+            source = Source(ref.target, display, text, "json", file_digest(data))
             data, source.kind, _ = _parse(text, display)
         except SpecError as exc:  # say which $ref brought the broken file in
             raise SpecError(
@@ -531,9 +541,14 @@ def load(path: str | Path, memo: ParseMemo | None = None) -> Document:
     what the change does."""
     display = str(path)
     given = Path(path)
-    text = _read_text(given, display)
-    data, kind, units = _parse(text, display, memo)
-    source = Source(given.resolve(), display, text, kind)
+    raw = _read_bytes(given, display)
+    source = Source(given.resolve(), display, None, "json", file_digest(raw))
+    answered = memo.parsed_file(raw) if memo is not None else None
+    if answered is not None:  # a JSON document with no $ref to another file: nothing to bundle
+        _check_openapi(answered[0], source)
+        return Document(root=answered[0], path=given, sources={display: source}, unit_digests=answered[1])
+    source.text = _text_of(raw, display)
+    data, source.kind, units = _parse(source.text, display, memo, raw)
     _check_openapi(data, source)
     bundler = _Bundler(_File(source, data))
     bundled = bundler.run()

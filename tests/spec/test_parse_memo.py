@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import copy
+import hashlib
 import json
 import random
 from pathlib import Path
@@ -10,7 +12,7 @@ from typing import Any, Callable
 
 import pytest
 
-from generator.spec import load
+from generator.spec import load, loader
 from generator.spec import parse_memo as memo_module
 from generator.spec.parse_memo import ParseMemo, parse_with_members
 from generator.spec.units import units
@@ -223,3 +225,120 @@ def test_the_change_is_found_exactly_wherever_it_falls_in_a_chunk(seed: int, mon
         tail = next((i for i in range(limit) if old[-1 - i] != new[-1 - i]), limit)
         change = memo_module._change(memoryview(old), new)
         assert (change.start, change.old_end, change.new_end) == (start, len(old) - tail, len(new) - tail)
+
+
+# --- answering from the file's bytes (ParseMemo.parsed_file) -----------------------------------
+
+
+def _big() -> dict[str, Any]:
+    """DOC with enough text that an edit stays small beside it (see _far_apart)."""
+    doc = copy.deepcopy(DOC)
+    doc["paths"].update({f"/filler/{n}": {"get": {"description": f"{n} \u2603" * 10}} for n in range(300)})
+    return doc
+
+
+def _raw(doc: Any, indent: int | None = 2) -> bytes:
+    return json.dumps(doc, indent=indent, ensure_ascii=False).encode("utf-8")  # as editors write it
+
+
+def _kept_file(memo: ParseMemo, raw: bytes) -> None:
+    """What the loader does when the memo does not answer from the bytes: decode, then parse."""
+    text = loader._decoded(raw)
+    memo.parsed(text, raw)
+
+
+def _checked_file(memo: ParseMemo, raw: bytes) -> bool:
+    """Whether the memo answered from `raw` alone; what it answered is what parsing the
+    decoded text gives, value and digests alike."""
+    answer = memo.parsed_file(raw)
+    if answer is None:
+        return False
+    text = loader._decoded(raw)
+    value, found = answer
+    assert value == json.loads(text) and list(value) == list(json.loads(text))
+    fresh, members = parse_with_members(text)
+    assert members is not None
+    assert found == memo_module._unit_digests(list(memo_module._leaves(members, fresh)), None, None)
+    return True
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_edits_of_a_file_are_answered_from_its_bytes_as_parsing_its_text_would(tmp_path, seed):
+    rng = random.Random(seed)
+    doc = _big()
+    doc["info"]["title"] = "\u00e9t\u00e9 \U0001f600"  # non-ASCII text before the edits, and an astral character
+    indent = rng.choice([None, 2])
+    _kept_file(_memo(tmp_path), _raw(doc, indent))
+    assert _checked_file(_memo(tmp_path), _raw(doc, indent))  # unchanged
+    for _ in range(6):
+        edit = rng.choice(EDITS)
+        edit(doc, rng)
+        answered = _checked_file(_memo(tmp_path), _raw(doc, indent))
+        if edit is _add_path:
+            assert answered
+        if not answered:
+            _kept_file(_memo(tmp_path), _raw(doc, indent))
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_any_edit_of_the_bytes_is_answered_as_parsing_their_text_would_or_not_at_all(tmp_path, seed):
+    """Byte edits, most of which break the JSON and some the UTF-8: the memo answers only
+    where decoding and parsing would give a value, and then gives that value."""
+    rng = random.Random(seed)
+    base = _raw(DOC, indent=rng.choice([None, 2]))
+    _kept_file(_memo(tmp_path), base)
+    start = rng.randrange(len(base))
+    end = min(len(base), start + rng.choice([0, 1, 2, 5, 40]))
+    inserted = rng.choice(["", " ", ",", "}", '"', '"x": 1,', "\\", "0", "\u00e9", "\u2603", "\U0001f600"]).encode()
+    raw = base[:start] + inserted[: rng.choice([len(inserted), 1])] + base[end:]
+    try:
+        json.loads(loader._decoded(raw))
+    except ValueError:  # not JSON, or not UTF-8
+        assert _memo(tmp_path).parsed_file(raw) is None
+        return
+    _checked_file(_memo(tmp_path), raw)
+
+
+def test_an_edit_next_to_a_non_ascii_character_is_answered(tmp_path):
+    doc = _big()
+    _kept_file(_memo(tmp_path), _raw(doc))
+    doc["info"]["description"] = "caf\u00e8 \u2603"  # the edit falls inside a run of non-ASCII bytes
+    assert _checked_file(_memo(tmp_path), _raw(doc))
+    doc["info"]["description"] = "cafe"
+    assert _checked_file(_memo(tmp_path), _raw(doc))
+
+
+def test_a_file_that_refers_to_another_is_not_answered_from_its_bytes(tmp_path):
+    doc = _big()
+    _kept_file(_memo(tmp_path), _raw(doc))
+    doc["paths"]["/owners"]["get"] = {"$ref": "other.json#/op"}
+    assert _memo(tmp_path).parsed_file(_raw(doc)) is None  # the change adds it
+    _kept_file(_memo(tmp_path), _raw(doc))
+    doc["info"]["title"] = "changed"
+    assert _memo(tmp_path).parsed_file(_raw(doc)) is None  # the kept text has it
+
+
+def test_bytes_the_memo_does_not_know_are_not_answered(tmp_path):
+    memo = _memo(tmp_path)
+    memo.parsed(_text(DOC))  # kept without the bytes
+    assert _memo(tmp_path).parsed_file(_raw(DOC)) is None
+    _kept_file(_memo(tmp_path), codecs.BOM_UTF8 + _raw(DOC))  # the loader drops the mark
+    assert _memo(tmp_path).parsed_file(codecs.BOM_UTF8 + _raw(DOC)) is None
+
+
+def test_the_loader_reads_a_kept_file_without_decoding_it(tmp_path, monkeypatch):
+    spec = tmp_path / "api.json"
+    doc = _big()
+    spec.write_bytes(_raw(doc))
+    first = load(spec, _memo(tmp_path))
+    doc["paths"]["/owners"]["get"]["summary"] = "changed \u00e9"
+    spec.write_bytes(_raw(doc))
+    decoded: list[bytes] = []
+    monkeypatch.setattr(loader, "_text_of", lambda data, display: decoded.append(data) or loader._decoded(data))
+    again = load(spec, _memo(tmp_path))
+    assert decoded == [] and again.root == doc and again.root_source.text is None
+    assert again.root_source.digest == hashlib.sha256(_raw(doc)).hexdigest() != first.root_source.digest
+    assert again.unit_digests is not None and units(again.root, again.unit_digests) == units(doc)
+    line = again.root_source.line("/paths/~1owners/get/summary")
+    assert decoded  # the line is found in the file, read again
+    assert line is not None and line == load(spec).root_source.line("/paths/~1owners/get/summary")
