@@ -327,15 +327,13 @@ _EXAMPLE_OBJECT_KEYS = frozenset(
 
 # Cheap tests on the raw text, so a big spec without external refs is never walked in Python.
 _EXTERNAL_REF_JSON = re.compile(r'"\$ref"\s*:\s*"(?!#)')
+_EXTERNAL_REF_YAML = re.compile(r"\$ref[\"']?\s*:\s*(?![\"']?#)")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def may_refer_outside(json_text: str) -> bool:
     """Whether JSON text may hold a $ref to another file (False: it certainly holds none)."""
     return _EXTERNAL_REF_JSON.search(json_text) is not None
-
-
-_EXTERNAL_REF_YAML = re.compile(r"\$ref[\"']?\s*:\s*(?![\"']?#)")
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _is_data(node: dict[str, Any], key: str, value: Any) -> bool:

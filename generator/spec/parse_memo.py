@@ -390,6 +390,7 @@ class ParseMemo:
         self._path = path
         self._salt = salt.encode()
         self._keeps = keeps  # whether a parse updates the memo (and its time of use)
+        self._read_once: tuple[_Kept | None] | None = None  # the entry as read (see _read)
 
     @classmethod
     def in_directory(cls, directory: Path, identity: str) -> ParseMemo:
@@ -479,6 +480,12 @@ class ParseMemo:
             return None
 
     def _read(self) -> _Kept | None:
+        """The kept entry, read once: `parsed` reads it again after `parsed_file` declined."""
+        if self._read_once is None:
+            self._read_once = (self._read_entry(),)
+        return self._read_once[0]
+
+    def _read_entry(self) -> _Kept | None:
         if self._path is None:
             return None
         try:
@@ -520,6 +527,7 @@ class ParseMemo:
                 handle.write(part)
 
         write_atomically(self._path, write, KEPT_ENTRIES)
+        self._read_once = None
 
 
 _RAW_UNKNOWN, _RAW_IS_TEXT, _RAW_KEPT = 0, 1, 2  # what the memo knows of the file's bytes
