@@ -17,17 +17,21 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sys
-from functools import lru_cache
+from dataclasses import replace
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import __version__
 from ..cache import Fingerprints, code_digest, entry_name, read_pickled, used, write_pickled
 from ..errors import join_pointer
+from ..model import Enum, Model
+from ..model.deferred import deferred
 from ..spec.refs import PointerError, resolve_pointer
 from ..spec.units import UnitDigest, is_container, node_digest
-from .schemas import ComponentState
+from .schemas import ComponentState, is_inner_pointer
 
+T = TypeVar("T")
 _SCHEMAS = "/components/schemas"
 KEPT_STATES = 16  # states kept at the most (one per package), the most recently used
 _CODE = (
@@ -158,6 +162,14 @@ class NodeDigests:
 _MISSING = object()
 
 
+def _pickled_each(objects: dict[str, Any]) -> dict[str, bytes]:
+    return {name: pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL) for name, obj in objects.items()}
+
+
+def _deferred(cls: type[T], pickled: dict[str, bytes]) -> dict[str, T]:
+    return {name: deferred(cls, name, partial(pickle.loads, data)) for name, data in pickled.items()}
+
+
 def _under(pointer: str, prefix: str) -> bool:
     return pointer == prefix or pointer.startswith(prefix + "/")
 
@@ -181,14 +193,18 @@ class ComponentMemo:
         return components_key(root, self._salt, nodes)
 
     def get(self, key: str) -> ComponentState | None:
+        """The state kept under `key`; its models and enums are deferred (model/deferred.py),
+        each unpickled when first used."""
         if self._path is None:
             return None
         kept = read_pickled(self._path, key)
-        if not isinstance(kept, tuple) or len(kept) != 2:
+        if not isinstance(kept, tuple) or len(kept) != 5:
             return None
-        state, digests = kept
-        if not isinstance(state, ComponentState) or not isinstance(digests, dict):
+        state, digests, models, enums, inner_types = kept
+        if not isinstance(state, ComponentState) or not all(isinstance(d, dict) for d in (digests, models, enums)):
             return None
+        inner = partial(pickle.loads, inner_types)
+        state = replace(state, models=_deferred(Model, models), enums=_deferred(Enum, enums), inner_types=inner)
         for kind, objects in (("models", state.models), ("enums", state.enums)):
             for name, digest in digests.get(kind, {}).items():
                 if name in objects:
@@ -205,7 +221,14 @@ class ComponentMemo:
             return
         key, state = self._pending
         self._pending = None
-        write_pickled(self._path, key, (state, self._digests(state)), KEPT_STATES)
+        # Each model and enum is pickled alone, and the types inside component schemas
+        # together: a run unpickles only what it uses (see ComponentState.inner_types).
+        models, enums = _pickled_each(state.models), _pickled_each(state.enums)
+        inner = {pointer: ref for pointer, ref in state.types.items() if is_inner_pointer(pointer)}
+        outer = {pointer: ref for pointer, ref in state.types.items() if pointer not in inner}
+        rest = replace(state, models={}, enums={}, types=outer, inner_types=None)
+        payload = (rest, self._digests(state), models, enums, pickle.dumps(inner, protocol=pickle.HIGHEST_PROTOCOL))
+        write_pickled(self._path, key, payload, KEPT_STATES)
 
     def _digests(self, state: ComponentState) -> dict[str, dict[str, bytes]]:
         """The fingerprint of each model and enum, as the state's dicts hold them."""

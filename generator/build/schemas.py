@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 from ..errors import join_pointer
 from ..model import (
@@ -56,6 +56,10 @@ class ComponentState:
     modules: NameAllocator
     warned: list[tuple[str, str]]
     component_names: dict[str, str]  # the class name each component schema claimed first
+    # The types of pointers inside the component schemas, when `types` leaves them out: a
+    # memo's state gives them on first need (a regeneration's new operations seldom refer
+    # inside a component, and they were a third of restoring the state).
+    inner_types: Callable[[], dict[str, TypeRef]] | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,11 @@ class Additions:
         return not any((self.models, self.enums, self.types, self.class_names, self.modules, self.warned))
 
 
+def is_inner_pointer(pointer: str) -> bool:
+    """Whether `pointer` is inside a component schema (not one itself)."""
+    return pointer.startswith(_COMPONENT_PREFIX) and "/" in pointer[len(_COMPONENT_PREFIX) :]
+
+
 Mark = tuple[int, int, int, int, int, int]  # the sizes of the builder's state (see SchemaBuilder.mark)
 
 
@@ -84,6 +93,7 @@ class SchemaBuilder:
         self.models: dict[str, Model] = {}
         self.enums: dict[str, Enum] = {}
         self._types: dict[str, TypeRef] = {}  # pointer -> finished type
+        self._inner_types: Callable[[], dict[str, TypeRef]] | dict[str, TypeRef] = {}  # see ComponentState
         self._building: set[str] = set()  # pointers whose type is being worked out
         self._class_names = NameAllocator(RESERVED_CLASS_NAMES)
         self._modules = NameAllocator({"__init__"}, fold_case=True)
@@ -149,8 +159,17 @@ class SchemaBuilder:
         self.models, self.enums, self._types = dict(state.models), dict(state.enums), dict(state.types)
         self._class_names, self._modules = state.class_names.copy(), state.modules.copy()
         self._claimed = dict(state.component_names)
+        self._inner_types = state.inner_types or {}
         for message, pointer in state.warned:
             self.ctx.warn(message, pointer)
+
+    def _inner_type(self, pointer: str) -> TypeRef | None:
+        """The type a resumed state gives a pointer inside a component schema, if any."""
+        if not is_inner_pointer(pointer):
+            return None
+        if callable(self._inner_types):
+            self._inner_types = self._inner_types()
+        return self._inner_types.get(pointer)
 
     def mark(self) -> Mark:
         """A point in the build, to ask `added_since` what came after it."""
@@ -186,6 +205,9 @@ class SchemaBuilder:
         if pointer in self._types:
             return self._types[pointer]
         if pointer.startswith(_COMPONENT_PREFIX):
+            kept = self._inner_type(pointer)
+            if kept is not None:
+                return kept
             hint = self._component_names.get(pointer, hint)
         if isinstance(schema, bool):
             return AnyValue()

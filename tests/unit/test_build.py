@@ -366,3 +366,30 @@ def test_what_could_equal_another_value_is_never_shared(prop):
     """1 == True in Python: a field or type holding such a value stays its own object."""
     a, b = _two_models(prop)
     assert a == b and a is not b and (a.type is not b.type or prop.get("type") == "integer")
+
+
+def test_equal_parameters_responses_and_error_cases_are_one_object_each():
+    limit = {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+    responses = {"200": {"description": "ok"}, "404": {"description": "gone"}}
+    api, _ = build_api(
+        spec(
+            {
+                "/a": {"get": {"parameters": [limit], "responses": responses}},
+                "/b": {"get": {"parameters": [dict(limit)], "responses": dict(responses)}},
+            }
+        )
+    )
+    first, second = [o for g in api.groups for o in g.operations]
+    assert first.parameters[0] is second.parameters[0]
+    assert first.responses[0] is second.responses[0] and first.errors[0] is second.errors[0]
+
+
+def test_parameters_equal_only_as_python_compares_them_stay_apart():
+    # 1 == True == 1.0 in Python, but the defaults differ in the generated code.
+    def flag(default):
+        return {"name": "flag", "in": "query", "schema": {"default": default}}
+
+    paths = {f"/{n}": {"get": op(parameters=[flag(d)])} for n, d in (("a", 1), ("b", True), ("c", 1.0))}
+    api, _ = build_api(spec(paths))
+    defaults = [o.parameters[0].default for g in api.groups for o in g.operations]
+    assert [(type(d), d) for d in defaults] == [(int, 1), (bool, True), (float, 1.0)]

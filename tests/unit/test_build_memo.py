@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import dataclasses
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from generator.cache import Fingerprints
 from generator.build.memo import NodeDigests, components_key
 from generator.build.schemas import SchemaBuilder
 from generator.config import Config
+from generator.model import EnumRef, ModelRef
+from generator.model.deferred import is_pending
 from generator.pipeline import build_model
 from generator.spec import load
 from tests.conftest import ROOT, counted_calls
@@ -278,3 +281,46 @@ def test_keys_made_of_the_units_the_loader_found_ignore_what_is_not_read():
     assert components_key(changed, "s", NodeDigests(changed, _read_units(changed))) == components_key(
         SPEC, "s", NodeDigests(SPEC, _read_units(SPEC))
     )
+
+
+def test_a_restored_state_unpickles_only_the_models_and_enums_the_build_uses(tmp_path):
+    _run(SPEC, tmp_path)
+    changed = copy.deepcopy(SPEC)
+    # Its body's fields come from Pet's: reading them fills Pet, and nothing else.
+    changed["paths"]["/pets"]["post"] = {
+        "operationId": "addPet",
+        "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+        "responses": {"201": {"description": "made"}},
+    }
+    api, _ = _build(changed, _memo(tmp_path))
+    assert {obj.name for obj in (*api.models, *api.enums) if not is_pending(obj)} == {"Pet"}
+    assert (api, _) == _build(changed, None)
+
+
+@pytest.mark.parametrize("inside", [False, True])
+def test_the_types_inside_component_schemas_are_read_when_an_operation_refers_inside_one(tmp_path, monkeypatch, inside):
+    _run(SPEC, tmp_path)
+    loaded: list[int] = []
+    real_get = ComponentMemo.get
+
+    def get(memo: ComponentMemo, key: str) -> Any:
+        state = real_get(memo, key)
+        inner = state.inner_types if state is not None else None
+        if state is None or inner is None:
+            return state
+        return dataclasses.replace(state, inner_types=lambda: loaded.append(1) or inner())
+
+    monkeypatch.setattr(ComponentMemo, "get", get)
+    changed = copy.deepcopy(SPEC)
+    target = "#/components/schemas/Pet/properties/kind" if inside else "#/components/schemas/Pet"
+    changed["paths"]["/kinds"] = {
+        "get": {
+            "operationId": "getKind",
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": target}}}}},
+        }
+    }
+    api, warnings = _build(changed, _memo(tmp_path))
+    assert loaded == ([1] if inside else [])
+    assert (api, warnings) == _build(changed, None)
+    success = api.groups[0].operations[-1].success
+    assert success is not None and success.type == (EnumRef("PetKind") if inside else ModelRef("Pet"))

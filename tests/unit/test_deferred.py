@@ -1,0 +1,81 @@
+"""Deferred model objects: a name now, every other field on first use, then the whole object."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+
+import pytest
+
+from generator.model import Enum, EnumMember, Field, Model, Primitive
+from generator.model.deferred import deferred, is_pending
+
+WHOLE = Model("Pet", "pet", (Field("name", "name", Primitive("string"), True, False),), "A pet", origin="/components/schemas/Pet")
+
+
+def _loads(calls: list[str], obj: object = WHOLE):
+    def load() -> object:
+        calls.append("loaded")
+        return copy.deepcopy(obj)
+
+    return load
+
+
+def test_a_deferred_object_has_its_name_and_loads_nothing_for_it():
+    calls: list[str] = []
+    pet = deferred(Model, "Pet", _loads(calls))
+    assert type(pet) is Model and pet.name == "Pet"
+    assert calls == [] and is_pending(pet)
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        lambda pet: pet.fields,
+        lambda pet: repr(pet),
+        lambda pet: pet == WHOLE,
+        lambda pet: hash(pet),
+        lambda pet: pickle.loads(pickle.dumps(pet)),
+        lambda pet: dataclasses.replace(pet, description="changed"),
+        lambda pet: dataclasses.astuple(pet),
+    ],
+)
+def test_any_other_use_fills_it_once_with_what_load_gives(use):
+    calls: list[str] = []
+    pet = deferred(Model, "Pet", _loads(calls))
+    use(pet)
+    assert calls == ["loaded"] and not is_pending(pet)
+    assert pet == WHOLE and repr(pet) == repr(WHOLE) and hash(pet) == hash(WHOLE)
+    assert pickle.loads(pickle.dumps(pet)) == WHOLE
+    assert calls == ["loaded"]
+
+
+def test_an_attribute_no_field_names_is_still_an_attribute_error():
+    pet = deferred(Model, "Pet", _loads([]))
+    with pytest.raises(AttributeError, match="colour"):
+        pet.colour  # noqa: B018 - the read is the test
+    assert pet == WHOLE
+    with pytest.raises(AttributeError, match="colour"):
+        pet.colour  # noqa: B018
+    with pytest.raises(AttributeError):
+        WHOLE.colour  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_it_stays_frozen():
+    pet = deferred(Model, "Pet", _loads([]))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        pet.name = "Dog"  # type: ignore[misc]
+
+
+def test_enums_defer_too():
+    whole = Enum("Kind", "kind", "string", (EnumMember("CAT", "cat"),))
+    kind = deferred(Enum, "Kind", lambda: whole)
+    assert kind.members == whole.members and kind == whole
+
+
+@pytest.mark.parametrize("wrong", [Model("Dog", "dog", ()), Enum("Pet", "pet", "string", ())])
+def test_filling_it_with_another_object_fails_loudly(wrong):
+    pet = deferred(Model, "Pet", lambda: wrong)
+    with pytest.raises(TypeError, match="deferred Model 'Pet'"):
+        pet.fields  # noqa: B018
