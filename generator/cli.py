@@ -8,7 +8,6 @@ import importlib.util
 import os
 import sys
 import time
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TextIO
 
@@ -65,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BROKEN_PIPE
     except Exception as exc:  # a bug of ours (render.FormatError among them): say so plainly, no traceback unless asked
         if getattr(args, "debug", False):
+            import traceback  # here alone: every other run would import it for nothing
+
             traceback.print_exc()
         print(
             f"codegen: internal error: {type(exc).__name__}: {exc}\n"

@@ -13,7 +13,6 @@ file (`output`) are relative to that file's directory.
 
 from __future__ import annotations
 
-import difflib
 import keyword
 import re
 from collections.abc import Callable, Mapping
@@ -169,6 +168,8 @@ class _Where:
 
 def suggest(word: str, choices: Any) -> str:
     """' (did you mean ...?)' for the closest of `choices`, or ''."""
+    import difflib  # here alone: only a mistake needs it
+
     close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -75,9 +75,16 @@ class RenderMemo:
 
     def key(self, inputs: tuple[Any, ...]) -> bytes:
         """A hash of the inputs' repr, in which each model object (also one in a tuple of the
-        inputs) stands as the digest of its own repr."""
-        shown = tuple(tuple(map(self._shown, item)) if type(item) is tuple else self._shown(item) for item in inputs)
+        inputs) stands as the digest of its own repr, and a tuple of model objects alone as one
+        digest of theirs (the models of a package are thousands: their reprs took 0.005 s)."""
+        shown = tuple(self._shown_each(item) if type(item) is tuple else self._shown(item) for item in inputs)
         return hashlib.sha256(self._salt + repr(shown).encode()).digest()
+
+    def _shown_each(self, items: tuple[Any, ...]) -> Any:
+        shown = tuple(map(self._shown, items))
+        if shown and all(type(item) is _Digest for item in shown):
+            return _Digest(hashlib.sha256(b"objects\0" + b"".join(shown)).digest())
+        return shown
 
     def _shown(self, item: Any) -> Any:
         kind = type(item)

@@ -387,3 +387,15 @@ def test_a_file_the_receiver_holds_is_neither_read_nor_given_out_and_stays_kept(
     assert all(asked[path] == hashlib.sha256(first[path].encode()).hexdigest() for path in asked)
     assert all(texts[path]() == first[path] for path in kept_models)  # should the receiver need it
     assert _run(api, pack) == first  # the held files' entries were kept for the next run
+
+
+def test_a_key_follows_each_model_object_of_a_tuple_and_their_order():
+    from generator.model import Model
+
+    memo = RenderMemo(None)
+    a, b, c = (Model(name, name.lower(), ()) for name in "ABC")
+    key = memo.key(("models", (a, b)))
+    assert key == memo.key(("models", (Model("A", "a", ()), Model("B", "b", ()))))
+    assert len({key, memo.key(("models", (b, a))), memo.key(("models", (a, c))), memo.key(("models", (a,)))}) == 4
+    assert memo.key(("models", (a,))) != memo.key(("models", a))
+    assert memo.key(("models", (a, "B"))) != memo.key(("models", (a, b)))
