@@ -5,7 +5,6 @@ from typing import Any
 
 from . import api as _api
 from . import types as _types
-from .deferred import fill_on_use
 from .api import (
     Api,
     Credential,
@@ -73,5 +72,3 @@ for _module in (_api, _types):
         if isinstance(_value, type) and is_dataclass(_value) and _value.__module__ == _module.__name__:
             _pickled_by_fields(_value)
             _plain_repr(_value)
-for _deferrable in (_api.Model, _api.Enum):  # what the build memo restores (see deferred.py)
-    fill_on_use(_deferrable)

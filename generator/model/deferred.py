@@ -2,10 +2,13 @@
 
 A regeneration restores thousands of models and enums from the build memo, and usually
 needs few of them whole: the render memo knows each one's digest, and the files they make
-are kept. Unpickling them all was a tenth of a GitHub regeneration. A deferred object is
-an instance of its class with only `name` set; reading any other field (directly, or
-through repr, ==, hash, pickling or dataclasses.replace) fills all of its fields from
-`load` first. It is then the object `load` gave, field for field.
+are kept. Unpickling them all was a tenth of a GitHub regeneration. A deferred object has
+only `name` set; reading any other field (directly, or through repr, ==, hash, pickling or
+dataclasses.replace) fills all of its fields from `load` first. It is then an object of
+its class, field for field the one `load` gave.
+
+Until then it is of a subclass that adds the filling: a __getattr__ on the class itself
+would slow every read of every model's fields (Python 3.11 no longer specializes them).
 """
 
 from __future__ import annotations
@@ -17,15 +20,16 @@ T = TypeVar("T")
 
 # id -> (the object, what fills it); the entry holds its object, so its id stays its own.
 _PENDING: dict[int, tuple[Any, Callable[[], Any]]] = {}
+_DEFERRED_CLASSES: dict[type, type] = {}  # class -> its subclass for deferred objects
 
 
 def deferred(cls: type[T], name: str, load: Callable[[], T]) -> T:
-    """An instance of `cls` (a slotted dataclass with a `name` field and fill_on_use
-    installed) named `name`, whose other fields `load` gives when one is first read."""
-    shell = object.__new__(cls)
+    """An object of `cls` (a frozen slotted dataclass with a `name` field) named `name`,
+    whose other fields `load` gives when one is first read."""
+    shell: Any = object.__new__(_deferred_class(cls))
     object.__setattr__(shell, "name", name)
     _PENDING[id(shell)] = (shell, load)
-    return shell
+    return shell  # type: ignore[no-any-return]
 
 
 def is_pending(obj: object) -> bool:
@@ -34,20 +38,41 @@ def is_pending(obj: object) -> bool:
     return entry is not None and entry[0] is obj
 
 
-def fill_on_use(cls: type) -> None:
-    """Let deferred instances of `cls` fill themselves when a field they lack is read."""
-    cls.__getattr__ = _fill  # type: ignore[attr-defined]
+def _deferred_class(cls: type) -> type:
+    found = _DEFERRED_CLASSES.get(cls)
+    if found is None:
+        namespace = {
+            "__slots__": (),  # the layout of `cls`, so that a filled object can become one
+            "__getattr__": _fill_for,
+            "__eq__": _equal_when_filled,
+            "__hash__": cls.__hash__,
+            "__module__": cls.__module__,
+            "__qualname__": cls.__qualname__,
+        }
+        found = _DEFERRED_CLASSES[cls] = type(cls.__name__, (cls,), namespace)
+    return found
 
 
-def _fill(self: Any, attribute: str) -> Any:
-    # Python asks __getattr__ only for an attribute the object lacks: a slot not set yet.
+def _fill_for(self: Any, attribute: str) -> Any:
+    # Python asks __getattr__ only for an attribute the object lacks: a field not filled yet.
+    _fill(self)
+    return getattr(self, attribute)
+
+
+def _equal_when_filled(self: Any, other: object) -> bool:
+    _fill(self)
+    return self == other  # type: ignore[no-any-return]
+
+
+def _fill(self: Any) -> None:
     entry = _PENDING.get(id(self))
     if entry is None or entry[0] is not self:
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {attribute!r}")
-    del _PENDING[id(self)]
+        raise AttributeError(f"{type(self).__name__!r} object has no fields to fill")
+    cls: Any = type(self).__mro__[1]
     whole = entry[1]()
-    if type(whole) is not type(self) or whole.name != self.name:
-        raise TypeError(f"deferred {type(self).__name__} {self.name!r} was filled with {whole!r}")
-    for field in fields(whole):
+    if type(whole) is not cls or getattr(whole, "name", None) != self.name:
+        raise TypeError(f"deferred {cls.__name__} {self.name!r} was filled with {whole!r}")
+    del _PENDING[id(self)]
+    for field in fields(cls):
         object.__setattr__(self, field.name, getattr(whole, field.name))
-    return getattr(self, attribute)
+    object.__setattr__(self, "__class__", cls)

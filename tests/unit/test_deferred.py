@@ -25,8 +25,14 @@ def _loads(calls: list[str], obj: object = WHOLE):
 def test_a_deferred_object_has_its_name_and_loads_nothing_for_it():
     calls: list[str] = []
     pet = deferred(Model, "Pet", _loads(calls))
-    assert type(pet) is Model and pet.name == "Pet"
+    assert isinstance(pet, Model) and pet.name == "Pet"
     assert calls == [] and is_pending(pet)
+
+
+def test_once_filled_it_is_an_object_of_its_class():
+    pet = deferred(Model, "Pet", _loads([]))
+    assert pet.fields == WHOLE.fields
+    assert type(pet) is Model and pet == WHOLE and WHOLE == pet
 
 
 @pytest.mark.parametrize(
@@ -35,6 +41,9 @@ def test_a_deferred_object_has_its_name_and_loads_nothing_for_it():
         lambda pet: pet.fields,
         lambda pet: repr(pet),
         lambda pet: pet == WHOLE,
+        lambda pet: WHOLE == pet,
+        lambda pet: pet != WHOLE,
+        lambda pet: pet == deferred(Model, "Pet", lambda: copy.deepcopy(WHOLE)),
         lambda pet: hash(pet),
         lambda pet: pickle.loads(pickle.dumps(pet)),
         lambda pet: dataclasses.replace(pet, description="changed"),
@@ -45,7 +54,7 @@ def test_any_other_use_fills_it_once_with_what_load_gives(use):
     calls: list[str] = []
     pet = deferred(Model, "Pet", _loads(calls))
     use(pet)
-    assert calls == ["loaded"] and not is_pending(pet)
+    assert calls == ["loaded"] and not is_pending(pet) and type(pet) is Model
     assert pet == WHOLE and repr(pet) == repr(WHOLE) and hash(pet) == hash(WHOLE)
     assert pickle.loads(pickle.dumps(pet)) == WHOLE
     assert calls == ["loaded"]
