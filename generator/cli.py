@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TextIO
 
-from . import __version__
+from . import __version__, codecache
 from .cache import cache_dir
 from .config import Config, load_config
 from .errors import Diagnostic, SpecError, UsageError, WriteError
@@ -86,6 +86,7 @@ def run() -> NoReturn:
     """
     ends_with_exit()
     code = main()
+    codecache.save()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

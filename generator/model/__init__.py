@@ -3,6 +3,7 @@
 from dataclasses import fields, is_dataclass
 from typing import Any
 
+from ..codecache import compiled
 from . import api as _api
 from . import types as _types
 from .api import (
@@ -63,7 +64,7 @@ def _plain_repr(cls: type) -> None:
     took 40% of each repr, which the render memo takes of every model and group."""
     shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in fields(cls) if f.repr)
     namespace: dict[str, Any] = {}
-    exec(f"def __repr__(self):\n    return f'{cls.__qualname__}({shown})'", {}, namespace)
+    exec(compiled(f"def __repr__(self):\n    return f'{cls.__qualname__}({shown})'"), {}, namespace)
     cls.__repr__ = namespace["__repr__"]  # type: ignore[method-assign]
 
 

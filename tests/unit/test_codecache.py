@@ -1,0 +1,88 @@
+"""The dataclass methods' compiled code, kept between runs beside the package's bytecode."""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import codecache
+from tests.conftest import ROOT
+
+# What a run of the generator imports, then what the cache did in that process.
+RUN = """
+import json, sys
+import generator.cli, generator.pipeline
+from generator import codecache
+from generator.model import Model, Field, Primitive
+pet = Model("Pet", "pet", (Field("name", "name", Primitive("string"), True, False),))
+same = Model("Pet", "pet", (Field("name", "name", Primitive("string"), True, False),))
+assert pet == same and hash(pet) == hash(same) and repr(pet) == repr(same)
+compiled_here = len(codecache._new)
+codecache.save()
+print(json.dumps({"compiled": compiled_here, "served": len(codecache._used) - compiled_here, "file": str(codecache._KEPT)}))
+"""
+
+
+def _run(prefix: Path, **env: str) -> dict:
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    environment.update(PYTHONPYCACHEPREFIX=str(prefix), **env)
+    done = subprocess.run([sys.executable, "-c", RUN], cwd=ROOT, env=environment, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_a_second_run_compiles_no_dataclass_method(tmp_path):
+    first = _run(tmp_path)
+    assert first["compiled"] > 300 and first["served"] == 0
+    kept = Path(first["file"])
+    assert kept.is_file() and kept.is_relative_to(tmp_path)
+    second = _run(tmp_path)
+    assert second == {"compiled": 0, "served": first["compiled"], "file": first["file"]}
+
+
+def test_without_bytecode_writing_nothing_is_kept(tmp_path):
+    first = _run(tmp_path, PYTHONDONTWRITEBYTECODE="1")
+    assert first["compiled"] > 300 and not Path(first["file"]).exists()
+
+
+@pytest.mark.parametrize("damage", [b"", b"not marshal", b"\x00\x00\x0d\x0agarbage", "other python"])
+def test_a_damaged_or_foreign_file_is_compiled_over(tmp_path, damage):
+    kept = Path(_run(tmp_path)["file"])
+    if damage == "other python":  # a whole file, from another bytecode version
+        data = kept.read_bytes()
+        kept.write_bytes(b"\x00\x00" + data[2:])
+    else:
+        kept.write_bytes(damage)
+    again = _run(tmp_path)
+    assert again["compiled"] > 300 and again["served"] == 0
+    assert _run(tmp_path)["compiled"] == 0
+
+
+def test_served_code_is_the_code_compile_gives():
+    source = "def __create_fn__(x):\n    def __init__(self, a=x):\n        self.a = a\n    return __init__\n"
+    expected = compile(source, "<string>", "exec")
+    assert codecache.compiled(source) == expected
+    assert codecache.compiled(source) == expected  # now from what was kept
+    assert marshal.loads(marshal.dumps(codecache.compiled(source))) == expected  # and as a file keeps it
+
+
+def test_dataclasses_made_after_install_compile_through_it():
+    import dataclasses
+
+    before = len(codecache._used)
+
+    @dataclasses.dataclass(frozen=True)
+    class Point:
+        x: int
+        y: int = 0
+
+    assert len(codecache._used) > before
+    assert Point(1) == Point(1, 0) and hash(Point(1)) == hash(Point(1, 0))
+    assert repr(Point(2)).endswith("Point(x=2, y=0)")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Point(1).x = 2  # type: ignore[misc]
