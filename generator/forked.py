@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
+from . import codecache
+
 __all__ = ["Forked", "can_fork", "spare_cores", "stop_all", "unstoppable"]
 
 T = TypeVar("T")
@@ -153,6 +155,7 @@ def _child_main(function: Callable[..., Any], args: tuple[Any, ...], send: int) 
         view = memoryview(data)
         while view:
             view = view[os.write(send, view) :]
+        codecache.save()  # what it compiled, as the parent keeps its own at its end
     except BaseException:  # noqa: BLE001 - nothing of the parent's may run in the child
         code = 1
     finally:

@@ -29,10 +29,24 @@ print(json.dumps({"compiled": compiled_here, "served": len(codecache._used) - co
 """
 
 
-def _run(prefix: Path, **env: str) -> dict:
+# A forked child makes a class the parent never does; the parent keeps nothing itself.
+CHILD = """
+import dataclasses, json
+from generator import codecache
+from generator.forked import Forked
+def make():
+    @dataclasses.dataclass(frozen=True)
+    class OnlyInTheChild:
+        made_by_the_child: int
+    return len(codecache._new)
+print(json.dumps({"child_compiled": Forked(make).result()}))
+"""
+
+
+def _run(prefix: Path, script: str = RUN, **env: str) -> dict:
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     environment.update(PYTHONPYCACHEPREFIX=str(prefix), **env)
-    done = subprocess.run([sys.executable, "-c", RUN], cwd=ROOT, env=environment, capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
 
@@ -43,6 +57,11 @@ def test_a_second_run_compiles_no_dataclass_method(tmp_path):
     assert kept.is_file() and kept.is_relative_to(tmp_path)
     second = _run(tmp_path)
     assert second == {"compiled": 0, "served": first["compiled"], "file": first["file"]}
+
+
+def test_a_forked_child_keeps_what_it_compiled(tmp_path):
+    assert _run(tmp_path, CHILD)["child_compiled"] > 0
+    assert _run(tmp_path, CHILD) == {"child_compiled": 0}
 
 
 def test_without_bytecode_writing_nothing_is_kept(tmp_path):
