@@ -1,10 +1,12 @@
-"""The dataclass methods' compiled code, kept between runs beside the package's bytecode."""
+"""The dataclass methods' compiled code and the regular expressions' programs, kept between
+runs beside the package's bytecode."""
 
 from __future__ import annotations
 
 import json
 import marshal
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,8 +26,9 @@ pet = Model("Pet", "pet", (Field("name", "name", Primitive("string"), True, Fals
 same = Model("Pet", "pet", (Field("name", "name", Primitive("string"), True, False),))
 assert pet == same and hash(pet) == hash(same) and repr(pet) == repr(same)
 compiled_here = len(codecache._new)
+patterns = sum(type(key) is tuple for key in codecache._new)
 codecache.save()
-print(json.dumps({"compiled": compiled_here, "served": len(codecache._used) - compiled_here, "file": str(codecache._KEPT)}))
+print(json.dumps({"compiled": compiled_here, "patterns": patterns, "served": len(codecache._used) - compiled_here, "file": str(codecache._KEPT)}))
 """
 
 
@@ -53,10 +56,11 @@ def _run(prefix: Path, script: str = RUN, **env: str) -> dict:
 def test_a_second_run_compiles_no_dataclass_method(tmp_path):
     first = _run(tmp_path)
     assert first["compiled"] > 300 and first["served"] == 0
+    assert first["patterns"] > 20  # jinja2's, tokenize's, the generator's own
     kept = Path(first["file"])
     assert kept.is_file() and kept.is_relative_to(tmp_path)
     second = _run(tmp_path)
-    assert second == {"compiled": 0, "served": first["compiled"], "file": first["file"]}
+    assert second == {"compiled": 0, "patterns": 0, "served": first["compiled"], "file": first["file"]}
 
 
 def test_a_forked_child_keeps_what_it_compiled(tmp_path):
@@ -105,3 +109,39 @@ def test_dataclasses_made_after_install_compile_through_it():
     assert repr(Point(2)).endswith("Point(x=2, y=0)")
     with pytest.raises(dataclasses.FrozenInstanceError):
         Point(1).x = 2  # type: ignore[misc]
+
+
+PATTERNS = [
+    (r"(?P<year>\d{4})-(?P<month>\d\d)(?:-(\d\d))?", 0),
+    (r"[a-zà-ÿ_]+\s*(?=\()", re.IGNORECASE),
+    (r"(?x) ^ \w+  # a word\n  (?<!_) $", 0),
+    (r"(?i)multi.*line", re.MULTILINE | re.DOTALL),
+    (rb"[\x80-\xff]+|(?P<ascii>[ -~]{2,})", 0),
+    (r"\b(\w+)\s+\1\b", re.ASCII),
+    (r"a{2,5}?|b*+|(?>c+)d", 0),
+]
+
+
+@pytest.mark.parametrize(("pattern", "flags"), PATTERNS)
+def test_a_served_pattern_is_the_one_re_compiles(pattern, flags):
+    expected = codecache._re_compile(pattern, flags)
+    for _ in range(2):  # compiled, then from what was kept
+        served = codecache._compile_pattern(pattern, flags)
+        assert served == expected  # the same pattern, flags and program
+        assert (served.groups, served.groupindex) == (expected.groups, expected.groupindex)
+    key = (pattern, int(flags))
+    program = marshal.loads(marshal.dumps(codecache._known[key]))  # as the file keeps it
+    assert codecache._well_formed(key, program) and codecache._sre.compile(pattern, *program) == expected
+
+
+def test_patterns_compile_through_it_and_match_as_before():
+    before = len(codecache._used)
+    found = re.compile(r"(?P<word>[a-z]+)-(?P<n>\d+)\Z", re.IGNORECASE).match("Pets-42")
+    assert len(codecache._used) == before + 1
+    assert found is not None and found.groupdict() == {"word": "Pets", "n": "42"}
+
+
+def test_an_invalid_pattern_raises_what_re_raises():
+    with pytest.raises(re.error, match="missing \\), unterminated subpattern at position 0"):
+        codecache._compile_pattern("(unclosed", 0)
+    assert ("(unclosed", 0) not in codecache._known
