@@ -64,10 +64,10 @@ def install() -> None:
 
 def compiled(source: str) -> CodeType:
     """The code of `source` as compile(source, "<string>", "exec") gives it."""
-    _used.add(source)
     code = _known.get(source)
     if not isinstance(code, CodeType):
         code = _known[source] = _new[source] = compile(source, "<string>", "exec")
+    _used.add(source)  # once known: save keeps what is used
     return code
 
 
@@ -97,10 +97,9 @@ def _exec(source: Any, globals: dict[str, Any] | None = None, locals: dict[str, 
 
 def _compile_pattern(pattern: Any, flags: int = 0) -> re.Pattern[Any]:
     """What re's compiler gives for `pattern`, a string or a parsed pattern, and `flags`."""
-    if not isinstance(pattern, (str, bytes)) or flags & re.DEBUG:
+    if type(pattern) not in (str, bytes) or flags & re.DEBUG:  # a subclass would not marshal
         return _re_compile(pattern, flags)  # type: ignore[no-any-return]
     key = (pattern, int(flags))
-    _used.add(key)
     program = _known.get(key)
     if not isinstance(program, tuple):
         try:
@@ -108,6 +107,7 @@ def _compile_pattern(pattern: Any, flags: int = 0) -> re.Pattern[Any]:
         except Exception:  # noqa: BLE001 - an invalid pattern: re's compiler raises its error
             return _re_compile(pattern, flags)  # type: ignore[no-any-return]
         _known[key] = _new[key] = program
+    _used.add(key)
     return _sre.compile(pattern, *program)  # type: ignore[no-any-return]
 
 

@@ -144,4 +144,13 @@ def test_patterns_compile_through_it_and_match_as_before():
 def test_an_invalid_pattern_raises_what_re_raises():
     with pytest.raises(re.error, match="missing \\), unterminated subpattern at position 0"):
         codecache._compile_pattern("(unclosed", 0)
-    assert ("(unclosed", 0) not in codecache._known
+    assert ("(unclosed", 0) not in codecache._known and ("(unclosed", 0) not in codecache._used
+
+
+def test_a_pattern_of_a_str_subclass_compiles_as_re_compiles_it_and_is_not_kept():
+    class Text(str):
+        pass
+
+    served = codecache._compile_pattern(Text("sub(class)?"), 0)
+    assert served == codecache._re_compile("sub(class)?", 0) and served.match("subclass")
+    assert not any(type(key) is tuple and type(key[0]) is Text for key in codecache._known)
