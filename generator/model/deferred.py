@@ -18,8 +18,10 @@ from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
 
-# id -> (the object, what fills it); the entry holds its object, so its id stays its own.
-_PENDING: dict[int, tuple[Any, Callable[[], Any]]] = {}
+# id -> what fills the object. Not the object itself: one never filled leaves with its
+# entry (its class's __del__), so a program that runs the pipeline again and again keeps no
+# model of earlier runs, and no id is reused while its entry is here.
+_PENDING: dict[int, Callable[[], Any]] = {}
 _DEFERRED_CLASSES: dict[type, type] = {}  # class -> its subclass for deferred objects
 
 
@@ -28,14 +30,13 @@ def deferred(cls: type[T], name: str, load: Callable[[], T]) -> T:
     whose other fields `load` gives when one is first read."""
     shell: Any = object.__new__(_deferred_class(cls))
     object.__setattr__(shell, "name", name)
-    _PENDING[id(shell)] = (shell, load)
+    _PENDING[id(shell)] = load
     return shell  # type: ignore[no-any-return]
 
 
 def is_pending(obj: object) -> bool:
     """Whether `obj` is deferred and not filled yet."""
-    entry = _PENDING.get(id(obj))
-    return entry is not None and entry[0] is obj
+    return id(obj) in _PENDING  # an entry leaves with its object: no live object shares its id
 
 
 def _deferred_class(cls: type) -> type:
@@ -45,6 +46,7 @@ def _deferred_class(cls: type) -> type:
             "__slots__": (),  # the layout of `cls`, so that a filled object can become one
             "__getattr__": _fill_for,
             "__eq__": _equal_when_filled,
+            "__del__": _forget,  # not a layout change: a filled object still becomes a `cls`
             "__hash__": cls.__hash__,
             "__module__": cls.__module__,
             "__qualname__": cls.__qualname__,
@@ -64,12 +66,17 @@ def _equal_when_filled(self: Any, other: object) -> bool:
     return self == other  # type: ignore[no-any-return]
 
 
+def _forget(self: Any, pending: dict[int, Callable[[], Any]] = _PENDING) -> None:
+    # Bound as a default: at the interpreter's exit the module's globals may be gone.
+    pending.pop(id(self), None)
+
+
 def _fill(self: Any) -> None:
-    entry = _PENDING.get(id(self))
-    if entry is None or entry[0] is not self:
+    load = _PENDING.get(id(self))
+    if load is None:
         raise AttributeError(f"{type(self).__name__!r} object has no fields to fill")
     cls: Any = type(self).__mro__[1]
-    whole = entry[1]()
+    whole = load()
     if type(whole) is not cls or getattr(whole, "name", None) != self.name:
         raise TypeError(f"deferred {cls.__name__} {self.name!r} was filled with {whole!r}")
     del _PENDING[id(self)]

@@ -88,3 +88,31 @@ def test_filling_it_with_another_object_fails_loudly(wrong):
     pet = deferred(Model, "Pet", lambda: wrong)
     with pytest.raises(TypeError, match="deferred Model 'Pet'"):
         pet.fields  # noqa: B018
+
+
+def test_an_object_never_filled_leaves_with_what_would_have_filled_it():
+    import weakref
+
+    from generator.model import deferred as module
+
+    class Load:
+        def __call__(self) -> Model:
+            return copy.deepcopy(WHOLE)
+
+    load = Load()
+    gone = weakref.ref(load)
+    pet = deferred(Model, "Pet", load)
+    del load
+    before = len(module._PENDING)
+    del pet  # reference counting alone: the pipeline's objects are exempt from the collector
+    assert len(module._PENDING) == before - 1 and gone() is None
+
+
+def test_a_filled_object_is_a_plain_object_of_its_class_when_it_goes():
+    from generator.model import deferred as module
+
+    pet = deferred(Model, "Pet", _loads([]))
+    assert pet.fields == WHOLE.fields
+    before = len(module._PENDING)
+    del pet
+    assert len(module._PENDING) == before
