@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sys
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache, partial
 from pathlib import Path
@@ -81,6 +82,25 @@ class NodeDigests:
             return self._reach(start, covered, set())[0]
         except RecursionError:  # a chain of references longer than Python's stack
             return self._walk(start, covered)
+
+    def read_from(self, starts: Iterable[str], covered: str | None = None) -> dict[str, bytes]:
+        """Every node `reached` hashes from these starts (leaving out `covered` alike), by
+        pointer, with the digest of its own content. A node reaches what its content names,
+        so while each of them has that digest (`same`), the starts reach the same nodes and
+        `reached` gives what it gave."""
+        found: dict[str, bytes] = {}
+        todo = list(starts)
+        while todo:
+            pointer = todo.pop()
+            if pointer in found or covered is not None and _under(pointer, covered):
+                continue
+            found[pointer], targets = self._node(pointer)
+            todo.extend(targets)
+        return found
+
+    def same(self, read: Iterable[tuple[str, bytes]]) -> bool:
+        """Whether every node has the digest given (see read_from)."""
+        return all(self._node(pointer)[0] == digest for pointer, digest in read)
 
     def _reach(self, pointer: str, covered: str | None, open_: set[str]) -> tuple[bytes, bool]:
         """The digest, and whether it is whole: a reference back to a node still being hashed

@@ -132,16 +132,13 @@ class OperationBuilder:
         names = NameAllocator(RESOURCE_ATTRS)
         if self.memo is None:
             return tuple(self._named_operation(group, op, names) for op in raw), None
-        records = [
-            self.memo.operation(
-                group,
-                (op.method, op.path, op.pointer, op.path_pointer),
-                self.schemas,
-                names,
-                partial(self._named_operation, group, op, names),
-            )
-            for op in raw
-        ]
+        places = [(op.method, op.path, op.pointer, op.path_pointer) for op in raw]
+        records = self.memo.group(group, places, self.schemas, names)
+        if records is None:
+            records = [
+                self.memo.operation(group, place, self.schemas, names, partial(self._named_operation, group, op, names))
+                for place, op in zip(places, raw)
+            ]
         return tuple(record.operation for record in records), records
 
     def _tag_description(self, group: str) -> str:

@@ -34,6 +34,7 @@ def _op(operation_id: str, tag: str, schema: dict[str, Any], **more: Any) -> dic
     }
 
 
+PET = {"$ref": "#/components/schemas/Pet"}  # adds nothing to the builder's state
 THING = {"type": "object", "properties": {"id": {"type": "integer"}, "odd": {"not": {"type": "string"}}}}
 SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -121,6 +122,56 @@ def test_an_operation_that_adds_something_new_changes_the_state_of_those_after_i
     assert built == ["/a3", "/b", "/c"]
     assert warm == _fresh(changed)[0]
     assert "GetThingResponseModel" in {m.name for m in warm.models}
+
+
+@pytest.fixture
+def asked(monkeypatch) -> list[str]:
+    """The groups whose operations the memo was asked for one by one (not served whole)."""
+    groups: list[str] = []
+    original = OperationMemo.operation
+
+    def counting(self, group, *args, **kwargs):
+        if group not in groups:
+            groups.append(group)
+        return original(self, group, *args, **kwargs)
+
+    monkeypatch.setattr(OperationMemo, "operation", counting)
+    return groups
+
+
+def test_an_unchanged_group_is_served_whole(built, asked, tmp_path):
+    _run(SPEC, tmp_path)
+    assert asked == ["a", "b", "c"]
+    changed = copy.deepcopy(SPEC)
+    changed["paths"]["/b"]["get"]["summary"] = "Now with a summary"
+    built.clear(), asked.clear()
+    warm = _run(changed, tmp_path)
+    assert built == ["/b"] and asked == ["b"]
+    assert warm == _fresh(changed)
+    asked.clear()
+    assert _run(changed, tmp_path) == warm and asked == []
+
+
+@pytest.mark.parametrize(
+    "change, asked_for",
+    [
+        (lambda s: s["components"]["parameters"]["limit"].update(description="How many"), ["b"]),
+        (lambda s: s["x-shapes"]["Square"]["properties"].update(colour={"type": "string"}), ["c"]),
+        (lambda s: s["paths"].update({"/a2": {"get": _op("listA2", "a", PET)}}), ["a"]),
+        (lambda s: s["paths"]["/b"].update(post=_op("makeThing", "a", PET)), ["a", "b"]),
+        (lambda s: s["paths"].pop("/a"), []),
+        (lambda s: s.update(security=[{"key": []}]), ["a", "b", "c"]),
+    ],
+    ids=["a node one group reaches", "a node reached through a mapping", "a new operation", "a path item two groups share", "a group gone", "what every group reads"],
+)
+def test_a_group_whose_reads_or_places_changed_is_asked_for_by_operation(built, asked, tmp_path, change, asked_for):
+    _run(SPEC, tmp_path)
+    changed = copy.deepcopy(SPEC)
+    change(changed)
+    asked.clear()
+    warm = _run(changed, tmp_path)
+    assert asked == asked_for
+    assert warm == _fresh(changed)
 
 
 @pytest.mark.parametrize(
@@ -220,11 +271,11 @@ def test_a_damaged_groups_records_cost_only_that_groups_build(built, tmp_path):
     memo = OperationMemo(tmp_path / "groups", "salt")
     first = _build(SPEC, memo)
     memo.save()
-    records = read_pickled(tmp_path / "groups", memo._start)
-    assert isinstance(records, dict) and len(records) == 3
+    records, heads = read_pickled(tmp_path / "groups", memo._start)
+    assert isinstance(records, dict) and len(records) == 3 and heads.keys() == records.keys()
     first_key = next(iter(records))
     records[first_key] = records[first_key][: len(records[first_key]) // 2]
-    write_pickled(tmp_path / "groups", memo._start, records, 16)
+    write_pickled(tmp_path / "groups", memo._start, (records, heads), 16)
     built.clear()
     assert _run(SPEC, tmp_path) == first
     assert built == ["/a"]
