@@ -41,6 +41,7 @@ from .naming import NameAllocator
 from .schemas import Additions, SchemaBuilder
 
 KEPT_ENTRIES = 16  # one per package, the most recently used
+MOST_PIECES = 8  # a group's records are pickled in this many pieces at the most
 _SCHEMAS = "/components/schemas"  # the component memo's key holds what is reached there
 
 
@@ -78,16 +79,17 @@ class OperationMemo:
         self._group = ""
         self._names = b""  # the method names the current group has given out
         self._nodes: NodeDigests | None = None
-        # The records are pickled by group: a run that builds one operation pickles its group's
-        # records again and writes the others' bytes as it read them (GitHub: 0.07 s -> 0.01 s).
-        self._chunks: dict[str, bytes] = {}  # the last run's, by group
+        # The records are pickled by group, in pieces: a run that builds one operation pickles
+        # it alone as one more piece of its group, and writes every other piece as it read it
+        # (GitHub: 0.07 s, then 0.011 s for the records of the group that changed, 0.0003 s).
+        self._chunks: dict[str, tuple[bytes, ...]] = {}  # the last run's pieces, by group
         self._heads: dict[str, GroupHead] = {}  # the last run's, by group
         self._old: dict[bytes, OperationRecord] = {}  # the last run's, of the current group
         self._records: dict[bytes, OperationRecord] = {}  # this run's, of the current group
         self._places: list[Place] = []  # of the current group's operations so far
         self._entered = b""  # the state before the current group
         self._served: GroupHead | None = None  # the current group's, when it was served whole
-        self._kept: dict[str, bytes | dict[bytes, OperationRecord]] = {}  # this run's, by group
+        self._kept: dict[str, tuple[tuple[bytes, ...], dict[bytes, OperationRecord]]] = {}  # see _kept_records
         self._kept_heads: dict[str, GroupHead] = {}  # this run's, by group
         self._built = 0  # operations this run built
 
@@ -188,22 +190,32 @@ class OperationMemo:
         if self._path is None or not self._start:
             return
         self._enter("")
-        if self._built == 0 and self._kept == self._chunks and self._kept_heads == self._heads:
+        chunks = {group: (*pieces, _pickled(new)) if new else pieces for group, (pieces, new) in self._kept.items()}
+        if self._built == 0 and chunks == self._chunks and self._kept_heads == self._heads:
             used(self._path)
             return
-        chunks = {group: _pickled(records) for group, records in self._kept.items()}
         write_pickled(self._path, self._start, (chunks, self._kept_heads), KEPT_ENTRIES)
 
     def _enter(self, group: str) -> None:
         """Keep the records of the group that ends with its head, and read those of the group
         that begins."""
         if self._group:
-            same = self._records.keys() == self._old.keys() and self._group in self._chunks
-            self._kept[self._group] = self._chunks[self._group] if same else self._records
+            self._kept[self._group] = self._kept_records()
             self._kept_heads[self._group] = self._served or self._head()
         self._group, self._names = group, hashlib.sha256(f"group {group}".encode()).digest()
         self._entered, self._places, self._served = self._chain, [], None
-        self._old, self._records = _unpickled(self._chunks.get(group)), {}
+        self._old, self._records = _unpickled(self._chunks.get(group, ())), {}
+
+    def _kept_records(self) -> tuple[tuple[bytes, ...], dict[bytes, OperationRecord]]:
+        """The records of the group that ends, to keep: the last run's pieces as they are, and
+        the records that are not in them, to pickle as one more piece. When those pieces hold
+        many records no longer used, or are many, all the records are pickled as one piece."""
+        pieces = self._chunks.get(self._group, ()) if self._old else ()  # none, or damaged
+        new = {key: record for key, record in self._records.items() if key not in self._old}
+        unused = len(self._old) - (len(self._records) - len(new))
+        if len(pieces) + bool(new) > MOST_PIECES or unused > len(self._records) // 2:
+            return (), self._records
+        return pieces, new
 
     def _head(self) -> GroupHead:
         """The head of the group that ends, whose operations were asked for one by one."""
@@ -225,16 +237,19 @@ def _digest_of(places: list[Place]) -> bytes:
     return hashlib.sha256(repr(places).encode()).digest()
 
 
-def _unpickled(data: bytes | None) -> dict[bytes, OperationRecord]:
-    """A group's records, or none for a damaged entry (which only costs the group's build)."""
-    if data is None:
-        return {}
-    try:
-        records = pickle.loads(data)
-    except Exception:  # noqa: BLE001 - see above
-        return {}
-    return records if isinstance(records, dict) else {}
+def _unpickled(pieces: tuple[bytes, ...]) -> dict[bytes, OperationRecord]:
+    """A group's records, or none when a piece is damaged (which only costs the group's build)."""
+    records: dict[bytes, OperationRecord] = {}
+    for piece in pieces:
+        try:
+            found = pickle.loads(piece)
+        except Exception:  # noqa: BLE001 - see above
+            return {}
+        if not isinstance(found, dict):
+            return {}
+        records.update(found)
+    return records
 
 
-def _pickled(records: bytes | dict[bytes, OperationRecord]) -> bytes:
-    return records if isinstance(records, bytes) else pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+def _pickled(records: dict[bytes, OperationRecord]) -> bytes:
+    return pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)

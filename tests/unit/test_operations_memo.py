@@ -174,6 +174,31 @@ def test_a_group_whose_reads_or_places_changed_is_asked_for_by_operation(built, 
     assert warm == _fresh(changed)
 
 
+def test_a_changed_groups_new_records_are_kept_as_one_more_piece_until_too_many_are_unused(built, asked, tmp_path):
+    from generator.cache import read_pickled
+
+    spec = copy.deepcopy(SPEC)
+    spec["paths"].update({f"/a{n}": {"get": _op(f"listA{n}", "a", PET)} for n in range(2, 5)})
+
+    def pieces() -> int:
+        memo = OperationMemo(tmp_path / "groups", "salt")
+        _build(spec, memo)  # starts the memo, with the key it reads under
+        chunks, _ = read_pickled(tmp_path / "groups", memo._start)
+        return len(chunks["a"])
+
+    _run(spec, tmp_path)
+    counts = [pieces()]
+    for n in (2, 3, 4):  # one more operation of the four changes each time
+        spec["paths"][f"/a{n}"]["get"]["summary"] = "changed"
+        built.clear()
+        warm = _run(spec, tmp_path)
+        assert built == [f"/a{n}"] and warm == _fresh(spec)
+        counts.append(pieces())
+    assert counts == [1, 2, 3, 1]  # the third change left three of seven records unused
+    asked.clear()
+    assert _run(spec, tmp_path) == _fresh(spec) and asked == []
+
+
 @pytest.mark.parametrize(
     "change, rebuilt",
     [
@@ -274,7 +299,7 @@ def test_a_damaged_groups_records_cost_only_that_groups_build(built, tmp_path):
     records, heads = read_pickled(tmp_path / "groups", memo._start)
     assert isinstance(records, dict) and len(records) == 3 and heads.keys() == records.keys()
     first_key = next(iter(records))
-    records[first_key] = records[first_key][: len(records[first_key]) // 2]
+    records[first_key] = tuple(piece[: len(piece) // 2] for piece in records[first_key])
     write_pickled(tmp_path / "groups", memo._start, (records, heads), 16)
     built.clear()
     assert _run(SPEC, tmp_path) == first
