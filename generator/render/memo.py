@@ -81,17 +81,12 @@ class RenderMemo:
         return hashlib.sha256(self._salt + repr(shown).encode()).digest()
 
     def _shown_each(self, items: tuple[Any, ...]) -> Any:
-        shown = tuple(map(self._shown, items))
-        if shown and all(type(item) is _Digest for item in shown):
-            return _Digest(hashlib.sha256(b"objects\0" + b"".join(shown)).digest())
-        return shown
+        if items and all(map(_is_model, set(map(type, items)))):
+            return _Digest(hashlib.sha256(b"objects\0" + self.fingerprints.joined(items)).digest())
+        return tuple(map(self._shown, items))
 
     def _shown(self, item: Any) -> Any:
-        kind = type(item)
-        model = _MODEL_TYPES.get(kind)
-        if model is None:
-            model = _MODEL_TYPES[kind] = is_dataclass(kind)
-        return _Digest(self.fingerprints.of(item)) if model else item
+        return _Digest(self.fingerprints.of(item)) if _is_model(type(item)) else item
 
     def get(self, key: bytes) -> tuple[str, bool] | None:
         """The text kept under `key` and whether it still needs black; it is kept for the next run."""
@@ -221,6 +216,13 @@ class RenderMemo:
 
 
 _MODEL_TYPES: dict[type, bool] = {}  # whether a type of input is a dataclass (asked 35,000 times a run)
+
+
+def _is_model(kind: type) -> bool:
+    model = _MODEL_TYPES.get(kind)
+    if model is None:
+        model = _MODEL_TYPES[kind] = is_dataclass(kind)
+    return model
 
 
 class _Digest(bytes):

@@ -399,3 +399,14 @@ def test_a_key_follows_each_model_object_of_a_tuple_and_their_order():
     assert len({key, memo.key(("models", (b, a))), memo.key(("models", (a, c))), memo.key(("models", (a,)))}) == 4
     assert memo.key(("models", (a,))) != memo.key(("models", a))
     assert memo.key(("models", (a, "B"))) != memo.key(("models", (a, b)))
+
+
+def test_the_fingerprints_of_a_tuple_are_those_of_its_objects_in_order():
+    from generator.model import Model
+
+    told, untold = Model("A", "a", ()), Model("B", "b", ())
+    fingerprints = Fingerprints()
+    fingerprints.know(told, b"t" * 32)
+    joined = fingerprints.joined((told, untold, told))
+    assert joined == b"t" * 32 + hashlib.sha256(repr(untold).encode()).digest() + b"t" * 32
+    assert fingerprints.joined(()) == b""

@@ -1,3 +1,4 @@
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -206,3 +207,12 @@ def test_files_held_in_a_directory_gone_meanwhile_are_written_from_their_text(tm
     out = tmp_path / "out"
     result = write_tree(out, {"b.py": "b\n"}, held={"a.py": ("whatever", lambda: "a\n")})
     assert result.written == ("a.py", "b.py") and (out / "a.py").read_text() == "a\n"
+
+
+@pytest.mark.parametrize("files", [{}, {"b.py": "x", "a/é.py": "y", 'odd "name"\\.md': "z"}])
+def test_the_manifest_is_json_with_sorted_keys_and_two_space_indents(files):
+    from generator.render.writer import manifest_text
+
+    digests = {path: hashlib.sha256(text.encode()).hexdigest() for path, text in files.items()}
+    expected = json.dumps({"generator": "codegen", "files": digests}, indent=2, sort_keys=True) + "\n"
+    assert manifest_text(files) == expected
