@@ -23,15 +23,17 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import marshal
 import os
 from pathlib import Path
 from typing import Any
 
-from ..cache import code_digest, installed_versions, used, write_entry
+from ..cache import code_digest, entry_name, installed_versions, used, write_atomically, write_entry
 from ..errors import Diagnostic
 from ..forked import Forked, can_fork, unstoppable
 from .loader import Document, load
 from .parse_memo import ParseMemo
+from .units import ClosureState, Unit, closure_digests_after
 
 __all__ = ["PendingValidation", "early_validation", "findings_key", "located"]
 
@@ -41,6 +43,7 @@ Texts = tuple[tuple[str, str], ...]  # what a document was read from: each sourc
 Computed = tuple[Texts, list[Finding]]  # a child's answer: the texts it validated, and their findings
 RECENT_ENTRIES = 4  # how many of the latest entries may answer for unchanged units
 KEPT_ENTRIES = 64  # entries kept at the most, the most recently used (one per document version)
+KEPT_CLOSURES = 16  # closure digests kept at the most (one per document file name)
 
 _LIBRARIES = ("openapi-spec-validator", "openapi-schema-validator", "jsonschema", "jsonschema-path", "jsonschema-rs")
 _OUR_CODE = ("strict.py", "prefilter.py", "units.py")  # what decides the findings and their keys
@@ -187,4 +190,31 @@ def _findings(doc: Document, cache_dir: Path | None, salt: str) -> tuple[list[Fi
     # validates should pay (the child, usually; nobody, when the cache answers).
     from .strict import findings_by_unit
 
-    return findings_by_unit(doc, _known_units(cache_dir) if cache_dir is not None else None, salt)
+    if cache_dir is None:
+        return findings_by_unit(doc, None, salt)
+    closures = _Closures(cache_dir / f"{entry_name(doc.path.name)}.closures", salt)
+    return findings_by_unit(doc, _known_units(cache_dir), salt, closures.digests)
+
+
+class _Closures:
+    """The units' closure digests, worked out from those of the last validation of a
+    document of the same file name (units.closure_digests_after: a new version of a spec is
+    often validated from another directory), which are kept beside the findings. Whatever
+    document that was, a unit's digest is reused only where it and all it reaches are as
+    they were."""
+
+    def __init__(self, path: Path, salt: str) -> None:
+        self._path = path
+        self._salt = salt
+
+    def digests(self, found: dict[str, Unit]) -> dict[str, str]:
+        digests, state = closure_digests_after(found, self._last())
+        write_atomically(self._path, lambda handle: marshal.dump((self._salt, state), handle), KEPT_CLOSURES)
+        return digests
+
+    def _last(self) -> ClosureState:
+        try:
+            salt, state = marshal.loads(self._path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return {}
+        return state if salt == self._salt and isinstance(state, dict) else {}

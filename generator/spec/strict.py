@@ -58,7 +58,7 @@ from .checking import located
 from .loader import Document
 from .prefilter import Prefiltered, compiled_is_valid
 from .refs import PointerError, deref, ref_pointer, resolve_pointer
-from .units import closure_digests, units
+from .units import Unit, closure_digests, units
 
 __all__ = ["Finding", "findings", "findings_by_unit", "validate"]
 
@@ -81,7 +81,10 @@ Finding = tuple[str, str]
 
 
 def findings_by_unit(
-    doc: Document, known: Mapping[str, list[Finding]] | None = None, salt: str = ""
+    doc: Document,
+    known: Mapping[str, list[Finding]] | None = None,
+    salt: str = "",
+    closures: Callable[[dict[str, Unit]], dict[str, str]] = closure_digests,
 ) -> tuple[list[Finding], dict[str, list[Finding]]]:
     """All findings, sorted, and each validated unit's findings under its key (units.py).
 
@@ -91,18 +94,19 @@ def findings_by_unit(
     every unit its $refs reach, and `known` answers for the units whose key it has. What
     spans the whole document (the meta-schema check, tags, operationId uniqueness) is
     checked every time. Without `known` (no cache to fill), units are not keyed at all.
+    `closures` gives the units' closure digests (units.closure_digests, or a memo of them).
     """
     validator = _validator_for(doc.version)(doc.root)
     schemas = _schema_container(doc)
     registry = partial(_UnitRegistry, validator.keyword_validators, doc.root, _unit_pointers(doc.root, schemas))
     found = set(_document_findings(doc.root, validator, registry()))
-    closures = closure_digests(units(doc.root, doc.unit_digests)) if known is not None else {}
+    closure_of = closures(units(doc.root, doc.unit_digests)) if known is not None else {}
     by_key: dict[str, list[Finding]] = {}
     for pointer, check in _unit_checks(doc.root, validator.schema_path, schemas, registry):
         if known is None:
             found.update(_collect(doc.root, check))
             continue
-        key = hashlib.sha256(f"{salt}\0{closures[pointer]}".encode()).hexdigest()
+        key = hashlib.sha256(f"{salt}\0{closure_of[pointer]}".encode()).hexdigest()
         by_key[key] = known[key] if key in known else sorted(_collect(doc.root, check))
         found.update(by_key[key])
     return sorted(found), by_key

@@ -25,7 +25,17 @@ from ..errors import join_pointer
 from .loader import BUNDLE_KEY
 from .refs import ref_pointer
 
-__all__ = ["REMAINDER", "Unit", "UnitDigest", "closure_digests", "is_container", "node_digest", "units"]
+__all__ = [
+    "REMAINDER",
+    "ClosureState",
+    "Unit",
+    "UnitDigest",
+    "closure_digests",
+    "closure_digests_after",
+    "is_container",
+    "node_digest",
+    "units",
+]
 
 REMAINDER = ""  # the pointer of the unit that is everything outside the named units
 
@@ -115,6 +125,11 @@ def units(root: dict[str, Any], read: dict[str, UnitDigest] | None = None) -> di
     }
 
 
+# What closure_digests_after worked out, for the next run: by unit pointer, the unit's digest
+# and refs, the digest of its component's closure, and its closure digest.
+ClosureState = dict[str, tuple[str, frozenset[str], str, str]]
+
+
 def closure_digests(units_by_pointer: dict[str, Unit]) -> dict[str, str]:
     """For each unit, one digest of it and of every unit it reaches through references: it
     changes when any of them does.
@@ -124,8 +139,27 @@ def closure_digests(units_by_pointer: dict[str, Unit]) -> dict[str, str]:
     costs one pass where a closure per unit cost one walk each. Units of one cycle reach the
     same units, so each unit's digest also names the unit itself.
     """
-    component_digests: dict[str, str] = {}  # unit pointer -> digest of its component's closure
-    for component in _components(units_by_pointer):
+    return closure_digests_after(units_by_pointer, {})[0]
+
+
+def closure_digests_after(units_by_pointer: dict[str, Unit], last: ClosureState) -> tuple[dict[str, str], ClosureState]:
+    """closure_digests, worked out again only for the units that reach a unit whose digest or
+    refs are not those of `last` (an earlier run's state); and this run's state.
+
+    A unit that reaches none of those reaches the units it reached then, each as it was then:
+    its closure is the same, and so is its strongly connected component, all of whose units
+    reach one another (a component is all new or all as before). Comparing the units and
+    walking back from the changed ones took a fifth of hashing every closure of GitHub's
+    spec (0.034 s) again.
+    """
+    changed = [
+        pointer
+        for pointer, unit in units_by_pointer.items()
+        if (kept := last.get(pointer)) is None or kept[0] != unit.digest or kept[1] != unit.refs
+    ]
+    redo = _reaching(units_by_pointer, changed) if len(changed) < len(units_by_pointer) else set(units_by_pointer)
+    component_digests = {pointer: last[pointer][2] for pointer in units_by_pointer if pointer not in redo}
+    for component in _components(units_by_pointer, redo):
         digest = hashlib.sha256()
         for pointer in sorted(component):
             digest.update(f"{pointer}\0{units_by_pointer[pointer].digest}\0".encode())
@@ -135,15 +169,39 @@ def closure_digests(units_by_pointer: dict[str, Unit]) -> dict[str, str]:
             digest.update(f"{other}\0".encode())
         for pointer in component:
             component_digests[pointer] = digest.hexdigest()
-    return {
+    digests = {
         pointer: hashlib.sha256(f"{pointer}\0{component_digests[pointer]}".encode()).hexdigest()
+        if pointer in redo
+        else last[pointer][3]
         for pointer in units_by_pointer
     }
+    state = {
+        pointer: (unit.digest, unit.refs, component_digests[pointer], digests[pointer])
+        for pointer, unit in units_by_pointer.items()
+    }
+    return digests, state
 
 
-def _components(units_by_pointer: dict[str, Unit]) -> Iterator[list[str]]:
-    """The strongly connected components of the reference graph, each after every component
-    it reaches (Tarjan's algorithm, iterative: chains of refs can be deeper than the stack)."""
+def _reaching(units_by_pointer: dict[str, Unit], targets: list[str]) -> set[str]:
+    """The units that reach any of `targets` through references, and those themselves."""
+    referrers: dict[str, list[str]] = {}
+    for pointer, unit in units_by_pointer.items():
+        for target in unit.refs:
+            referrers.setdefault(target, []).append(pointer)
+    found = set(targets)
+    todo = list(targets)
+    while todo:
+        for referrer in referrers.get(todo.pop(), ()):
+            if referrer not in found:
+                found.add(referrer)
+                todo.append(referrer)
+    return found
+
+
+def _components(units_by_pointer: dict[str, Unit], within: set[str] | None = None) -> Iterator[list[str]]:
+    """The strongly connected components of the reference graph (of the units `within`, if
+    given, whose refs to others are left out), each after every component it reaches
+    (Tarjan's algorithm, iterative: chains of refs can be deeper than the stack)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -154,9 +212,10 @@ def _components(units_by_pointer: dict[str, Unit]) -> Iterator[list[str]]:
         index[pointer] = low[pointer] = len(index)
         stack.append(pointer)
         on_stack.add(pointer)
-        work.append((pointer, iter(units_by_pointer[pointer].refs)))
+        refs = units_by_pointer[pointer].refs
+        work.append((pointer, iter(refs if within is None else refs & within)))
 
-    for root in units_by_pointer:
+    for root in units_by_pointer if within is None else within:
         if root in index:
             continue
         enter(root)

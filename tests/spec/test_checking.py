@@ -243,6 +243,28 @@ def test_a_changed_document_reuses_the_latest_entries(tmp_path: Path, monkeypatc
     assert found == validate(changed)
 
 
+@pytest.mark.parametrize("damage", [None, b"", b"garbage", "another salt"])
+def test_a_changed_documents_closures_come_from_the_last_ones_kept_or_anew(tmp_path: Path, damage: object) -> None:
+    """The units' closure digests are kept per document path and worked out from the last
+    ones; damaged or of other code, they are worked out anew: the findings are the same."""
+    import marshal
+
+    cache = tmp_path / "cache"
+    PendingValidation(units_doc(tmp_path), cache, background=False).result()
+    (kept,) = cache.glob("*.closures")
+    if isinstance(damage, bytes):
+        kept.write_bytes(damage)
+    elif damage is not None:
+        kept.write_bytes(marshal.dumps((damage, marshal.loads(kept.read_bytes())[1])))
+    changed = units_doc(tmp_path, page='"two"')
+    entries = {path.name for path in cache.glob("*.json")}
+    assert PendingValidation(changed, cache, background=False).result() == validate(changed)
+    (new,) = {path.name for path in cache.glob("*.json")} - entries
+    fresh = tmp_path / "fresh"
+    PendingValidation(changed, fresh, background=False).result()
+    assert json.loads((cache / new).read_text()) == json.loads((fresh / new).read_text())
+
+
 def test_the_cache_keeps_the_most_recently_used_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(checking, "KEPT_ENTRIES", 3)
     cache = tmp_path / "cache"

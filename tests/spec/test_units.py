@@ -102,3 +102,58 @@ def test_values_json_cannot_hold_still_get_a_digest() -> None:
 
     doc = {"openapi": "3.0.3", "info": {"version": datetime.date(2024, 1, 2)}, "paths": {}}
     assert units(doc)[REMAINDER].digest
+
+
+def _set(doc: dict[str, Any], path: list[str], value: Any) -> None:
+    for key in path[:-1]:
+        doc = doc[key]
+    doc[path[-1]] = value
+
+
+def _drop(doc: dict[str, Any], path: list[str]) -> None:
+    for key in path[:-1]:
+        doc = doc[key]
+    del doc[path[-1]]
+
+
+CHANGES = {
+    "a path item": lambda d: _set(d, ["paths", "/a~b", "get", "summary"], "S"),
+    "a schema in a cycle": lambda d: _set(d, ["components", "schemas", "Pet", "title"], "P"),
+    "the remainder": lambda d: _set(d, ["info", "title"], "U"),
+    "a new unit": lambda d: _set(d, ["paths", "/new"], {"get": {"parameters": [{"$ref": "#/components/parameters/id"}]}}),
+    "a unit gone": lambda d: _drop(d, ["components", "schemas", "Id"]),
+    "a dangling ref that now lands": lambda d: _set(d, ["components", "schemas", "Id"], {"$ref": "#/components/schemas/Later"}),
+    "a cycle made": lambda d: _set(d, ["components", "schemas", "Id"], {"items": {"$ref": "#/paths/~1pets~1{id}"}}),
+}
+
+
+def test_closures_worked_out_after_an_earlier_run_are_those_worked_out_anew() -> None:
+    from generator.spec.units import closure_digests_after
+
+    documents = [DOC]
+    for change in CHANGES.values():
+        documents.append(copy.deepcopy(documents[-1]))
+        change(documents[-1])
+    documents.append(copy.deepcopy(documents[-1]))
+    documents[-1]["components"]["schemas"]["Later"] = {"type": "string"}  # the dangling ref lands
+    state: dict[str, Any] = {}
+    for document in [*documents, DOC]:
+        found = units(document)
+        digests, state = closure_digests_after(found, state)
+        assert digests == closure_digests(found)
+    for before in documents:
+        for after in documents:
+            assert closure_digests_after(units(after), closure_digests_after(units(before), {})[1])[0] == closure_digests(units(after))
+
+
+def test_closures_after_an_earlier_run_hash_only_what_reaches_a_change(monkeypatch) -> None:
+    from generator.spec import units as units_module
+
+    _, state = units_module.closure_digests_after(units(DOC), {})
+    changed = copy.deepcopy(DOC)
+    changed["components"]["schemas"]["Id"]["type"] = "string"
+    hashed: list[set[str]] = []
+    components = units_module._components
+    monkeypatch.setattr(units_module, "_components", lambda found, within=None: hashed.append(within) or components(found, within))
+    units_module.closure_digests_after(units(changed), state)
+    assert hashed == [{"/components/schemas/Id", "/components/parameters/id", "/paths/~1pets~1{id}"}]
