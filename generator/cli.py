@@ -248,7 +248,7 @@ class _Writer:
         self._outdir_now = Path()  # the output directory, from `begin` on
         self._prefix = ""  # its path and a separator: holds is asked thousands of times a run
         self._record: StatRecord | None = None  # its stat record, from `begin` on
-        self._held: dict[str, tuple[str, Callable[[], str]]] = {}  # files found in place (see holds)
+        self._held: dict[str, tuple[str, Callable[[str], str]]] = {}  # files found in place (see holds)
         self._tree: NewTree | None = None
         self.written: list[tuple[Path, WriteResult]] = []
 
@@ -266,15 +266,14 @@ class _Writer:
         self._tree = NewTree(self._outdir_now, force=self._force, record=self._record)
         return self._tree.add
 
-    def holds(self, path: str, digest: str, text: Callable[[], str]) -> bool:
-        """Whether the file at `path` is in place with that content, as the stat record says
-        (a new directory holds nothing yet); it is then written no more than read."""
+    def holds(self, files: list[tuple[str, str]], text: Callable[[str], str]) -> set[str]:
+        """Those of the files (path, digest) in place with that content, as the stat record
+        says (a new directory holds nothing yet); they are then written no more than read."""
         if self._tree is not None or self._record is None:
-            return False
-        if not self._record.holds(path, self._prefix + path, digest):
-            return False
-        self._held[path] = (digest, text)
-        return True
+            return set()
+        found = self._record.holds(files, self._prefix)
+        self._held.update((path, (digest, text)) for path, digest in files if path in found)
+        return found
 
     def finish(self, api: Api, files: dict[str, str]) -> None:
         from .render.writer import write_tree

@@ -35,9 +35,10 @@ class Delivery(Protocol):
     renders to more text than the rest of the run holds). `finish` comes when the files may
     be used (see generate); `discard` instead, when the run fails after `begin`.
 
-    A delivery may also have `holds(path, digest, text)`: whether it has the file at `path`
+    A delivery may also have `holds(files, text)`: which of the files (path, digest) it has
     with that content already (render.Held). Such a file is neither read from the render
-    memo nor in `finish`'s files; the delivery keeps `text` in case it needs it after all.
+    memo nor in `finish`'s files; the delivery keeps `text` (a path's text) in case it
+    needs it after all.
     """
 
     def begin(self, api: Api) -> Callable[[str, str], None] | None: ...

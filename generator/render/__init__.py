@@ -61,9 +61,9 @@ def render(
     still being rendered; those black must format come last. With `workers` above 1, forked
     processes render a share of the files each (worth it only on cores nothing else uses).
     `memo` gives the texts of files whose inputs it has seen, and keeps the new ones; the
-    caller saves it once the files are used. `held(path, digest, text)` tells whether the
-    receiver has a file with that content already (`text` gives it, should it be needed
-    after all): such a file the memo keeps is neither read nor given out.
+    caller saves it once the files are used. `held(files, text)` tells which of the files
+    (path, digest) the receiver has with that content already (`text` gives a path's text,
+    should it be needed after all): such a file the memo keeps is neither read nor given out.
     """
     progress(f"rendering {api.package}")
     pending: dict[str, str] = {}
@@ -77,14 +77,14 @@ def render(
             deliver(path, text)
 
     todo: list[tuple[Planned, bytes | None]] = []
-    serve = partial(_serve, memo, emit, held) if memo is not None else None
+    serve = partial(_serve, memo, emit, held) if memo is not None else None  # see _serve
     models = _kept_models(api, source, options, memo, serve)
     side = models.side if models is not None and models.side is not None else model_side(api)
     for planned in file_plan(api, source, options, memo.compiled_templates if memo is not None else None, side):
         key = memo.key(planned.inputs) if memo is not None and planned.inputs is not None else None
         if models is not None and planned.part == "models" and key is not None:
             models.files.append((planned.path, key))
-        if serve is None or key is None or not serve(planned.path, key):
+        if serve is None or key is None or not serve([(planned.path, key)])[0]:
             todo.append((_assembled(planned, memo) if memo is not None else planned, key))
         elif memo is not None and planned.pieces is not None:
             memo.retain(_pieces_key(memo, planned.path))  # for when the group changes
@@ -117,7 +117,11 @@ class _KeptModels:
 
 
 def _kept_models(
-    api: Api, source: str, options: RenderOptions, memo: RenderMemo | None, serve: Callable[[str, bytes], bool] | None
+    api: Api,
+    source: str,
+    options: RenderOptions,
+    memo: RenderMemo | None,
+    serve: Callable[[list[tuple[str, bytes]]], list[bool]] | None,
 ) -> _KeptModels | None:
     """Give out the files of models and enums as a whole when the memo has them for these
     inputs: most regenerations change no model, and then neither the plan of thousands of
@@ -129,28 +133,37 @@ def _kept_models(
     if kept is None:
         return _KeptModels(key, None)
     files, kinds = kept
-    for path, text_key in files:
-        serve(path, text_key)  # get_files found each one
+    serve(files)  # get_files found each one
     return _KeptModels(key, ModelSide({name: (kind, module) for name, (kind, module) in kinds.items()}), files)
 
 
-# Whether the receiver has the file at a path with the content of a digest already; the
-# callable gives the text, should the receiver need it after all.
-Held = Callable[[str, str, Callable[[], str]], bool]
+# Which of the files (path, digest of the content) the receiver has already; the callable
+# gives a path's text, should the receiver need it after all.
+Held = Callable[[list[tuple[str, str]], Callable[[str], str]], set[str]]
 
 
-def _serve(memo: RenderMemo, emit: Callable[[str, str, bool], None], held: Held | None, path: str, key: bytes) -> bool:
-    """Give out the file at `path` that the memo keeps under `key`, or leave it to a receiver
-    that holds it (then it is not even read); False when the memo has no text under `key`."""
-    digest = memo.final_digest(key) if held is not None else None
-    if digest is not None and held is not None and held(path, digest, partial(_kept_text, memo, key)):
-        memo.retain(key)
-        return True
-    kept = memo.get(key)
-    if kept is None:
-        return False
-    emit(path, *kept)
-    return True
+def _serve(
+    memo: RenderMemo, emit: Callable[[str, str, bool], None], held: Held | None, files: list[tuple[str, bytes]]
+) -> list[bool]:
+    """Give out each file (path, key) that the memo keeps under its key, or leave it to a
+    receiver that holds it (then it is not even read); whether each was: not when the memo
+    has no text under its key. Asked for thousands of files at once, for the models."""
+    in_place: set[str] = set()
+    if held is not None:
+        asked = [(path, digest) for path, key in files if (digest := memo.final_digest(key)) is not None]
+        keys = dict(files)
+        in_place = held(asked, lambda path: _kept_text(memo, keys[path])) if asked else set()
+    served = []
+    for path, key in files:
+        if path in in_place:
+            memo.retain(key)
+            served.append(True)
+            continue
+        kept = memo.get(key)
+        if kept is not None:
+            emit(path, *kept)
+        served.append(kept is not None)
+    return served
 
 
 def _kept_text(memo: RenderMemo, key: bytes) -> str:

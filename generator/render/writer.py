@@ -121,15 +121,21 @@ class StatRecord:
             return cls(None)
         return cls(directory / f"{entry_name(str(outdir.resolve()))}.stat")
 
-    def holds(self, rel: str, path: str, digest: str) -> bool:
-        """Whether the file at `path` (`rel` in the package) holds what has `digest`, as far as
-        its stat tells; False when only reading it could tell."""
-        try:  # _stat, inline: this is asked for every file of a package, on each regeneration
-            stat = _STAT_FIELDS(os.stat(path))
-        except OSError:
-            return False
-        self._now[rel] = now = (digest, stat)
-        return self._seen.get(rel) == now and stat[1] < self._older_than
+    def holds(self, files: Iterable[tuple[str, str]], prefix: str) -> set[str]:
+        """Those of the files (each a path in the package and a digest) that hold what has
+        their digest, as far as their stat tells (not those only reading could tell about);
+        `prefix` makes a path in the package the file's path."""
+        found = set()
+        seen, now, older_than, stat_of = self._seen, self._now, self._older_than, os.stat
+        for rel, digest in files:  # asked for every file of a package on each regeneration: tight
+            try:
+                stat = _STAT_FIELDS(stat_of(prefix + rel))
+            except OSError:
+                continue
+            now[rel] = entry = (digest, stat)
+            if seen.get(rel) == entry and stat[1] < older_than:
+                found.add(rel)
+        return found
 
     def note(self, rel: str, path: str, digest: str) -> None:
         """The file at `path` holds what has `digest`: written now, or read and compared."""
@@ -165,16 +171,16 @@ def write_tree(
     *,
     force: bool = False,
     record: StatRecord | None = None,
-    held: dict[str, tuple[str, Callable[[], str]]] | None = None,
+    held: dict[str, tuple[str, Callable[[str], str]]] | None = None,
 ) -> WriteResult:
     """Write `files` (relative path -> text) into `outdir`. `held` lists more files of the
-    package that `record` found in place already (path -> digest, and their text should it
-    be needed after all: when the directory is gone by now)."""
+    package that `record` found in place already (path -> digest, and what gives a path's
+    text should it be needed after all: when the directory is gone by now)."""
     outdir = Path(outdir)
     record = record or StatRecord(None)
     held = held or {}
     if is_new(outdir):
-        return _write_new(outdir, {**files, **{rel: text() for rel, (_, text) in held.items()}}, force, record)
+        return _write_new(outdir, {**files, **{rel: text(rel) for rel, (_, text) in held.items()}}, force, record)
     owned = read_manifest(outdir)
     conflicts = [] if force else plan_conflicts(outdir, files, owned)
     if conflicts:
@@ -195,7 +201,7 @@ def write_tree(
             continue
         data = files[rel].encode("utf-8")
         digests[rel] = digest = hashlib.sha256(data).hexdigest()
-        if record.holds(rel, place, digest) or _holds(place, data):
+        if record.holds([(rel, digest)], prefix) or _holds(place, data):
             unchanged.append(rel)
         else:
             try:

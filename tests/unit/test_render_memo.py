@@ -372,12 +372,12 @@ def test_a_file_the_receiver_holds_is_neither_read_nor_given_out_and_stays_kept(
     pack = tmp_path / "p.pack"
     first = _run(api, pack)
     asked: dict[str, str] = {}
-    texts: dict[str, Callable[[], str]] = {}
+    texts: dict[str, Callable[[str], str]] = {}
 
-    def held(path: str, digest: str, text: Callable[[], str]) -> bool:
-        asked[path] = digest
-        texts[path] = text
-        return path.endswith(".py") and "/models/" in path
+    def held(files: list[tuple[str, str]], text: Callable[[str], str]) -> set[str]:
+        asked.update(files)
+        texts.update((path, text) for path, _ in files)
+        return {path for path, _ in files if path.endswith(".py") and "/models/" in path}
 
     memo = RenderMemo(pack, "salt")
     files = render(api, SOURCE, memo=memo, held=held)
@@ -385,7 +385,7 @@ def test_a_file_the_receiver_holds_is_neither_read_nor_given_out_and_stays_kept(
     kept_models = {path for path in first if "/models/" in path and path.endswith(".py")}
     assert kept_models and set(files) == set(first) - kept_models
     assert all(asked[path] == hashlib.sha256(first[path].encode()).hexdigest() for path in asked)
-    assert all(texts[path]() == first[path] for path in kept_models)  # should the receiver need it
+    assert all(texts[path](path) == first[path] for path in kept_models)  # should the receiver need it
     assert _run(api, pack) == first  # the held files' entries were kept for the next run
 
 

@@ -198,14 +198,14 @@ def test_files_held_in_place_are_owned_unread_and_recorded(tmp_path, monkeypatch
     digest = writer.digest("a\n")
     reads = []
     monkeypatch.setattr(writer, "_holds", lambda path, data: reads.append(path) or False)
-    result = write_tree(out, {"b.py": "b2\n"}, record=_recorded(tmp_path), held={"a.py": (digest, lambda: "a\n")})
+    result = write_tree(out, {"b.py": "b2\n"}, record=_recorded(tmp_path), held={"a.py": (digest, lambda path: "a\n")})
     assert result.unchanged == ("a.py",) and result.written == ("b.py",) and result.removed == ()
     assert read_manifest(out)["a.py"] == digest and reads == [os.path.join(out, "b.py")]
 
 
 def test_files_held_in_a_directory_gone_meanwhile_are_written_from_their_text(tmp_path):
     out = tmp_path / "out"
-    result = write_tree(out, {"b.py": "b\n"}, held={"a.py": ("whatever", lambda: "a\n")})
+    result = write_tree(out, {"b.py": "b\n"}, held={"a.py": ("whatever", lambda path: "a\n")})
     assert result.written == ("a.py", "b.py") and (out / "a.py").read_text() == "a\n"
 
 
