@@ -187,7 +187,8 @@ def _assembled(planned: Planned, memo: RenderMemo) -> Planned:
         old = None
     old = old if isinstance(old, dict) else {}
     keys = {op.name: memo.key(group.inputs(op)).hex() for op in group.group.operations}
-    pieces: dict[str, Piece] = {name: tuple(old[key]) for name, key in keys.items() if key in old}  # type: ignore[misc]
+    found = {name: Piece.of(old.get(key)) for name, key in keys.items()}
+    pieces = {name: piece for name, piece in found.items() if piece is not None}
     pieces |= group.render([op for op in group.group.operations if op.name not in pieces])
     memo.keep(where, json.dumps({keys[name]: piece for name, piece in pieces.items()}), False)
     return replace(planned, make=partial(group.make, pieces))

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 import jinja2
 
@@ -211,7 +211,31 @@ Kinds = tuple[tuple[str, tuple[str, str]], ...]  # (name, (kind, module)) of the
 
 _GROUP_TEMPLATE = "package/resources/group.py.jinja"
 _OPERATION_TEMPLATE = "package/resources/operation.py.jinja"
-Piece = tuple[str, str, str]  # an operation's Endpoint constant, sync method and async method
+class Piece(NamedTuple):
+    """What an operation makes of its group's module alone, and what the module's imports
+    need to know of it."""
+
+    endpoint: str  # its Endpoint constant
+    method: str  # in the sync resource class
+    async_method: str  # in the async one
+    raw: str  # its line in the sync WithRawResponse class
+    async_raw: str
+    streamed: str  # its line in the sync WithStreamingResponse class
+    async_streamed: str
+    literal: bool  # it takes a choice of content type
+    pages_any: bool  # it pages items of no declared type
+    pages: bool  # it pages
+    annotations: str  # the annotations it writes that imports are found in
+
+    @classmethod
+    def of(cls, kept: Any) -> Piece | None:
+        """A piece as a memo kept it (a JSON list), if it is one."""
+        if not isinstance(kept, list) or len(kept) != len(cls._fields):
+            return None
+        texts, flags = kept[:7] + kept[10:], kept[7:10]
+        if not all(isinstance(t, str) for t in texts) or not all(isinstance(f, bool) for f in flags):
+            return None
+        return cls(*kept)
 
 
 @dataclass(frozen=True)
@@ -230,29 +254,51 @@ class GroupPieces:
     kinds: Kinds
 
     def inputs(self, op: Operation) -> tuple[Any, ...]:
-        return (_OPERATION_TEMPLATE, "operation_pieces", self.file, self.group.name, op)
+        return (_OPERATION_TEMPLATE, "operation_pieces", self.file, self.group.name, self.group.class_name, op)
 
-    def render(self, operations: list[Operation], views: dict[str, OperationView] | None = None) -> dict[str, Piece]:
-        """The pieces of these operations of the group, by name (`views`: theirs, if made)."""
+    def render(self, operations: list[Operation]) -> dict[str, Piece]:
+        """The pieces of these operations of the group, by name."""
         if not operations:
             return {}
-        views = views or {op.name: _operation_view(self.group, op) for op in operations}
+        views = {op.name: _operation_view(self.group, op) for op in operations}
         values = {
             "ctx": self.file,
             "ops": views,
+            "class_name": self.group.class_name,
             "docs": {op.name: operation_doc(op) for op in operations},
             # Endpoint(...) for each operation: the static description the runtime works from
             "endpoint_calls": {op.name: _endpoint_call(self.group, op, views[op.name]) for op in operations},
         }
         module: Any = self.templates[1].make_module(values)
-        return {op.name: (str(module.endpoint(op)), str(module.method(op, False)), str(module.method(op, True))) for op in operations}
+        return {op.name: _piece(module, op, views[op.name]) for op in operations}
 
     def make(self, pieces: dict[str, Piece]) -> str:
         """The module, from these pieces and those of the other operations, rendered here."""
-        views = {op.name: _operation_view(self.group, op) for op in self.group.operations}
         missing = [op for op in self.group.operations if op.name not in pieces]
-        every = {**pieces, **self.render(missing, views)}
-        return self.templates[0].render(**_group_values(self.file, self.group, self.kinds, views), pieces=every)
+        every = {**pieces, **self.render(missing)}
+        ordered = [every[op.name] for op in self.group.operations]
+        return self.templates[0].render(**_group_values(self.file, self.group, self.kinds, ordered), pieces=every)
+
+
+def _piece(module: Any, op: Operation, view: OperationView) -> Piece:
+    """The operation's piece, made with the operation template's macros (`module`)."""
+    raw, async_raw, streamed, async_streamed = (
+        str(module.view(op, is_async, kind)) for kind in ("Raw", "Streamed") for is_async in (False, True)
+    )
+    paging = view.paging is not None
+    return Piece(
+        endpoint=str(module.endpoint(op)),
+        method=str(module.method(op, False)),
+        async_method=str(module.method(op, True)),
+        raw=raw,
+        async_raw=async_raw,
+        streamed=streamed,
+        async_streamed=async_streamed,
+        literal=bool(view.content_types),
+        pages_any=paging and "Any" in view.returns_sync,
+        pages=paging,
+        annotations=f"{view.returns_sync} {view.returns_async} {view.body} {' '.join(view.files.values())}",
+    )
 
 
 def _alone(
@@ -471,14 +517,14 @@ def _group_types(group: ResourceGroup) -> list[TypeRef]:
     return annotated
 
 
-def _group_values(file: FileContext, group: ResourceGroup, kinds: Kinds, views: dict[str, OperationView]) -> dict[str, Any]:
-    """The values of a group's template, besides its operations' pieces; `views` are its operations'."""
+def _group_values(file: FileContext, group: ResourceGroup, kinds: Kinds, pieces: list[Piece]) -> dict[str, Any]:
+    """The values of a group's template, besides its operations' pieces (`pieces`, in order)."""
     unset = any(f.nullable and not f.required for op in group.operations if op.body for f in op.body.fields)
-    typing = ["Unpack"] + (["Literal"] if any(v.content_types for v in views.values()) else [])
-    if any("Any" in v.returns_sync for v in views.values() if v.paging):
+    typing = ["Unpack"] + (["Literal"] if any(p.literal for p in pieces) else [])
+    if any(p.pages_any for p in pieces):
         typing.append("Any")
     needs = _needs(_group_types(group), dict(kinds), typing=typing, unset=unset)
-    used = " ".join(f"{v.returns_sync} {v.returns_async} {v.body} {' '.join(v.files.values())}" for v in views.values())
+    used = " ".join(p.annotations for p in pieces)
     types = ["RequestOptions"] + [n for n in ("BinaryContent", "FileTypes") if n in used]
     if needs.unset:
         types += ["UNSET", "Unset"]
@@ -488,7 +534,7 @@ def _group_values(file: FileContext, group: ResourceGroup, kinds: Kinds, views: 
         "needs": needs,
         "types_imports": sorted(types),
         "streaming_imports": [n for n in ("AsyncStream", "ServerSentEvent", "Stream") if re.search(rf"\b{n}\b", used)],
-        "pagination_imports": ["AsyncPager", "Paging", "SyncPage"] if any(v.paging for v in views.values()) else [],
+        "pagination_imports": ["AsyncPager", "Paging", "SyncPage"] if any(p.pages for p in pieces) else [],
         "uses_params": any(op.parameters for op in group.operations),
     }
 

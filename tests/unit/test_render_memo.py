@@ -166,9 +166,9 @@ def pieces_rendered(monkeypatch) -> list[str]:
     names: list[str] = []
     original = plan.GroupPieces.render
 
-    def counting(self, operations, views=None):
+    def counting(self, operations):
         names.extend(op.name for op in operations)
-        return original(self, operations, views)
+        return original(self, operations)
 
     monkeypatch.setattr(plan.GroupPieces, "render", counting)
     return names
@@ -410,3 +410,13 @@ def test_the_fingerprints_of_a_tuple_are_those_of_its_objects_in_order():
     joined = fingerprints.joined((told, untold, told))
     assert joined == b"t" * 32 + hashlib.sha256(repr(untold).encode()).digest() + b"t" * 32
     assert fingerprints.joined(()) == b""
+
+
+def test_a_kept_piece_is_taken_only_in_a_pieces_shape():
+    import json
+
+    piece = plan.Piece("E", "m", "am", "r", "ar", "s", "as", literal=True, pages_any=False, pages=True, annotations="X")
+    assert plan.Piece.of(json.loads(json.dumps(piece))) == piece  # as the memo keeps it
+    assert plan.Piece.of(list(piece)[:3]) is None  # a piece of other code
+    assert plan.Piece.of([*piece[:7], 1, 0, 1, "X"]) is None
+    assert plan.Piece.of({"endpoint": "E"}) is None
