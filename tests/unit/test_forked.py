@@ -100,3 +100,25 @@ def test_a_child_that_answered_is_reaped_without_waiting_for_its_exit() -> None:
     assert not forked._leaving
     with pytest.raises(ChildProcessError):  # no zombie left behind
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_the_answer_comes_before_the_child_is_gone(monkeypatch, tmp_path) -> None:
+    """The parent reads the answer to the end of the pipe, which the child closes once it
+    has written it: what the child does after that (saving its compiled code, unmapping its
+    heap as it exits) is not waited for."""
+    go, gone = tmp_path / "go", tmp_path / "gone"
+
+    def linger() -> None:  # in the child, after the answer: waits for the parent's word
+        deadline = time.monotonic() + 10
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        gone.touch()
+
+    monkeypatch.setattr(forked.codecache, "save", linger)
+    child = Forked(_pid_and, 2)
+    pid = child._pid
+    assert child.result() == (pid, 4)
+    assert not gone.exists()  # answered while the child lingered
+    go.touch()
+    os.waitpid(pid, 0)
+    forked._leaving.discard(pid)
