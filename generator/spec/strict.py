@@ -143,16 +143,17 @@ def _unit_checks(
     root: Any, spec: SchemaPath, schemas: tuple[str, ...], registry: Callable[[], KeywordValidatorRegistry]
 ) -> Iterator[tuple[str, Callable[[], Iterator[Any]]]]:
     """The library's root validator as one check per path item and per named schema, each
-    with keyword validators of its own (their dedupe lists are then per unit)."""
+    with keyword validators of its own (their dedupe lists are then per unit), made when the
+    check runs: most units are answered from the cache."""
     if _at(root, ("paths",)) is not None:
         for url, path_item in (spec / "paths").items():
-            yield join_pointer("", "paths", url), partial(_check_path, registry(), str(url), path_item)
+            yield join_pointer("", "paths", url), partial(_check_path, registry, str(url), path_item)
     if _at(root, schemas) is not None:
         container = spec
         for key in schemas:
             container = container / key
         for name, schema in container.items():
-            yield join_pointer("", *schemas, name), partial(_check_schema, registry(), schema)
+            yield join_pointer("", *schemas, name), partial(_check_schema, registry, schema)
 
 
 class _UnitRegistry(KeywordValidatorRegistry):  # type: ignore[misc]
@@ -185,13 +186,13 @@ def _written(root: Any, parts: tuple[Any, ...]) -> Any:
     return node
 
 
-def _check_path(registry: KeywordValidatorRegistry, url: str, path_item: SchemaPath) -> Iterator[Any]:
-    check: Any = registry["path"]
+def _check_path(registry: Callable[[], KeywordValidatorRegistry], url: str, path_item: SchemaPath) -> Iterator[Any]:
+    check: Any = registry()["path"]
     return check(url, path_item)
 
 
-def _check_schema(registry: KeywordValidatorRegistry, schema: SchemaPath) -> Iterator[Any]:
-    check: Any = registry["schema"]
+def _check_schema(registry: Callable[[], KeywordValidatorRegistry], schema: SchemaPath) -> Iterator[Any]:
+    check: Any = registry()["schema"]
     return check(schema)
 
 
