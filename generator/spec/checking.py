@@ -208,8 +208,12 @@ class _Closures:
         self._salt = salt
 
     def digests(self, found: dict[str, Unit]) -> dict[str, str]:
-        digests, state = closure_digests_after(found, self._last())
-        write_atomically(self._path, lambda handle: marshal.dump((self._salt, state), handle), KEPT_CLOSURES)
+        try:
+            digests, state = closure_digests_after(found, self._last())
+        except (TypeError, ValueError, IndexError, KeyError):  # a kept state of another shape
+            digests, state = closure_digests_after(found, {})
+        with unstoppable():  # a stopped child leaves no temporary file behind
+            write_atomically(self._path, lambda handle: marshal.dump((self._salt, state), handle), KEPT_CLOSURES)
         return digests
 
     def _last(self) -> ClosureState:
