@@ -77,7 +77,7 @@ def render(
             deliver(path, text)
 
     todo: list[tuple[Planned, bytes | None]] = []
-    serve = partial(_serve, memo, emit, held) if memo is not None else None  # see _serve
+    serve = partial(_serve, memo, emit, held) if memo is not None else None
     models = _kept_models(api, source, options, memo, serve)
     side = models.side if models is not None and models.side is not None else model_side(api)
     for planned in file_plan(api, source, options, memo.compiled_templates if memo is not None else None, side):
