@@ -295,7 +295,7 @@ class _Writer:
 
 def summary(api: Api, outdir: Path, result: WriteResult, seconds: float) -> str:
     """The one line that says what generate did."""
-    operations = sum(len(g.operations) for g in api.groups)
+    operations = sum(len(g.summary.methods) for g in api.groups)
     return (
         f"Generated {api.package} ({api.client_class}) in {outdir}: {operations} operations, "
         f"{len(api.models)} models, {len(api.enums)} enums; files {len(result.written)} written, "
@@ -339,17 +339,15 @@ def domain_report(api: Api, *, verbose: bool = False) -> list[str]:
     """What the generator took the API's domain knowledge to be, for the user to check: which
     operations page and how (with --verbose, why), and which credentials the client takes."""
     lines: list[str] = []
-    paginated = [(g, op) for g in api.groups for op in g.operations if op.pagination is not None]
+    paginated = [(f"{g.name}.{method}", paging) for g in api.groups for method, paging in g.summary.paginated]
     if paginated:
         lines.append(f"Paginated operations ({len(paginated)}):")
-        names = [f"{g.name}.{op.name}" for g, op in paginated]
-        width = min(max(len(n) for n in names), 48)
-        for name, (_, op) in zip(names, paginated):
-            assert op.pagination is not None
-            declared = "" if op.pagination.source == "inferred" else f" [{op.pagination.source}]"
-            lines.append(f"  {name:<{width}}  {op.pagination.summary()}{declared}")
+        width = min(max(len(name) for name, _ in paginated), 48)
+        for name, paging in paginated:
+            declared = "" if paging.source == "inferred" else f" [{paging.source}]"
+            lines.append(f"  {name:<{width}}  {paging.summary()}{declared}")
             if verbose:
-                lines.append(f"  {'':<{width}}  because: {op.pagination.reason}")
+                lines.append(f"  {'':<{width}}  because: {paging.reason}")
     else:
         lines.append("Paginated operations: none")
     if api.security_schemes:

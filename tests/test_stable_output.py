@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from generator.model import Api
 from generator.pipeline import generate, generate_into
 from generator.render import FormatCache, WriteResult
 from tests.conftest import SHARED
@@ -144,9 +145,31 @@ def test_a_warm_regeneration_equals_a_cold_one(neblio, tmp_path):
     regenerate(NEBLIO, neblio, tmp_path, add_operation("NTP1"))
     out, changed = tmp_path / "client", tmp_path / "changed" / NEBLIO.name
     cold = generate(changed, cache=None).files
-    assert {str(p.relative_to(out)): p.read_text() for p in out.rglob("*.py")} == {
-        path: text for path, text in cold.items() if path.endswith(".py")
-    }
+    assert {path: (out / path).read_text() for path in cold} == cold
+
+
+def test_a_warm_regeneration_reads_the_operations_of_the_changed_group_alone(neblio, tmp_path):
+    """The other groups are served whole, as their summaries: no file, and not the report,
+    reads their operations."""
+    from generator.cli import domain_report, summary
+    from generator.model.deferred import is_pending
+
+    regenerate(NEBLIO, neblio, tmp_path, add_operation("NTP1"))  # the memos know the changed spec
+    changed = tmp_path / "changed" / NEBLIO.name
+    doc = json.loads(changed.read_text())
+    doc["paths"]["/frobnicate/{thingId}"]["post"]["summary"] = "Frobnicates a thing."
+    changed.write_text(json.dumps(doc))
+    warm = generate(changed, cache=FormatCache.default())
+    written = generate_into(tmp_path / "client", warm)
+
+    def reported(api: Api) -> list[str]:
+        return [summary(api, tmp_path, written, 0.0), *domain_report(api, verbose=True)]
+
+    report = reported(warm.api)
+    assert [group.name for group in warm.api.groups if not is_pending(group)] == ["ntp1"]
+    cold = generate(changed, cache=None)
+    assert report == reported(cold.api)
+    assert warm.api == cold.api and len(warm.api.groups) > 1
 
 
 def test_no_cache_reads_and_writes_no_memo(tmp_path, monkeypatch):

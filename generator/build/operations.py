@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
@@ -22,10 +23,11 @@ from ..model import (
     Response,
     TypeRef,
 )
+from ..model.deferred import deferred
 from .auth import operation_security
 from .context import BuildContext, text
 from .naming import NameAllocator, class_name, identifier, module_name, words
-from .operations_memo import OperationMemo, OperationRecord
+from .operations_memo import OperationMemo
 from .pagination import pagination_of
 from .schemas import SchemaBuilder
 
@@ -112,34 +114,36 @@ class OperationBuilder:
         groups = []
         for group in sorted(by_group):
             attr = attrs.claim(identifier(group, "group"))
-            operations, records = self._group_operations(group, by_group[group])
-            built = ResourceGroup(
+            shell = ResourceGroup(
                 name=attr,
                 class_name=classes.claim(class_name(group, "Group"), class_name(group, "Group") + "Group"),
                 module=modules.claim(module_name(attr)),
-                operations=operations,
+                operations=(),
                 description=self._tag_description(group),
             )
-            if self.memo is not None and records is not None:
-                self.memo.know_group(built, records)
-            groups.append(built)
+            groups.append(self._group(group, by_group[group], shell))
         return groups
 
-    def _group_operations(
-        self, group: str, raw: list[_RawOperation]
-    ) -> tuple[tuple[Operation, ...], list[OperationRecord] | None]:
-        """The group's operations, each from the memo if it has it (with the memo's records)."""
+    def _group(self, group: str, raw: list[_RawOperation], shell: ResourceGroup) -> ResourceGroup:
+        """The group, `shell` with its operations: each from the memo if it has it, or all of
+        them, served whole and loaded when first read (see operations_memo.py)."""
         names = NameAllocator(RESOURCE_ATTRS)
         if self.memo is None:
-            return tuple(self._named_operation(group, op, names) for op in raw), None
+            return replace(shell, operations=tuple(self._named_operation(group, op, names) for op in raw))
         places = [(op.method, op.path, op.pointer, op.path_pointer) for op in raw]
-        records = self.memo.group(group, places, self.schemas, names)
-        if records is None:
+        served = self.memo.group(group, places, self.schemas)
+        if served is not None:
+            known = {"class_name": shell.class_name, "module": shell.module, "description": shell.description}
+            load = partial(_with_operations, shell, served.operations)
+            built = deferred(ResourceGroup, shell.name, load, **known, summary=served.summary)
+        else:
             records = [
                 self.memo.operation(group, place, self.schemas, names, partial(self._named_operation, group, op, names))
                 for place, op in zip(places, raw)
             ]
-        return tuple(record.operation for record in records), records
+            built = replace(shell, operations=tuple(record.operation for record in records))
+        self.memo.end_group(built)
+        return built
 
     def _tag_description(self, group: str) -> str:
         for tag in self.ctx.root.get("tags") or []:
@@ -526,3 +530,7 @@ def _error_class(status: str) -> str:
     if status == "5XX":
         return "InternalServerError"
     return "APIStatusError"
+
+
+def _with_operations(shell: ResourceGroup, operations: Callable[[], tuple[Operation, ...]]) -> ResourceGroup:
+    return replace(shell, operations=operations())

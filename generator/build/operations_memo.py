@@ -24,18 +24,26 @@ every node they read with the digest of its content (NodeDigests.read_from). Whi
 state and the places are the same and each of those nodes has its digest, the group's
 operations read what they read before, and so have the keys they had: the whole group is
 served at the cost of comparing those digests.
+
+A group served whole is not even unpickled (a quarter of a GitHub regeneration's build):
+its head also holds the group's outline, what its operations added as one (which the
+state goes on with) and its summary (model.GroupSummary: what the rest of the package
+says of its operations), and the state after it. The group's operations are loaded from
+its records when something first reads them, as when its module is rendered.
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
-from dataclasses import dataclass, replace
+import zlib
+from dataclasses import dataclass, fields
+from functools import partial
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from ..cache import Fingerprints, entry_name, read_pickled, used, write_pickled
-from ..model import Operation, ResourceGroup
+from ..model import GroupSummary, Operation, ResourceGroup
 from .memo import NodeDigests, code_version
 from .naming import NameAllocator
 from .schemas import Additions, SchemaBuilder
@@ -55,19 +63,41 @@ class OperationRecord:
 
 
 class GroupHead(NamedTuple):
-    """What a group's records were built from, besides the building code (see above)."""
+    """What a group's records were built from, besides the building code, and what serving
+    the group whole takes besides them (see above)."""
 
     chain: bytes  # the builder's state before the group
     places: bytes  # a digest of its operations' places, in order
     read: tuple[tuple[str, bytes], ...]  # each node its operations read, and its digest
     keys: tuple[bytes, ...]  # its records' keys, in order
+    after: bytes  # the builder's state after the group
+    digest: bytes  # of its operations, in order
+    outline: bytes  # an Outline, pickled
+    check: int  # the CRC-32 of its records' pieces: a group served unread must read later
+
+
+class Outline(NamedTuple):
+    summary: GroupSummary
+    added: Additions  # what the group's operations added, in order, as one
+    fingerprints: tuple[bytes, ...]  # of the models, then the enums, that `added` holds
+
+
+class ServedGroup(NamedTuple):
+    summary: GroupSummary
+    operations: Callable[[], tuple[Operation, ...]]  # unpickles them
+
+
+_UNCHECKED = -1  # a head's check until its pieces are pickled
 
 
 Place = tuple[str, str, str, str]  # an operation's method, path, pointer and its path item's pointer
 
 
 class OperationMemo:
-    """The operations one package's last run built, and those of this run, to keep."""
+    """The operations one package's last run built, and those of this run, to keep.
+
+    The builder asks for each group in turn: `group` serves it whole, or else `operation`
+    is asked for each of its operations; `end_group` then says what the group became."""
 
     def __init__(self, path: Path | None, salt: str = "", fingerprints: Fingerprints | None = None) -> None:
         """`fingerprints` learns the digests of what a kept operation holds (see cache.Fingerprints)."""
@@ -84,7 +114,7 @@ class OperationMemo:
         # (GitHub: 0.07 s, then 0.011 s for the records of the group that changed, 0.0003 s).
         self._chunks: dict[str, tuple[bytes, ...]] = {}  # the last run's pieces, by group
         self._heads: dict[str, GroupHead] = {}  # the last run's, by group
-        self._old: dict[bytes, OperationRecord] = {}  # the last run's, of the current group
+        self._old: dict[bytes, OperationRecord] | None = None  # the last run's, of the current group, once read
         self._records: dict[bytes, OperationRecord] = {}  # this run's, of the current group
         self._places: list[Place] = []  # of the current group's operations so far
         self._entered = b""  # the state before the current group
@@ -108,12 +138,11 @@ class OperationMemo:
         if isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(part, dict) for part in kept):
             self._chunks, self._heads = kept
 
-    def group(
-        self, group: str, places: list[Place], schemas: SchemaBuilder, names: NameAllocator
-    ) -> list[OperationRecord] | None:
-        """The records of the group's operations (at these places), all served and replayed as
-        `operation` serves each, when its head says they would all be served (see above); else
-        None, and `operation` is asked for each."""
+    def group(self, group: str, places: list[Place], schemas: SchemaBuilder) -> ServedGroup | None:
+        """The group whose operations are at these places, served whole when its head says
+        they would all be served (see above): its summary, and its operations to load when
+        they are wanted; `schemas` goes on as if they had been built. Else None, and
+        `operation` is asked for each."""
         if self._nodes is None:
             raise RuntimeError("OperationMemo.group before start")
         self._enter(group)
@@ -122,17 +151,15 @@ class OperationMemo:
             return None
         if not self._nodes.same(head.read):
             return None
-        served = []
-        for key in head.keys:
-            record = self._old.get(key)
-            if not isinstance(record, OperationRecord):
-                return None  # a damaged entry
-            served.append(record)
-        for key, record in zip(head.keys, served):
-            self._replay(record, schemas, names)
-            self._advance(key, record)
-        self._places, self._served = list(places), head
-        return served
+        pieces = self._chunks.get(group, ())
+        outline = _outline(head.outline)
+        if outline is None or _check(pieces) != head.check:
+            return None  # a damaged entry
+        schemas.add(outline.added)
+        for (_, obj), digest in zip((*outline.added.models, *outline.added.enums), outline.fingerprints):
+            self.fingerprints.know(obj, digest)
+        self._chain, self._served = head.after, head
+        return ServedGroup(outline.summary, partial(self._operations, pieces, head.keys))
 
     def operation(
         self,
@@ -147,12 +174,12 @@ class OperationMemo:
         `place` is the operation's method, path, pointer and the pointer of its path item."""
         if self._nodes is None:
             raise RuntimeError("OperationMemo.operation before start")
-        if group != self._group:  # a group's operations come together
-            self._enter(group)
+        if group != self._group or self._served is not None:
+            raise RuntimeError(f"OperationMemo.operation: group {group!r} is not being built")
         self._places.append(place)
         reached = self._nodes.reached(place[3], _SCHEMAS)
         key = hashlib.sha256(self._chain + self._names + repr(place).encode() + reached).digest()
-        record = self._old.get(key)
+        record = self._last_records().get(key)
         if isinstance(record, OperationRecord):
             self._replay(record, schemas, names)
         else:
@@ -162,6 +189,18 @@ class OperationMemo:
             self._built += 1
         self._advance(key, record)
         return record
+
+    def end_group(self, group: ResourceGroup) -> None:
+        """The current group is complete, as `group`: tell the fingerprints its digest (its
+        operations' digests stand for them), and keep its records with its head."""
+        if not self._group:
+            raise RuntimeError("OperationMemo.end_group without a group")
+        head = self._served or self._head(group.summary)
+        shown = repr(ResourceGroup(group.name, group.class_name, group.module, (), group.description)).encode()
+        self.fingerprints.know(group, hashlib.sha256(shown + head.digest).digest())
+        self._kept[self._group] = (self._chunks.get(self._group, ()), {}) if self._served else self._kept_records()
+        self._kept_heads[self._group] = head
+        self._group = ""
 
     def _replay(self, record: OperationRecord, schemas: SchemaBuilder, names: NameAllocator) -> None:
         """Go on as if the served record's operation had been built here."""
@@ -179,50 +218,63 @@ class OperationMemo:
         if not record.added.empty():  # an operation that adds nothing leaves the state as it was
             self._chain = hashlib.sha256(self._chain + record.added_digest).digest()
 
-    def know_group(self, group: ResourceGroup, records: list[OperationRecord]) -> None:
-        """Tell the fingerprints the digest of a group made of these records' operations."""
-        shown = repr(replace(group, operations=())).encode()
-        operations = b"".join(record.operation_digest for record in records)
-        self.fingerprints.know(group, hashlib.sha256(shown + operations).digest())
+    def _operations(self, pieces: tuple[bytes, ...], keys: tuple[bytes, ...]) -> tuple[Operation, ...]:
+        """A served group's operations, from its pieces (whose check passed)."""
+        records = _unpickled(pieces)
+        for key in keys:
+            self.fingerprints.know(records[key].operation, records[key].operation_digest)
+        return tuple(records[key].operation for key in keys)
 
     def save(self) -> None:
         """Keep this run's operations, unless the entry already holds exactly those."""
         if self._path is None or not self._start:
             return
-        self._enter("")
         chunks = {group: (*pieces, _pickled(new)) if new else pieces for group, (pieces, new) in self._kept.items()}
-        if self._built == 0 and chunks == self._chunks and self._kept_heads == self._heads:
+        heads = {
+            group: head if head.check != _UNCHECKED else head._replace(check=_check(chunks[group]))
+            for group, head in self._kept_heads.items()
+        }
+        if self._built == 0 and chunks == self._chunks and heads == self._heads:
             used(self._path)
             return
-        write_pickled(self._path, self._start, (chunks, self._kept_heads), KEPT_ENTRIES)
+        write_pickled(self._path, self._start, (chunks, heads), KEPT_ENTRIES)
 
     def _enter(self, group: str) -> None:
-        """Keep the records of the group that ends with its head, and read those of the group
-        that begins."""
+        """Begin the group: its last records are read only if an operation asks for them."""
         if self._group:
-            self._kept[self._group] = self._kept_records()
-            self._kept_heads[self._group] = self._served or self._head()
+            raise RuntimeError(f"OperationMemo: group {self._group!r} did not end")
         self._group, self._names = group, hashlib.sha256(f"group {group}".encode()).digest()
         self._entered, self._places, self._served = self._chain, [], None
-        self._old, self._records = _unpickled(self._chunks.get(group, ())), {}
+        self._old, self._records = None, {}
+
+    def _last_records(self) -> dict[bytes, OperationRecord]:
+        if self._old is None:
+            self._old = _unpickled(self._chunks.get(self._group, ()))
+        return self._old
 
     def _kept_records(self) -> tuple[tuple[bytes, ...], dict[bytes, OperationRecord]]:
         """The records of the group that ends, to keep: the last run's pieces as they are, and
         the records that are not in them, to pickle as one more piece. When those pieces hold
         many records no longer used, or are many, all the records are pickled as one piece."""
-        pieces = self._chunks.get(self._group, ()) if self._old else ()  # none, or damaged
-        new = {key: record for key, record in self._records.items() if key not in self._old}
-        unused = len(self._old) - (len(self._records) - len(new))
+        old = self._last_records()
+        pieces = self._chunks.get(self._group, ()) if old else ()  # none, or damaged
+        new = {key: record for key, record in self._records.items() if key not in old}
+        unused = len(old) - (len(self._records) - len(new))
         if len(pieces) + bool(new) > MOST_PIECES or unused > len(self._records) // 2:
             return (), self._records
         return pieces, new
 
-    def _head(self) -> GroupHead:
+    def _head(self, summary: GroupSummary) -> GroupHead:
         """The head of the group that ends, whose operations were asked for one by one."""
         if self._nodes is None:
             raise RuntimeError("OperationMemo: a group ended before start")
+        records = list(self._records.values())
         read = self._nodes.read_from(dict.fromkeys(place[3] for place in self._places), _SCHEMAS)
-        return GroupHead(self._entered, _digest_of(self._places), tuple(read.items()), tuple(self._records))
+        digest = hashlib.sha256(b"".join(record.operation_digest for record in records)).digest()
+        outline = pickle.dumps(Outline(summary, *_joined(records)), protocol=pickle.HIGHEST_PROTOCOL)
+        return GroupHead(
+            self._entered, _digest_of(self._places), tuple(read.items()), tuple(self._records), self._chain, digest, outline, _UNCHECKED
+        )
 
     def _record(self, operation: Operation, added: Additions) -> OperationRecord:
         of = self.fingerprints.of
@@ -231,6 +283,30 @@ class OperationMemo:
         added_digest = hashlib.sha256(b"".join(fingerprints) + rest).digest()
         operation_digest = hashlib.sha256(repr(operation).encode()).digest()
         return OperationRecord(operation, added, fingerprints, operation_digest, added_digest)
+
+
+def _joined(records: list[OperationRecord]) -> tuple[Additions, tuple[bytes, ...]]:
+    """What the records added, as one (see Additions), and its models' and enums' fingerprints."""
+    parts = [record.added for record in records]
+    models = tuple(fp for r in records for fp in r.fingerprints[: len(r.added.models)])
+    enums = tuple(fp for r in records for fp in r.fingerprints[len(r.added.models) :])
+    joined = Additions(*(tuple(item for part in parts for item in getattr(part, f.name)) for f in fields(Additions)))
+    return joined, models + enums
+
+
+def _outline(data: bytes) -> Outline | None:
+    try:
+        found: Any = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a damaged entry only costs the group's build
+        return None
+    return found if isinstance(found, Outline) else None
+
+
+def _check(pieces: tuple[bytes, ...]) -> int:
+    check = 0
+    for piece in pieces:
+        check = zlib.crc32(piece, check)
+    return check
 
 
 def _digest_of(places: list[Place]) -> bytes:

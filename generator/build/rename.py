@@ -93,6 +93,8 @@ def _rewrite(node: Any, renames: dict[str, str], modules: dict[str, str]) -> Any
         return node
     changes = {}
     for f in fields(node):
+        if not f.init:  # made from the others (ResourceGroup.summary): made again by replace
+            continue
         value = getattr(node, f.name)
         new = _rewrite(value, renames, modules)
         if new is not value:

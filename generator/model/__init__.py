@@ -16,6 +16,7 @@ from .api import (
     EnumMember,
     ErrorCase,
     Field,
+    GroupSummary,
     Model,
     Operation,
     Parameter,
@@ -37,21 +38,22 @@ from .types import (
     TupleOf,
     TypeRef,
     UnionOf,
+    names_in,
     strip_nullable,
 )
 
 __all__ = [
-    "Api", "AnyValue", "Credential", "Pagination", "SecurityRequirement", "SecurityScheme", "Enum", "EnumMember", "EnumRef", "ErrorCase", "Field", "ListOf",
+    "Api", "AnyValue", "Credential", "Pagination", "SecurityRequirement", "SecurityScheme", "Enum", "EnumMember", "EnumRef", "ErrorCase", "Field", "GroupSummary", "ListOf",
     "Literal", "MapOf", "Model", "ModelRef", "Nullable", "Operation", "Parameter",
     "Primitive", "RequestBody", "ResourceGroup", "Response", "Server", "Tagged", "TupleOf", "TypeRef",
-    "UnionOf", "strip_nullable",
+    "UnionOf", "names_in", "strip_nullable",
 ]
 
 
 def _pickled_by_fields(cls: type) -> None:
     """Pickle instances as cls(*fields). For frozen slotted classes, dataclasses' own way sets
     each field through Python code on load: twice as slow for the build memo's snapshots."""
-    names = tuple(f.name for f in fields(cls))
+    names = tuple(f.name for f in fields(cls) if f.init)
 
     def reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
         return cls, tuple(getattr(self, name) for name in names)

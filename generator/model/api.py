@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .types import TypeRef
+from .types import EnumRef, ModelRef, TypeRef, names_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +135,15 @@ class Operation:
     security: tuple[SecurityRequirement, ...] = ()
     pagination: Pagination | None = None
 
+    def types(self) -> list[TypeRef | None]:
+        """Every type the operation sends or receives (None where there is none)."""
+        types: list[TypeRef | None] = [p.type for p in self.parameters]
+        if self.body is not None:
+            types += [self.body.type, *(f.type for f in self.body.fields)]
+        types += [r.type for r in (*self.responses, *((self.success,) if self.success else ()))]
+        types += [e.type for e in self.errors]
+        return types + [self.pagination.item_type if self.pagination else None]
+
 
 @dataclass(frozen=True, slots=True)
 class SecurityRequirement:
@@ -237,12 +246,44 @@ class Pagination:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupSummary:
+    """What is said of a group's operations as a whole: by the files about the whole API
+    (the README, the client's report) and by its own module's imports. A group an earlier
+    run built can then come with it alone, its operations loaded when first used
+    (build/operations_memo.py): a regeneration renders few groups of many."""
+
+    methods: tuple[str, ...]  # the operations' method names, in order
+    paginated: tuple[tuple[str, Pagination], ...]  # (method name, how it pages), in order
+    first_read: Operation | None  # the first GET operation
+    event_streams: bool  # whether an operation answers with a stream of events
+    models: tuple[str, ...]  # the models the operations' types name, sorted
+    enums: tuple[str, ...]  # the enums they name, sorted
+
+    @classmethod
+    def of(cls, operations: tuple[Operation, ...]) -> GroupSummary:
+        types = [t for op in operations for t in op.types()]
+        return cls(
+            methods=tuple(op.name for op in operations),
+            paginated=tuple((op.name, op.pagination) for op in operations if op.pagination is not None),
+            first_read=next((op for op in operations if op.method == "GET"), None),
+            event_streams=any(op.success is not None and op.success.content_type == "text/event-stream" for op in operations),
+            models=tuple(sorted(names_in(types, (ModelRef,)))),
+            enums=tuple(sorted(names_in(types, (EnumRef,)))),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ResourceGroup:
     name: str  # attribute on the client (snake_case)
     class_name: str  # PascalCase stem: <Stem>Resource / Async<Stem>Resource
     module: str  # module under <package>.resources
     operations: tuple[Operation, ...]
     description: str = ""
+    # Made from `operations`, so neither given nor compared.
+    summary: GroupSummary = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "summary", GroupSummary.of(self.operations))
 
 
 @dataclass(frozen=True, slots=True)

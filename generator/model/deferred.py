@@ -25,11 +25,14 @@ _PENDING: dict[int, Callable[[], Any]] = {}
 _DEFERRED_CLASSES: dict[type, type] = {}  # class -> its subclass for deferred objects
 
 
-def deferred(cls: type[T], name: str, load: Callable[[], T]) -> T:
+def deferred(cls: type[T], name: str, load: Callable[[], T], **known: Any) -> T:
     """An object of `cls` (a frozen slotted dataclass with a `name` field) named `name`,
-    whose other fields `load` gives when one is first read."""
+    whose other fields `load` gives when one is first read. `known` fields are set now
+    (reading them loads nothing); `load` must give them the same values."""
     shell: Any = object.__new__(_deferred_class(cls))
     object.__setattr__(shell, "name", name)
+    for field, value in known.items():
+        object.__setattr__(shell, field, value)
     _PENDING[id(shell)] = load
     return shell  # type: ignore[no-any-return]
 
@@ -77,9 +80,19 @@ def _fill(self: Any) -> None:
         raise AttributeError(f"{type(self).__name__!r} object has no fields to fill")
     cls: Any = type(self).__mro__[1]
     whole = load()
-    if type(whole) is not cls or getattr(whole, "name", None) != self.name:
+    known = [field.name for field in fields(cls) if _is_set(self, field.name)]  # `name`, and any given
+    if type(whole) is not cls or any(getattr(whole, name) != getattr(self, name) for name in known):
         raise TypeError(f"deferred {cls.__name__} {self.name!r} was filled with {whole!r}")
     del _PENDING[id(self)]
     for field in fields(cls):
         object.__setattr__(self, field.name, getattr(whole, field.name))
     object.__setattr__(self, "__class__", cls)
+
+
+def _is_set(obj: Any, name: str) -> bool:
+    # The slot's own descriptor: getattr would ask __getattr__, which fills.
+    try:
+        getattr(type(obj), name).__get__(obj)
+        return True
+    except AttributeError:
+        return False

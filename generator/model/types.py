@@ -6,8 +6,9 @@ spelled in either; the renderer turns it into annotations and encode/decode code
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Union
+from typing import Any, Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +102,22 @@ def strip_nullable(ref: TypeRef) -> tuple[TypeRef, bool]:
     if isinstance(ref, Nullable):
         return ref.inner, True
     return ref, False
+
+
+def names_in(roots: Iterable[TypeRef | None], refs: tuple[type[ModelRef | EnumRef], ...]) -> set[str]:
+    """Names these types refer to through `refs` (ModelRef, EnumRef), however deeply nested."""
+    found: set[str] = set()
+    stack: list[Any] = list(roots)
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind in refs:
+            found.add(node.name)
+        elif kind is tuple:
+            stack.extend(node)
+        elif kind not in _LEAVES:  # a TypeRef holding others (ListOf, UnionOf, ...)
+            stack.extend(getattr(node, name) for name in getattr(node, "__dataclass_fields__", ()))
+    return found
+
+
+_LEAVES = frozenset({Primitive, AnyValue, Literal, ModelRef, EnumRef, str, int, float, bool, type(None)})

@@ -12,7 +12,6 @@ from typing import Any, Callable, Iterable, NamedTuple
 import jinja2
 
 from ..model import (
-    AnyValue,
     Api,
     Enum,
     EnumRef,
@@ -27,6 +26,7 @@ from ..model import (
     ResourceGroup,
     SecurityScheme,
     TypeRef,
+    names_in,
 )
 from . import pyexpr
 from .environment import TEMPLATES_DIR, comment, docstring, environment
@@ -127,7 +127,7 @@ class ModelSide:
 
 
 def model_side(api: Api) -> ModelSide:
-    named = {model.name: _names_in(_model_types(model), (ModelRef, EnumRef)) for model in api.models}
+    named = {model.name: names_in(_model_types(model), (ModelRef, EnumRef)) for model in api.models}
     homes = enum_homes(api, named)
     kinds = {m.name: ("model", m.module) for m in api.models}
     kinds |= {e.name: ("enum", homes[e.name].module if e.name in homes else e.module) for e in api.enums}
@@ -163,7 +163,7 @@ def file_plan(
         "dist_name": pkg.replace("_", "-"),
         "dist_version": options.package_version or dist_version(api.version),
         "security": security_view(api),
-        "paginated": [(g, op) for g in api.groups for op in g.operations if op.pagination],
+        "paginated": paginated(api),
     }
 
     def whole(path: str, template: str, values: Callable[[], dict[str, Any]] = dict) -> Planned:
@@ -177,7 +177,8 @@ def file_plan(
     yield whole(f"{pkg}/resources/__init__.py", "package/resources/__init__.py.jinja")
     templates = env.get_template(_GROUP_TEMPLATE), env.get_template(_OPERATION_TEMPLATE)
     for group in api.groups:
-        known = _kinds_of(_names_in(_group_types(group), (ModelRef, EnumRef)), side.kinds)
+        # The names its operations' types refer to: the names its module imports are among them.
+        known = _kinds_of({*group.summary.models, *group.summary.enums}, side.kinds)
         path = f"{pkg}/resources/{group.module}.py"
         pieces = GroupPieces(templates, file, group, known)
         yield Planned(path, partial(pieces.make, {}), (_GROUP_TEMPLATE, "_group_values", file, group, known), "", pieces)
@@ -434,41 +435,13 @@ def enum_homes(api: Api, named: dict[str, set[str]]) -> dict[str, Model]:
 
 
 def _operation_enums(api: Api) -> set[str]:
-    return _names_in([t for g in api.groups for op in g.operations for t in _operation_types(op)], (EnumRef,))
+    return {name for group in api.groups for name in group.summary.enums}
 
 
 def _is_named_schema(origin: str) -> bool:
     """Whether a pointer names a schema of components (or Swagger's definitions) itself."""
     tokens = origin.split("/")
     return tokens[1:3] == ["components", "schemas"] and len(tokens) == 4 or tokens[1:2] == ["definitions"] and len(tokens) == 3
-
-
-def _operation_types(op: Operation) -> list[TypeRef | None]:
-    types: list[TypeRef | None] = [p.type for p in op.parameters]
-    if op.body is not None:
-        types += [op.body.type, *(f.type for f in op.body.fields)]
-    types += [r.type for r in (*op.responses, *((op.success,) if op.success else ()))]
-    types += [e.type for e in op.errors]
-    return types + [op.pagination.item_type if op.pagination else None]
-
-
-def _names_in(roots: Iterable[TypeRef | None], refs: tuple[type[ModelRef] | type[EnumRef], ...]) -> set[str]:
-    """Names these types refer to through `refs` (ModelRef, EnumRef), however deeply nested."""
-    found: set[str] = set()
-    stack: list[Any] = list(roots)
-    while stack:
-        node = stack.pop()
-        kind = type(node)
-        if kind in refs:
-            found.add(node.name)
-        elif kind is tuple:
-            stack.extend(node)
-        elif kind not in _LEAVES:  # a TypeRef holding others (ListOf, UnionOf, ...)
-            stack.extend(getattr(node, name) for name in getattr(node, "__dataclass_fields__", ()))
-    return found
-
-
-_LEAVES = frozenset({Primitive, AnyValue, Literal, ModelRef, EnumRef, str, int, float, bool, type(None)})
 
 
 def _needs(
@@ -944,24 +917,38 @@ def client_doc(api: Api, is_async: bool) -> str:
 
 def readme_values(api: Api) -> dict[str, Any]:
     """What the README says of the operations as a whole (worked out here: the template's
-    filters over GitHub's 1,200 operations took 25 ms of every regeneration)."""
-    operations = [(g, op) for g in api.groups for op in g.operations]
+    filters over GitHub's 1,200 operations took 25 ms of every regeneration), from each
+    group's summary: a regeneration loads the operations of few groups."""
     return {
         "example": usage_example(api),
-        "first_read": _first_read(operations),
-        "event_streams": any(op.success is not None and op.success.content_type == "text/event-stream" for _, op in operations),
+        "first_read": first_read(api),
+        "event_streams": any(group.summary.event_streams for group in api.groups),
     }
 
 
-def _first_read(operations: list[tuple[ResourceGroup, Operation]]) -> tuple[ResourceGroup, Operation] | None:
+class Paged(NamedTuple):
+    group: ResourceGroup
+    method: str
+    pagination: Pagination
+
+
+def paginated(api: Api) -> list[Paged]:
+    """The operations that page, in order."""
+    return [Paged(group, name, paging) for group in api.groups for name, paging in group.summary.paginated]
+
+
+def first_read(api: Api) -> tuple[ResourceGroup, Operation] | None:
     """The operation examples show: the first GET, else the first of all."""
-    return next((each for each in operations if each[1].method == "GET"), operations[0] if operations else None)
+    found = next(((group, group.summary.first_read) for group in api.groups if group.summary.first_read), None)
+    if found is not None:
+        return found[0], found[1]
+    return next(((group, group.operations[0]) for group in api.groups if group.operations), None)
 
 
 def usage_example(api: Api) -> str:
     """A short program using the client, built from the spec's first read operation."""
     lines = [f"from {api.package} import {api.client_class}, APIStatusError", ""]
-    found = _first_read([(g, op) for g in api.groups for op in g.operations])
+    found = first_read(api)
     if found is None:
         return "\n".join([*lines, f"client = {api.client_class}()"])
     group, op = found

@@ -90,6 +90,19 @@ def test_filling_it_with_another_object_fails_loudly(wrong):
         pet.fields  # noqa: B018
 
 
+def test_fields_known_up_front_are_read_without_loading():
+    calls: list[str] = []
+    pet = deferred(Model, "Pet", _loads(calls), module="pet", description="A pet")
+    assert (pet.module, pet.description) == ("pet", "A pet") and calls == [] and is_pending(pet)
+    assert pet.fields == WHOLE.fields and calls == ["loaded"] and pet == WHOLE
+
+
+def test_filling_it_with_other_values_of_a_known_field_fails_loudly():
+    pet = deferred(Model, "Pet", _loads([]), module="animal")
+    with pytest.raises(TypeError, match="deferred Model 'Pet'"):
+        pet.fields  # noqa: B018
+
+
 def test_an_object_never_filled_leaves_with_what_would_have_filled_it():
     import weakref
 

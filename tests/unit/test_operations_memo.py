@@ -272,6 +272,31 @@ def test_served_groups_and_models_tell_the_fingerprints_what_a_built_one_would_b
     assert all(id(op) in told and telling.of(op) == Fingerprints().of(op) for op in operations)
 
 
+def test_a_group_served_whole_comes_as_its_summary_and_loads_its_operations_when_read(built, tmp_path):
+    from generator.model.deferred import is_pending
+
+    spec = copy.deepcopy(SPEC)
+    pages = [{"name": "page", "in": "query", "schema": {"type": "integer"}}, {"name": "per_page", "in": "query", "schema": {"type": "integer"}}]
+    events = {"200": {"description": "events", "content": {"text/event-stream": {"schema": {"type": "string"}}}}}
+    spec["paths"]["/d"] = {
+        "post": _op("watchD", "d", PET, responses=events),
+        "get": _op("listD", "d", {"type": "array", "items": PET}, parameters=pages),
+    }
+    _run(spec, tmp_path)
+    built.clear()
+    served, _ = _run(spec, tmp_path)
+    assert built == [] and all(map(is_pending, served.groups))
+    fresh, _ = _fresh(spec)
+    assert [g.summary for g in served.groups] == [g.summary for g in fresh.groups]
+    assert all(map(is_pending, served.groups))
+    last = fresh.groups[-1].summary
+    assert last.methods == ("list", "watch") and last.event_streams and last.first_read.name == "list"
+    assert [name for name, _ in last.paginated] == ["list"] and last.models == ("Pet",)
+    assert served.groups[-1].operations == fresh.groups[-1].operations
+    assert not is_pending(served.groups[-1]) and served.groups[-1] == fresh.groups[-1]
+    assert all(map(is_pending, served.groups[:-1]))
+
+
 @pytest.mark.parametrize("how", DAMAGES)
 def test_a_damaged_entry_costs_only_the_build(built, tmp_path, how):
     first = _run(SPEC, tmp_path)

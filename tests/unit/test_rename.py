@@ -39,6 +39,7 @@ def test_a_model_rename_follows_every_reference():
     listing = next(op for op in pets.operations if op.name == "list")
     assert listing.pagination is not None and listing.pagination.item_type == ModelRef("Animal")
     assert listing.success is not None and listing.success.type == ListOf(ModelRef("Animal"))
+    assert "Animal" in pets.summary.models and "Pet" not in pets.summary.models  # made anew from the operations
 
 
 def test_everything_not_renamed_stays_as_it_was():
@@ -59,6 +60,7 @@ def test_a_group_rename_names_its_class_and_module_too():
 def test_methods_are_keyed_by_their_default_group_name():
     api = build(groups={"pets": "animals"}, methods={"pets.list": "all"})
     assert "all" in [op.name for op in api.groups[0].operations]
+    assert api.groups[0].summary.methods == tuple(op.name for op in api.groups[0].operations)
 
 
 @pytest.mark.parametrize(

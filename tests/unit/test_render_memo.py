@@ -13,7 +13,7 @@ import pytest
 import generator.render.plan as plan
 from generator.cache import Fingerprints
 from generator.config import Config
-from generator.model import Api
+from generator.model import Api, ModelRef, names_in
 from generator.pipeline import build_model
 from generator.render import RenderMemo, render
 from generator.render.memo import code_version
@@ -84,7 +84,7 @@ def test_a_changed_model_renders_its_file_alone(api, renders, tmp_path):
 
 
 def test_a_referenced_model_moving_to_another_module_renders_the_files_that_import_it(api, renders, tmp_path):
-    referenced = {name for model in api.models for name in plan._names_in(plan._model_types(model), (plan.ModelRef,))}
+    referenced = {name for model in api.models for name in names_in(plan._model_types(model), (ModelRef,))}
     target = next(model for model in api.models if model.name in referenced)
     moved = dataclasses.replace(target, module=target.module + "_moved")
     edited = dataclasses.replace(api, models=tuple(moved if m is target else m for m in api.models))
