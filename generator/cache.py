@@ -18,6 +18,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows, where entries are written anew
+    fcntl = None  # type: ignore[assignment]
+
 CACHE_ENV = "CODEGEN_CACHE_DIR"
 
 
@@ -80,6 +85,46 @@ def read_pickled(path: Path, header: str) -> Any | None:
             return pickle.load(handle)
     except Exception:  # noqa: BLE001 - see above
         return None
+
+
+def read_pickled_updates(path: Path, header: str) -> tuple[list[Any], int]:
+    """What `write_pickled` kept at `path` under `header`, then each update `append_pickled`
+    added to it, in order, and the size of what was read; nothing for another header or a
+    missing or damaged entry. An update cut short (a run stopped while appending it) ends
+    the list."""
+    found: list[Any] = []
+    try:
+        with path.open("rb") as handle:
+            if handle.readline() != header.encode() + b"\n":
+                return [], 0
+            while True:
+                try:
+                    found.append(pickle.load(handle))
+                except EOFError:
+                    break
+            return found, handle.tell()
+    except Exception:  # noqa: BLE001 - see read_pickled
+        return found, 0
+
+
+def append_pickled(path: Path, header: str, update: Any) -> bool:
+    """Add `update` to the entry at `path`, if it is kept under `header`; whether it was.
+    A run that changed little of a big entry writes what it changed, not the entry again:
+    writing a file over another is a deletion, and freeing a few megabytes took milliseconds
+    on file systems that discard freed blocks."""
+    if fcntl is None:
+        return False
+    data = pickle.dumps(update, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        with path.open("r+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # one appender at a time: no update lands inside another
+            if handle.readline() != header.encode() + b"\n":
+                return False
+            handle.seek(0, os.SEEK_END)
+            handle.write(data)
+        return True
+    except OSError:
+        return False
 
 
 def write_pickled(path: Path, header: str, payload: Any, keep: int) -> None:

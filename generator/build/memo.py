@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache, partial
 from pathlib import Path
@@ -186,8 +186,9 @@ def _pickled_each(objects: dict[str, Any]) -> dict[str, bytes]:
     return {name: pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL) for name, obj in objects.items()}
 
 
-def _deferred(cls: type[T], pickled: dict[str, bytes]) -> dict[str, T]:
-    return {name: deferred(cls, name, partial(pickle.loads, data)) for name, data in pickled.items()}
+def deferred_each(cls: type[T], pickled: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, T]]:
+    """Each (name, a pickled object of `cls`), as (name, the object deferred until it is read)."""
+    return ((name, deferred(cls, name, partial(pickle.loads, data))) for name, data in pickled)
 
 
 def _under(pointer: str, prefix: str) -> bool:
@@ -224,7 +225,8 @@ class ComponentMemo:
         if not isinstance(state, ComponentState) or not all(isinstance(d, dict) for d in (digests, models, enums)):
             return None
         inner = partial(pickle.loads, inner_types)
-        state = replace(state, models=_deferred(Model, models), enums=_deferred(Enum, enums), inner_types=inner)
+        models, enums = dict(deferred_each(Model, models.items())), dict(deferred_each(Enum, enums.items()))
+        state = replace(state, models=models, enums=enums, inner_types=inner)
         for kind, objects in (("models", state.models), ("enums", state.enums)):
             for name, digest in digests.get(kind, {}).items():
                 if name in objects:

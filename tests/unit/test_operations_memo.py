@@ -153,16 +153,13 @@ def test_an_unchanged_group_is_served_whole(built, asked, tmp_path):
 
 
 def test_a_changed_groups_new_records_are_kept_as_one_more_piece_until_too_many_are_unused(built, asked, tmp_path):
-    from generator.cache import read_pickled
-
     spec = copy.deepcopy(SPEC)
     spec["paths"].update({f"/a{n}": {"get": _op(f"listA{n}", "a", PET)} for n in range(2, 5)})
 
     def pieces() -> int:
         memo = OperationMemo(tmp_path / "groups", "salt")
-        _build(spec, memo)  # starts the memo, with the key it reads under
-        chunks, _ = read_pickled(tmp_path / "groups", memo._start)
-        return len(chunks["a"])
+        _build(spec, memo)  # reads the entry, with the updates later runs appended to it
+        return len(memo._chunks["a"])
 
     _run(spec, tmp_path)
     counts = [pieces()]
@@ -295,6 +292,51 @@ def test_a_group_served_whole_comes_as_its_summary_and_loads_its_operations_when
     assert served.groups[-1].operations == fresh.groups[-1].operations
     assert not is_pending(served.groups[-1]) and served.groups[-1] == fresh.groups[-1]
     assert all(map(is_pending, served.groups[:-1]))
+
+
+def test_a_run_that_changed_a_group_adds_it_to_the_entry_until_that_holds_mostly_old_groups(built, asked, tmp_path):
+    entry = tmp_path / "groups"
+    _run(SPEC, tmp_path)
+    first = entry.read_bytes()
+    changed = copy.deepcopy(SPEC)
+    changed["paths"]["/b"]["get"]["summary"] = "Now with a summary"
+    _run(changed, tmp_path)
+    added = entry.read_bytes()
+    assert added.startswith(first) and len(added) > len(first)
+    built.clear(), asked.clear()
+    warm = _run(changed, tmp_path)
+    assert built == asked == [] and warm == _fresh(changed)
+    gone = copy.deepcopy(changed)
+    del gone["paths"]["/a"]
+    _run(gone, tmp_path)
+    built.clear()
+    warm = _run(changed, tmp_path)
+    assert built == ["/a"] and warm == _fresh(changed)  # the memo no longer had it
+    for security in ([{"key": []}], [{"other": []}]):  # every group changes, twice
+        changed["security"] = security
+        _run(changed, tmp_path)
+    (tmp_path / "alone").mkdir()
+    _run(changed, tmp_path / "alone")
+    assert entry.stat().st_size == (tmp_path / "alone" / "groups").stat().st_size  # written anew
+    built.clear(), asked.clear()
+    warm = _run(changed, tmp_path)
+    assert built == asked == [] and warm == _fresh(changed)
+
+
+def test_an_addition_cut_short_costs_only_the_build_of_what_it_held(built, tmp_path):
+    entry = tmp_path / "groups"
+    _run(SPEC, tmp_path)
+    changed = copy.deepcopy(SPEC)
+    changed["paths"]["/b"]["get"]["summary"] = "Now with a summary"
+    before = entry.stat().st_size
+    _run(changed, tmp_path)
+    with entry.open("r+b") as handle:
+        handle.truncate((before + entry.stat().st_size) // 2)
+    built.clear()
+    warm = _run(changed, tmp_path)
+    assert built == ["/b"] and warm == _fresh(changed)
+    built.clear()
+    assert _run(changed, tmp_path) == warm and built == []
 
 
 @pytest.mark.parametrize("how", DAMAGES)
