@@ -89,7 +89,7 @@ def render(
         elif memo is not None and planned.pieces is not None:
             memo.retain(_pieces_key(memo, planned.path))  # for when the group changes
     if memo is not None and models is not None and models.side is None:
-        memo.keep_files(models.key, models.files, {name: list(kind) for name, kind in side.kinds.items()})
+        memo.keep_files(models.key, models.files, side.kinds)
 
     def rendered(position: int, text: str) -> None:
         planned, key = todo[position]
@@ -134,7 +134,7 @@ def _kept_models(
         return _KeptModels(key, None)
     files, kinds = kept
     serve(files)  # get_files found each one
-    return _KeptModels(key, ModelSide({name: (kind, module) for name, (kind, module) in kinds.items()}), files)
+    return _KeptModels(key, ModelSide(kinds), files)
 
 
 # Which of the files (path, digest of the content) the receiver has already; the callable

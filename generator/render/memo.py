@@ -16,7 +16,7 @@ changed one group writes that group's entries, not 20 MB again.
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import mmap
 import os
 import struct
@@ -118,30 +118,35 @@ class RenderMemo:
         if found is not None:
             self._kept.append(self._data[found[1] : found[3]])
 
-    def get_files(self, key: bytes) -> tuple[list[tuple[str, bytes]], Any] | None:
+    def get_files(self, key: bytes) -> tuple[list[tuple[str, bytes]], dict[str, tuple[str, str]]] | None:
         """The files kept together under `key` (see keep_files), each path with the key of its
-        text, and what was kept with them; None unless every one of those texts is here."""
-        found = self.peek(_files_key(key))
+        text, and the kinds kept with them; None unless every one of those texts is here."""
+        found = self._old.get(_files_key(key))
         if found is None:
             return None
-        try:
-            kept = json.loads(found[0])
-            files = [(str(path), bytes.fromhex(text_key)) for path, text_key in kept["files"]]
-        except (ValueError, KeyError, TypeError):
+        try:  # marshal, not JSON: 4,000 paths and 6,600 kinds took 0.005 s to read as JSON
+            paths, keys, kinds = marshal.loads(self._data[found[2] : found[3]])
+            files = [(path, keys[at : at + 32]) for at, path in zip(range(0, len(keys), 32), paths)]
+            valid = isinstance(kinds, dict) and len(keys) == 32 * len(paths) and all(type(path) is str for path in paths)
+        except (ValueError, EOFError, TypeError):
             return None
-        if not all(text_key in self._old for _, text_key in files):
+        if not valid or not all(text_key in self._old for _, text_key in files):
             return None
         self.retain(_files_key(key))
-        return files, kept["with"]
+        return files, kinds
 
-    def keep_files(self, key: bytes, files: list[tuple[str, bytes]], kept_with: Any) -> None:
+    def keep_files(self, key: bytes, files: list[tuple[str, bytes]], kinds: dict[str, tuple[str, str]]) -> None:
         """Keep, under `key`, which files the inputs it was made of make (each path with the
-        key of its text, which `get` or `keep` has for the next run), and `kept_with` (JSON)."""
-        listed = [(path, text_key.hex()) for path, text_key in files]
-        self.keep(_files_key(key), json.dumps({"files": listed, "with": kept_with}), False)
+        key of its text, which `get` or `keep` has for the next run), and the kinds of the
+        models and enums (see plan.ModelSide)."""
+        data = marshal.dumps(([path for path, _ in files], b"".join(text_key for _, text_key in files), kinds))
+        self._keep(_files_key(key), data, False)
 
     def keep(self, key: bytes, text: str, needs_black: bool) -> None:
         """A new entry: written to the next pack at once, so a big first run holds no texts."""
+        self._keep(key, text.encode("utf-8"), needs_black)
+
+    def _keep(self, key: bytes, data: bytes, needs_black: bool) -> None:
         if self._path is None:
             return
         if self._new is None:
@@ -150,7 +155,7 @@ class RenderMemo:
             self._path = None  # the cache cannot be written: render without keeping anything
             return
         try:
-            _write_record(self._new, key, needs_black, text.encode("utf-8"))
+            _write_record(self._new, key, needs_black, data)
         except OSError:
             self.discard()
             self._path = None
