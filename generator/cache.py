@@ -12,6 +12,7 @@ import mmap
 import os
 import pickle
 import re
+import struct
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -135,6 +136,43 @@ def write_pickled(path: Path, header: str, payload: Any, keep: int) -> None:
         pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
     write_atomically(path, write, keep)
+
+
+_BLOB_SIZES = struct.Struct("<QQ")
+
+
+def write_pickled_with_blob(path: Path, header: str, payload: Any, blob: bytes, keep: int) -> None:
+    """Keep `payload` and `blob` under `header` at `path`: `blob` is read back through a
+    mapping of the file (see read_pickled_with_blob), so what of it a run leaves unread
+    costs it nothing (the component memo's 10 MB of pickled models, mostly left unread)."""
+    data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def write(handle: BinaryIO) -> None:
+        handle.write(header.encode() + b"\n" + _BLOB_SIZES.pack(len(data), len(blob)))
+        handle.write(data)
+        handle.write(blob)
+
+    write_atomically(path, write, keep)
+
+
+def read_pickled_with_blob(path: Path, header: str) -> tuple[Any, memoryview] | None:
+    """What `write_pickled_with_blob` kept at `path` under `header`: the payload, and a view of
+    the blob in the mapped file (entries are replaced by renaming, never cut short, so the
+    view stays whole however long it is kept). None as for read_pickled, also for an entry
+    cut short."""
+    try:
+        data = mapped(path)
+        prefix = header.encode() + b"\n"
+        if data[: len(prefix)] != prefix:
+            return None
+        sizes = _BLOB_SIZES.unpack_from(data, len(prefix))
+        start = len(prefix) + _BLOB_SIZES.size
+        if len(data) != start + sum(sizes):
+            return None
+        view = memoryview(data)
+        return pickle.loads(view[start : start + sizes[0]]), view[start + sizes[0] :]
+    except Exception:  # noqa: BLE001 - see read_pickled
+        return None
 
 
 def mapped(path: Path) -> mmap.mmap:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import __version__
-from ..cache import Fingerprints, code_digest, entry_name, read_pickled, used, write_pickled
+from ..cache import Fingerprints, code_digest, entry_name, read_pickled_with_blob, used, write_pickled_with_blob
 from ..errors import join_pointer
 from ..model import Enum, Model
 from ..model.deferred import deferred
@@ -182,13 +182,28 @@ class NodeDigests:
 _MISSING = object()
 
 
-def _pickled_each(objects: dict[str, Any]) -> dict[str, bytes]:
-    return {name: pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL) for name, obj in objects.items()}
-
-
-def deferred_each(cls: type[T], pickled: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, T]]:
+def deferred_each(cls: type[T], pickled: Iterable[tuple[str, bytes | memoryview]]) -> Iterator[tuple[str, T]]:
     """Each (name, a pickled object of `cls`), as (name, the object deferred until it is read)."""
     return ((name, deferred(cls, name, partial(pickle.loads, data))) for name, data in pickled)
+
+
+class _Blob:
+    """Objects pickled one after the other, each found again by where it lies."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def add(self, obj: object) -> tuple[int, int]:
+        start = len(self.data)
+        self.data += pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        return start, len(self.data)
+
+    def each(self, objects: dict[str, Any]) -> dict[str, tuple[int, int]]:
+        return {name: self.add(obj) for name, obj in objects.items()}
+
+
+def _slices(blob: memoryview, places: dict[str, tuple[int, int]]) -> Iterator[tuple[str, memoryview]]:
+    return ((name, blob[start:end]) for name, (start, end) in places.items())
 
 
 def _under(pointer: str, prefix: str) -> bool:
@@ -218,14 +233,17 @@ class ComponentMemo:
         each unpickled when first used."""
         if self._path is None:
             return None
-        kept = read_pickled(self._path, key)
+        found = read_pickled_with_blob(self._path, key)
+        kept, blob = found if found is not None else (None, memoryview(b""))
         if not isinstance(kept, tuple) or len(kept) != 5:
             return None
         state, digests, models, enums, inner_types = kept
         if not isinstance(state, ComponentState) or not all(isinstance(d, dict) for d in (digests, models, enums)):
             return None
-        inner = partial(pickle.loads, inner_types)
-        models, enums = dict(deferred_each(Model, models.items())), dict(deferred_each(Enum, enums.items()))
+        if not (isinstance(inner_types, tuple) and len(inner_types) == 2):
+            return None
+        inner = partial(pickle.loads, blob[inner_types[0] : inner_types[1]])
+        models, enums = dict(deferred_each(Model, _slices(blob, models))), dict(deferred_each(Enum, _slices(blob, enums)))
         state = replace(state, models=models, enums=enums, inner_types=inner)
         for kind, objects in (("models", state.models), ("enums", state.enums)):
             for name, digest in digests.get(kind, {}).items():
@@ -245,12 +263,13 @@ class ComponentMemo:
         self._pending = None
         # Each model and enum is pickled alone, and the types inside component schemas
         # together: a run unpickles only what it uses (see ComponentState.inner_types).
-        models, enums = _pickled_each(state.models), _pickled_each(state.enums)
+        blob = _Blob()
+        models, enums = blob.each(state.models), blob.each(state.enums)
         inner = {pointer: ref for pointer, ref in state.types.items() if is_inner_pointer(pointer)}
         outer = {pointer: ref for pointer, ref in state.types.items() if pointer not in inner}
         rest = replace(state, models={}, enums={}, types=outer, inner_types=None)
-        payload = (rest, self._digests(state), models, enums, pickle.dumps(inner, protocol=pickle.HIGHEST_PROTOCOL))
-        write_pickled(self._path, key, payload, KEPT_STATES)
+        payload = (rest, self._digests(state), models, enums, blob.add(inner))
+        write_pickled_with_blob(self._path, key, payload, bytes(blob.data), KEPT_STATES)
 
     def _digests(self, state: ComponentState) -> dict[str, dict[str, bytes]]:
         """The fingerprint of each model and enum, as the state's dicts hold them."""
