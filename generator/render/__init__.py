@@ -88,8 +88,6 @@ def render(
             todo.append((_assembled(planned, memo) if memo is not None else planned, key))
         elif memo is not None and planned.pieces is not None:
             memo.retain(_pieces_key(memo, planned.path))  # for when the group changes
-    if memo is not None and models is not None and models.side is None:
-        memo.keep_files(models.key, models.files, side.kinds)
 
     def rendered(position: int, text: str) -> None:
         planned, key = todo[position]
@@ -99,6 +97,8 @@ def render(
         emit(planned.path, text, needs_black)
 
     _render_all([planned for planned, _ in todo], options, workers, rendered)
+    if memo is not None and models is not None and models.side is None:  # once their texts are kept
+        memo.keep_files(models.key, models.files, side.kinds)
     if pending:
         progress(f"formatting {len(pending)} files")
         for path, text in format_files(pending, cache=cache, line_length=options.line_length).items():
@@ -121,7 +121,7 @@ def _kept_models(
     source: str,
     options: RenderOptions,
     memo: RenderMemo | None,
-    serve: Callable[[list[tuple[str, bytes]]], list[bool]] | None,
+    serve: Callable[..., list[bool]] | None,
 ) -> _KeptModels | None:
     """Give out the files of models and enums as a whole when the memo has them for these
     inputs: most regenerations change no model, and then neither the plan of thousands of
@@ -132,8 +132,8 @@ def _kept_models(
     kept = memo.get_files(key)
     if kept is None:
         return _KeptModels(key, None)
-    files, kinds = kept
-    serve(files)  # get_files found each one
+    files, digests, kinds = kept
+    serve(files, digests)  # get_files found each one
     return _KeptModels(key, ModelSide(kinds), files)
 
 
@@ -143,14 +143,21 @@ Held = Callable[[list[tuple[str, str]], Callable[[str], str]], set[str]]
 
 
 def _serve(
-    memo: RenderMemo, emit: Callable[[str, str, bool], None], held: Held | None, files: list[tuple[str, bytes]]
+    memo: RenderMemo,
+    emit: Callable[[str, str, bool], None],
+    held: Held | None,
+    files: list[tuple[str, bytes]],
+    digests: list[str | None] | None = None,
 ) -> list[bool]:
     """Give out each file (path, key) that the memo keeps under its key, or leave it to a
     receiver that holds it (then it is not even read); whether each was: not when the memo
-    has no text under its key. Asked for thousands of files at once, for the models."""
+    has no text under its key. Asked for thousands of files at once, for the models, with
+    the final digest of each text when known (see RenderMemo.final_digest)."""
     in_place: set[str] = set()
     if held is not None:
-        asked = [(path, digest) for path, key in files if (digest := memo.final_digest(key)) is not None]
+        if digests is None:
+            digests = [memo.final_digest(key) for _, key in files]
+        asked = [(path, digest) for (path, _), digest in zip(files, digests) if digest is not None]
         keys = dict(files)
         in_place = held(asked, lambda path: _kept_text(memo, keys[path])) if asked else set()
     served = []

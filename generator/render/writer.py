@@ -174,8 +174,9 @@ def write_tree(
     held: dict[str, tuple[str, Callable[[str], str]]] | None = None,
 ) -> WriteResult:
     """Write `files` (relative path -> text) into `outdir`. `held` lists more files of the
-    package that `record` found in place already (path -> digest, and what gives a path's
-    text should it be needed after all: when the directory is gone by now)."""
+    package that `record.holds` found in place already (path -> digest, and what gives a
+    path's text should it be needed after all: when the directory is gone by now); the
+    record knows their stat from then."""
     outdir = Path(outdir)
     record = record or StatRecord(None)
     held = held or {}
@@ -193,12 +194,11 @@ def write_tree(
     digests: dict[str, str] = {}
     prefix = os.path.join(outdir, "")  # joined once: os.path.join took 0.006 s for 4,000 files
     for rel in sorted({*files, *held}):
-        place = prefix + rel
         if rel in held:
             digests[rel] = held[rel][0]
             unchanged.append(rel)
-            record.note(rel, place, digests[rel])
             continue
+        place = prefix + rel
         data = files[rel].encode("utf-8")
         digests[rel] = digest = hashlib.sha256(data).hexdigest()
         if record.holds([(rel, digest)], prefix) or _holds(place, data):
