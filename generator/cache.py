@@ -74,25 +74,13 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], object], keep: int 
         prune(path.parent, keep, path.suffix)
 
 
-def read_pickled(path: Path, header: str) -> Any | None:
-    """What `write_pickled` kept at `path` under `header`; None for another header, or for a
-    missing or damaged entry (which only costs the work it would have saved). The header is
-    read first, so a mismatch unpickles nothing. Like Python's own bytecode cache, this
-    trusts the user's cache directory."""
-    try:
-        with path.open("rb") as handle:
-            if handle.readline() != header.encode() + b"\n":
-                return None
-            return pickle.load(handle)
-    except Exception:  # noqa: BLE001 - see above
-        return None
-
-
 def read_pickled_updates(path: Path, header: str) -> tuple[list[Any], int]:
     """What `write_pickled` kept at `path` under `header`, then each update `append_pickled`
-    added to it, in order, and the size of what was read; nothing for another header or a
-    missing or damaged entry. An update cut short (a run stopped while appending it) ends
-    the list."""
+    added to it, in order, and the size of what was read; nothing for another header, or for
+    a missing or damaged entry (which only costs the work it would have saved). The header
+    is read first, so a mismatch unpickles nothing. Like Python's own bytecode cache, this
+    trusts the user's cache directory. An update cut short (a run stopped while appending
+    it) ends the list, and the size is then 0: the entry is to be written anew."""
     found: list[Any] = []
     try:
         with path.open("rb") as handle:
@@ -104,7 +92,7 @@ def read_pickled_updates(path: Path, header: str) -> tuple[list[Any], int]:
                 except EOFError:
                     break
             return found, handle.tell()
-    except Exception:  # noqa: BLE001 - see read_pickled
+    except Exception:  # noqa: BLE001 - see above
         return found, 0
 
 
@@ -158,8 +146,8 @@ def write_pickled_with_blob(path: Path, header: str, payload: Any, blob: bytes, 
 def read_pickled_with_blob(path: Path, header: str) -> tuple[Any, memoryview] | None:
     """What `write_pickled_with_blob` kept at `path` under `header`: the payload, and a view of
     the blob in the mapped file (entries are replaced by renaming, never cut short, so the
-    view stays whole however long it is kept). None as for read_pickled, also for an entry
-    cut short."""
+    view stays whole however long it is kept). None as for read_pickled_updates, also for
+    an entry cut short."""
     try:
         data = mapped(path)
         prefix = header.encode() + b"\n"
@@ -171,7 +159,7 @@ def read_pickled_with_blob(path: Path, header: str) -> tuple[Any, memoryview] | 
             return None
         view = memoryview(data)
         return pickle.loads(view[start : start + sizes[0]]), view[start + sizes[0] :]
-    except Exception:  # noqa: BLE001 - see read_pickled
+    except Exception:  # noqa: BLE001 - see read_pickled_updates
         return None
 
 

@@ -118,8 +118,8 @@ class OperationMemo:
         # it alone as one more piece of its group, and writes every other piece as it read it
         # (GitHub: 0.07 s, then 0.011 s for the records of the group that changed, 0.0003 s).
         self._chunks: dict[str, tuple[bytes, ...]] = {}  # the last run's pieces, by group
-        # The last run's heads, by group, each pickled alone: a run that changed one group
-        # pickles that group's head alone (all of them took 0.005 s).
+        # The last run's heads, by group, each pickled alone: a run adds those of the groups it
+        # changed to the entry (see save).
         self._heads: dict[str, Any] = {}  # bytes; None in an update: the group is gone
         self._size = 0  # of the entry read, when it can be added to
         self._old: dict[bytes, OperationRecord] | None = None  # the last run's, of the current group, once read
@@ -258,8 +258,8 @@ class OperationMemo:
         changed = {group: pieces for group, pieces in chunks.items() if self._chunks.get(group) != pieces}
         changed_heads: dict[str, bytes | None] = {group: head for group, head in heads.items() if self._heads.get(group) != head}
         changed_heads |= {group: None for group in self._heads if group not in heads}
-        grown = self._size + _size_of(changed, changed_heads)
-        if self._size and grown <= 2 * _size_of(chunks, heads) and append_pickled(self._path, self._start, (changed, changed_heads)):
+        appendable = self._size and self._size + _size_of(changed, changed_heads) <= 2 * _size_of(chunks, heads)
+        if appendable and append_pickled(self._path, self._start, (changed, changed_heads)):
             return
         write_pickled(self._path, self._start, (chunks, heads), KEPT_ENTRIES)
 
@@ -296,9 +296,8 @@ class OperationMemo:
         read = self._nodes.read_from(dict.fromkeys(place[3] for place in self._places), _SCHEMAS)
         digest = hashlib.sha256(b"".join(record.operation_digest for record in records)).digest()
         outline = _pickled(_outline_of(summary, records))
-        return GroupHead(
-            self._entered, _digest_of(self._places), tuple(read.items()), tuple(self._records), self._chain, digest, outline, _UNCHECKED
-        )
+        places, keys = _digest_of(self._places), tuple(self._records)
+        return GroupHead(self._entered, places, tuple(read.items()), keys, self._chain, digest, outline, _UNCHECKED)
 
     def _record(self, operation: Operation, added: Additions) -> OperationRecord:
         of = self.fingerprints.of

@@ -349,12 +349,12 @@ def test_a_damaged_entry_costs_only_the_build(built, tmp_path, how):
 
 
 def test_a_damaged_groups_records_cost_only_that_groups_build(built, tmp_path):
-    from generator.cache import read_pickled, write_pickled
+    from generator.cache import read_pickled_updates, write_pickled
 
     memo = OperationMemo(tmp_path / "groups", "salt")
     first = _build(SPEC, memo)
     memo.save()
-    records, heads = read_pickled(tmp_path / "groups", memo._start)
+    (records, heads), = read_pickled_updates(tmp_path / "groups", memo._start)[0]
     assert isinstance(records, dict) and len(records) == 3 and heads.keys() == records.keys()
     first_key = next(iter(records))
     records[first_key] = tuple(piece[: len(piece) // 2] for piece in records[first_key])
