@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
-from typing import Any, Callable
+from typing import Callable
 
 from ..forked import Forked, can_fork
 from ..model import Api
@@ -187,17 +186,14 @@ def _assembled(planned: Planned, memo: RenderMemo) -> Planned:
     if group is None:
         return planned
     where = _pieces_key(memo, planned.path)
-    kept = memo.peek(where)
-    try:
-        old: Any = json.loads(kept[0]) if kept is not None else {}
-    except ValueError:
-        old = None
+    old = memo.get_data(where)
     old = old if isinstance(old, dict) else {}
-    keys = {op.name: memo.key(group.inputs(op)).hex() for op in group.group.operations}
+    operations = group.group.operations
+    keys = dict(zip((op.name for op in operations), memo.keys(group.inputs(), operations)))
     found = {name: Piece.of(old.get(key)) for name, key in keys.items()}
     pieces = {name: piece for name, piece in found.items() if piece is not None}
-    pieces |= group.render([op for op in group.group.operations if op.name not in pieces])
-    memo.keep(where, json.dumps({keys[name]: piece for name, piece in pieces.items()}), False)
+    pieces |= group.render([op for op in operations if op.name not in pieces])
+    memo.keep_data(where, {keys[name]: tuple(piece) for name, piece in pieces.items()})
     return replace(planned, make=partial(group.make, pieces))
 
 

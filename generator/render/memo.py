@@ -23,6 +23,7 @@ import struct
 import tempfile
 from dataclasses import is_dataclass
 from pathlib import Path
+from collections.abc import Iterable
 from typing import IO, Any
 
 import jinja2
@@ -81,6 +82,14 @@ class RenderMemo:
         shown = tuple(self._shown_each(item) if type(item) is tuple else self._shown(item) for item in inputs)
         return hashlib.sha256(self._salt + repr(shown).encode()).digest()
 
+    def keys(self, inputs: tuple[Any, ...], objects: Iterable[Any]) -> list[bytes]:
+        """key(inputs + (obj,)) for each of the objects, the inputs shown once (a group's
+        pieces are keyed by hundreds of operations each)."""
+        shown = [repr(self._shown_each(item) if type(item) is tuple else self._shown(item)) for item in inputs]
+        head = self._salt + ("(" + "".join(f"{item}, " for item in shown)).encode()
+        tail = b")" if shown else b",)"  # as a tuple of one shows itself
+        return [hashlib.sha256(head + repr(self._shown(obj)).encode() + tail).digest() for obj in objects]
+
     def _shown_each(self, items: tuple[Any, ...]) -> Any:
         if items and all(map(_is_model, set(map(type, items)))):
             return _Digest(hashlib.sha256(b"objects\0" + self.fingerprints.joined(items)).digest())
@@ -121,19 +130,31 @@ class RenderMemo:
         if found is not None:
             self._kept.append(self._data[found[1] : found[3]])
 
+    def get_data(self, key: bytes) -> Any:
+        """What keep_data kept under `key` (None when nothing is: when it cannot be read, or
+        when it was not kept by keep_data, it is what marshal makes of some bytes, which the
+        caller checks), for this run alone."""
+        found = self._old.get(key)
+        try:  # marshal, not JSON: 4,000 paths and 6,600 kinds took 0.005 s to read as JSON
+            return marshal.loads(self._data[found[2] : found[3]]) if found is not None else None
+        except (ValueError, EOFError, TypeError):
+            return None
+
+    def keep_data(self, key: bytes, data: Any) -> None:
+        """A new entry of values marshal can keep (see get_data)."""
+        self._keep(key, marshal.dumps(data), False)
+
     def get_files(self, key: bytes) -> tuple[list[tuple[str, bytes]], list[str | None], dict[str, tuple[str, str]]] | None:
         """The files kept together under `key` (see keep_files), each path with the key of its
         text, the final digest of each text (see final_digest), and the kinds kept with them;
         None unless every one of those texts is here."""
-        found = self._old.get(_files_key(key))
-        if found is None:
-            return None
-        try:  # marshal, not JSON: 4,000 paths and 6,600 kinds took 0.005 s to read as JSON
-            paths, keys, digests, kinds = marshal.loads(self._data[found[2] : found[3]])
+        kept = self.get_data(_files_key(key))
+        try:
+            paths, keys, digests, kinds = kept
             files = [(path, keys[at : at + 32]) for at, path in zip(range(0, len(keys), 32), paths)]
             valid = isinstance(kinds, dict) and len(keys) == 32 * len(paths) == 32 * len(digests)
             valid = valid and all(type(path) is str for path in paths)
-        except (ValueError, EOFError, TypeError):
+        except (ValueError, TypeError):  # not four values, or not these
             return None
         if not valid or not all(text_key in self._old for _, text_key in files):
             return None
@@ -146,8 +167,7 @@ class RenderMemo:
         digest: asking the pack for 4,000 of them took 2 ms), and the kinds of the models and
         enums (see plan.ModelSide)."""
         paths, keys = [path for path, _ in files], [text_key for _, text_key in files]
-        data = marshal.dumps((paths, b"".join(keys), [self.final_digest(text_key) for text_key in keys], kinds))
-        self._keep(_files_key(key), data, False)
+        self.keep_data(_files_key(key), (paths, b"".join(keys), [self.final_digest(text_key) for text_key in keys], kinds))
 
     def keep(self, key: bytes, text: str, needs_black: bool) -> None:
         """A new entry: written to the next pack at once, so a big first run holds no texts."""

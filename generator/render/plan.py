@@ -230,8 +230,8 @@ class Piece(NamedTuple):
 
     @classmethod
     def of(cls, kept: Any) -> Piece | None:
-        """A piece as a memo kept it (a JSON list), if it is one."""
-        if not isinstance(kept, list) or len(kept) != len(cls._fields):
+        """A piece as a memo kept it (a tuple), if it is one."""
+        if type(kept) is not tuple or len(kept) != len(cls._fields):
             return None
         texts, flags = kept[:7] + kept[10:], kept[7:10]
         if not all(isinstance(t, str) for t in texts) or not all(isinstance(f, bool) for f in flags):
@@ -254,8 +254,9 @@ class GroupPieces:
     group: ResourceGroup
     kinds: Kinds
 
-    def inputs(self, op: Operation) -> tuple[Any, ...]:
-        return (_OPERATION_TEMPLATE, "operation_pieces", self.file, self.group.name, self.group.class_name, op)
+    def inputs(self) -> tuple[Any, ...]:
+        """What an operation's piece is made of besides the operation itself."""
+        return (_OPERATION_TEMPLATE, "operation_pieces", self.file, self.group.name, self.group.class_name)
 
     def render(self, operations: list[Operation]) -> dict[str, Piece]:
         """The pieces of these operations of the group, by name."""
