@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .types import EnumRef, ModelRef, TypeRef, names_in
+from .types import EnumRef, ModelRef, TypeRef, named_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,14 +261,14 @@ class GroupSummary:
 
     @classmethod
     def of(cls, operations: tuple[Operation, ...]) -> GroupSummary:
-        types = [t for op in operations for t in op.types()]
+        named = named_in([t for op in operations for t in op.types()])
         return cls(
             methods=tuple(op.name for op in operations),
             paginated=tuple((op.name, op.pagination) for op in operations if op.pagination is not None),
             first_read=next((op for op in operations if op.method == "GET"), None),
             event_streams=any(op.success is not None and op.success.content_type == "text/event-stream" for op in operations),
-            models=tuple(sorted(names_in(types, (ModelRef,)))),
-            enums=tuple(sorted(names_in(types, (EnumRef,)))),
+            models=tuple(sorted(named[ModelRef])),
+            enums=tuple(sorted(named[EnumRef])),
         )
 
 

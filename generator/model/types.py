@@ -106,13 +106,19 @@ def strip_nullable(ref: TypeRef) -> tuple[TypeRef, bool]:
 
 def names_in(roots: Iterable[TypeRef | None], refs: tuple[type[ModelRef | EnumRef], ...]) -> set[str]:
     """Names these types refer to through `refs` (ModelRef, EnumRef), however deeply nested."""
-    found: set[str] = set()
+    found = named_in(roots)
+    return set().union(*(found[ref] for ref in refs))
+
+
+def named_in(roots: Iterable[TypeRef | None]) -> dict[type, set[str]]:
+    """By ModelRef and EnumRef, the names these types refer to, however deeply nested."""
+    found: dict[type, set[str]] = {ModelRef: set(), EnumRef: set()}
     stack: list[Any] = list(roots)
     while stack:
         node = stack.pop()
         kind = type(node)
-        if kind in refs:
-            found.add(node.name)
+        if kind in found:
+            found[kind].add(node.name)
         elif kind is tuple:
             stack.extend(node)
         elif kind not in _LEAVES:  # a TypeRef holding others (ListOf, UnionOf, ...)

@@ -339,6 +339,29 @@ def test_an_addition_cut_short_costs_only_the_build_of_what_it_held(built, tmp_p
     assert _run(changed, tmp_path) == warm and built == []
 
 
+def test_what_a_path_item_reaches_is_worked_out_again_only_when_what_it_read_changed(tmp_path, monkeypatch):
+    from generator.build.memo import NodeDigests
+
+    asked: list[str] = []
+    original = NodeDigests.reached
+
+    def reached(self, pointer, *args):
+        asked.append(pointer)
+        return original(self, pointer, *args)
+
+    _run(SPEC, tmp_path)
+    monkeypatch.setattr(NodeDigests, "reached", reached)
+    grown = copy.deepcopy(SPEC)
+    grown["paths"]["/a2"] = {"get": _op("listA2", "a", PET)}
+    assert _run(grown, tmp_path) == _fresh(grown)
+    assert [pointer for pointer in asked if pointer.startswith("/paths")] == ["/paths/~1a2"]
+    asked.clear()
+    changed = copy.deepcopy(grown)
+    changed["components"]["parameters"]["limit"]["description"] = "Read by /b alone"
+    assert _run(changed, tmp_path) == _fresh(changed)
+    assert [pointer for pointer in asked if pointer.startswith("/paths")] == ["/paths/~1b"]
+
+
 @pytest.mark.parametrize("how", DAMAGES)
 def test_a_damaged_entry_costs_only_the_build(built, tmp_path, how):
     first = _run(SPEC, tmp_path)
