@@ -212,6 +212,15 @@ def test_duplicate_operation_ids_across_units_are_found_even_from_the_cache(tmp_
     ]
 
 
+def test_operation_ids_are_duplicates_as_the_library_compares_them() -> None:
+    from generator.spec.strict import _duplicate_operation_ids
+
+    ids = ["a", {"x": 1}, "a", {"x": 1}, 1, True, 1.0, None, None, [1], [1], "b"]
+    root = {"paths": {f"/p{i}": {"get": {"operationId": value}} for i, value in enumerate(ids)}}
+    found = [pointer for pointer, _ in _duplicate_operation_ids(root, ["get"], False)]
+    assert found == [f"/paths/~1p{i}/get" for i in (2, 3, 5, 6, 10)]  # True == 1 == 1.0, as in a list
+
+
 def test_a_crash_in_one_unit_leaves_the_others_validated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import openapi_spec_validator.validation.keywords as keywords
 
