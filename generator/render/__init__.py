@@ -159,16 +159,13 @@ def _serve(
         asked = [(path, digest) for (path, _), digest in zip(files, digests) if digest is not None]
         keys = dict(files)
         in_place = held(asked, lambda path: _kept_text(memo, keys[path])) if asked else set()
+    memo.retain_each([key for path, key in files if path in in_place])
     served = []
     for path, key in files:
-        if path in in_place:
-            memo.retain(key)
-            served.append(True)
-            continue
-        kept = memo.get(key)
+        kept = memo.get(key) if path not in in_place else None
         if kept is not None:
             emit(path, *kept)
-        served.append(kept is not None)
+        served.append(kept is not None or path in in_place)
     return served
 
 

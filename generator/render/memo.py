@@ -126,9 +126,12 @@ class RenderMemo:
 
     def retain(self, key: bytes) -> None:
         """Keep the entry under `key`, if there is one, for the next run (once a run)."""
-        found = self._old.get(key)
-        if found is not None:
-            self._kept.append(self._data[found[1] : found[3]])
+        self.retain_each([key])
+
+    def retain_each(self, keys: list[bytes]) -> None:
+        """retain, for each of the keys (the thousands of a package's kept models)."""
+        data = self._data
+        self._kept += [data[found[1] : found[3]] for found in map(self._old.get, keys) if found is not None]
 
     def get_data(self, key: bytes) -> Any:
         """What keep_data kept under `key` (None when nothing is: when it cannot be read, or
@@ -284,15 +287,17 @@ def _index(data: memoryview) -> tuple[dict[bytes, tuple[bool, int, int, int]], b
     whole record, the last one for a key that is there twice; and whether the pack ends with
     a whole record (a damaged tail is ignored)."""
     index: dict[bytes, tuple[bool, int, int, int]] = {}
-    at = len(_MAGIC) if len(data) else 0
-    while at + _RECORD.size <= len(data):
-        key, _, needs_black, length = _RECORD.unpack_from(data, at)
-        start = at + _RECORD.size
-        if start + length > len(data):
+    unpack, size, end = _RECORD.unpack_from, _RECORD.size, len(data)  # a loop over 4,000 records
+    at = len(_MAGIC) if end else 0
+    while at + size <= end:
+        key, _, needs_black, length = unpack(data, at)
+        start = at + size
+        stop = start + length
+        if stop > end:
             break
-        index[key] = (needs_black, at, start, start + length)
-        at = start + length
-    return index, at == len(data) and len(data) > 0
+        index[key] = (needs_black, at, start, stop)
+        at = stop
+    return index, at == end and end > 0
 
 
 def _new_pack(path: Path) -> IO[bytes] | None:
