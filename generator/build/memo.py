@@ -27,7 +27,7 @@ from .. import __version__
 from ..cache import Fingerprints, code_digest, entry_name, read_pickled_with_blob, used, write_pickled_with_blob
 from ..errors import join_pointer
 from ..model import Enum, Model
-from ..model.deferred import deferred
+from ..model.deferred import deferred_each
 from ..spec.refs import PointerError, resolve_pointer
 from ..spec.units import UnitDigest, is_container, node_digest
 from .schemas import ComponentState, is_inner_pointer
@@ -182,9 +182,10 @@ class NodeDigests:
 _MISSING = object()
 
 
-def deferred_each(cls: type[T], pickled: Iterable[tuple[str, bytes | memoryview]]) -> Iterator[tuple[str, T]]:
+def deferred_pickles(cls: type[T], pickled: Iterable[tuple[str, bytes | memoryview]]) -> list[tuple[str, T]]:
     """Each (name, a pickled object of `cls`), as (name, the object deferred until it is read)."""
-    return ((name, deferred(cls, name, partial(pickle.loads, data))) for name, data in pickled)
+    loads = pickle.loads
+    return deferred_each(cls, ((name, partial(loads, data)) for name, data in pickled))
 
 
 class _Blob:
@@ -243,12 +244,11 @@ class ComponentMemo:
         if not (isinstance(inner_types, tuple) and len(inner_types) == 2):
             return None
         inner = partial(pickle.loads, blob[inner_types[0] : inner_types[1]])
-        models, enums = dict(deferred_each(Model, _slices(blob, models))), dict(deferred_each(Enum, _slices(blob, enums)))
+        models, enums = dict(deferred_pickles(Model, _slices(blob, models))), dict(deferred_pickles(Enum, _slices(blob, enums)))
         state = replace(state, models=models, enums=enums, inner_types=inner)
         for kind, objects in (("models", state.models), ("enums", state.enums)):
-            for name, digest in digests.get(kind, {}).items():
-                if name in objects:
-                    self._fingerprints.know(objects[name], digest)
+            known = [(objects[name], digest) for name, digest in digests.get(kind, {}).items() if name in objects]
+            self._fingerprints.know_each((obj for obj, _ in known), (digest for _, digest in known))
         used(self._path)
         return state
 

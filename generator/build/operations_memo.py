@@ -45,7 +45,7 @@ from typing import Any, Callable, NamedTuple, TypeVar
 
 from ..cache import Fingerprints, append_pickled, entry_name, read_pickled_updates, used, write_pickled
 from ..model import Enum, GroupSummary, Model, Operation, ResourceGroup
-from .memo import NodeDigests, code_version, deferred_each
+from .memo import NodeDigests, code_version, deferred_pickles
 from .naming import NameAllocator
 from .schemas import Additions, SchemaBuilder
 
@@ -175,10 +175,9 @@ class OperationMemo:
         outline = _loaded(head.outline, Outline) if _check(head.outline, pieces) == head.check else None
         if outline is None:
             return None  # a damaged entry
-        models, enums = tuple(deferred_each(Model, outline.models)), tuple(deferred_each(Enum, outline.enums))
+        models, enums = tuple(deferred_pickles(Model, outline.models)), tuple(deferred_pickles(Enum, outline.enums))
         schemas.add(replace(outline.added, models=models, enums=enums))
-        for (_, obj), digest in zip((*models, *enums), outline.fingerprints):
-            self.fingerprints.know(obj, digest)
+        self.fingerprints.know_each((obj for _, obj in (*models, *enums)), outline.fingerprints)
         self._chain, self._served = head.after, head
         return ServedGroup(outline.summary, partial(self._operations, pieces, head.keys))
 

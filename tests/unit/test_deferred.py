@@ -90,6 +90,15 @@ def test_filling_it_with_another_object_fails_loudly(wrong):
         pet.fields  # noqa: B018
 
 
+def test_many_at_once_are_as_each_alone():
+    from generator.model.deferred import deferred_each
+
+    calls: list[str] = []
+    made = deferred_each(Model, [("Pet", _loads(calls)), ("Pet", _loads(calls))])
+    assert [name for name, _ in made] == ["Pet", "Pet"] and all(is_pending(pet) for _, pet in made) and calls == []
+    assert all(pet == WHOLE for _, pet in made) and calls == ["loaded", "loaded"]
+
+
 def test_fields_known_up_front_are_read_without_loading():
     calls: list[str] = []
     pet = deferred(Model, "Pet", _loads(calls), module="pet", description="A pet")

@@ -401,6 +401,15 @@ def test_a_key_follows_each_model_object_of_a_tuple_and_their_order():
     assert memo.key(("models", (a, "B"))) != memo.key(("models", (a, b)))
 
 
+def test_digests_told_at_once_are_told_as_one_by_one():
+    from generator.model import Model
+
+    models = [Model(name, name.lower(), ()) for name in ("A", "B", "C")]
+    fingerprints = Fingerprints()
+    fingerprints.know_each(iter(models), [b"a" * 32, b"b" * 32, b"c" * 32])
+    assert fingerprints.joined(tuple(models)) == b"a" * 32 + b"b" * 32 + b"c" * 32
+
+
 def test_the_fingerprints_of_a_tuple_are_those_of_its_objects_in_order():
     from generator.model import Model
 
