@@ -339,15 +339,15 @@ def domain_report(api: Api, *, verbose: bool = False) -> list[str]:
     """What the generator took the API's domain knowledge to be, for the user to check: which
     operations page and how (with --verbose, why), and which credentials the client takes."""
     lines: list[str] = []
-    paginated = [(f"{g.name}.{method}", paging) for g in api.groups for method, paging in g.summary.paginated]
+    paginated = [(f"{g.name}.{method}", *paging) for g in api.groups for method, *paging in g.summary.paginated]
     if paginated:
         lines.append(f"Paginated operations ({len(paginated)}):")
-        width = min(max(len(name) for name, _ in paginated), 48)
-        for name, paging in paginated:
-            declared = "" if paging.source == "inferred" else f" [{paging.source}]"
-            lines.append(f"  {name:<{width}}  {paging.summary()}{declared}")
+        width = min(max(len(name) for name, *_ in paginated), 48)
+        for name, how, source, reason in paginated:
+            declared = "" if source == "inferred" else f" [{source}]"
+            lines.append(f"  {name:<{width}}  {how}{declared}")
             if verbose:
-                lines.append(f"  {'':<{width}}  because: {paging.reason}")
+                lines.append(f"  {'':<{width}}  because: {reason}")
     else:
         lines.append("Paginated operations: none")
     if api.security_schemes:

@@ -81,7 +81,8 @@ class GroupHead(NamedTuple):
 
 
 class Outline(NamedTuple):
-    summary: GroupSummary
+    summary: GroupSummary  # without its first read operation:
+    first_read: tuple[str, bytes] | None  # pickled, and deferred when served (one group's is read)
     added: Additions  # what the group's operations added, in order, as one; its models and enums:
     models: tuple[tuple[str, bytes], ...]  # each pickled alone, and deferred when served (a regeneration
     enums: tuple[tuple[str, bytes], ...]  # renders few of them: the render memo has their files)
@@ -179,7 +180,8 @@ class OperationMemo:
         schemas.add(replace(outline.added, models=models, enums=enums))
         self.fingerprints.know_each((obj for _, obj in (*models, *enums)), outline.fingerprints)
         self._chain, self._served = head.after, head
-        return ServedGroup(outline.summary, partial(self._operations, pieces, head.keys))
+        first = deferred_pickles(Operation, [outline.first_read]) if outline.first_read is not None else [("", None)]
+        return ServedGroup(replace(outline.summary, first_read=first[0][1]), partial(self._operations, pieces, head.keys))
 
     def operation(
         self,
@@ -325,8 +327,10 @@ def _outline_of(summary: GroupSummary, records: list[OperationRecord], last: Out
     models = tuple(fp for r in records for fp in r.fingerprints[: len(r.added.models)])
     enums = tuple(fp for r in records for fp in r.fingerprints[len(r.added.models) :])
     kept = dict(zip(last.fingerprints, (data for _, data in (*last.models, *last.enums)))) if last is not None else {}
+    first = summary.first_read
     return Outline(
-        summary,
+        replace(summary, first_read=None),
+        (first.name, _pickled(first)) if first is not None else None,
         replace(added, models=(), enums=()),
         tuple((name, kept.get(fp) or _pickled(obj)) for (name, obj), fp in zip(added.models, models)),
         tuple((name, kept.get(fp) or _pickled(obj)) for (name, obj), fp in zip(added.enums, enums)),

@@ -253,7 +253,9 @@ class GroupSummary:
     (build/operations_memo.py): a regeneration renders few groups of many."""
 
     methods: tuple[str, ...]  # the operations' method names, in order
-    paginated: tuple[tuple[str, Pagination], ...]  # (method name, how it pages), in order
+    # The operations that page, in order, as the report says it: (method name, how it pages
+    # (Pagination.summary), where that was declared, why), plain text: quick to restore.
+    paginated: tuple[tuple[str, str, str, str], ...]
     first_read: Operation | None  # the first GET operation
     event_streams: bool  # whether an operation answers with a stream of events
     models: tuple[str, ...]  # the models the operations' types name, sorted
@@ -264,7 +266,11 @@ class GroupSummary:
         named = named_in([t for op in operations for t in op.types()])
         return cls(
             methods=tuple(op.name for op in operations),
-            paginated=tuple((op.name, op.pagination) for op in operations if op.pagination is not None),
+            paginated=tuple(
+                (op.name, op.pagination.summary(), op.pagination.source, op.pagination.reason)
+                for op in operations
+                if op.pagination is not None
+            ),
             first_read=next((op for op in operations if op.method == "GET"), None),
             event_streams=any(op.success is not None and op.success.content_type == "text/event-stream" for op in operations),
             models=tuple(sorted(named[ModelRef])),

@@ -930,12 +930,12 @@ def readme_values(api: Api) -> dict[str, Any]:
 class Paged(NamedTuple):
     group: ResourceGroup
     method: str
-    pagination: Pagination
+    how: str  # Pagination.summary
 
 
 def paginated(api: Api) -> list[Paged]:
     """The operations that page, in order."""
-    return [Paged(group, name, paging) for group in api.groups for name, paging in group.summary.paginated]
+    return [Paged(group, name, how) for group in api.groups for name, how, _, _ in group.summary.paginated]
 
 
 def first_read(api: Api) -> tuple[ResourceGroup, Operation] | None:

@@ -283,12 +283,13 @@ def test_a_group_served_whole_comes_as_its_summary_and_loads_its_operations_when
     built.clear()
     served, _ = _run(spec, tmp_path)
     assert built == [] and all(map(is_pending, served.groups))
+    assert all(is_pending(g.summary.first_read) for g in served.groups if g.summary.first_read is not None)
     fresh, _ = _fresh(spec)
     assert [g.summary for g in served.groups] == [g.summary for g in fresh.groups]
     assert all(map(is_pending, served.groups))
     last = fresh.groups[-1].summary
     assert last.methods == ("list", "watch") and last.event_streams and last.first_read.name == "list"
-    assert [name for name, _ in last.paginated] == ["list"] and last.models == ("Pet",)
+    assert [paged[0] for paged in last.paginated] == ["list"] and last.models == ("Pet",)
     assert served.groups[-1].operations == fresh.groups[-1].operations
     assert not is_pending(served.groups[-1]) and served.groups[-1] == fresh.groups[-1]
     assert all(map(is_pending, served.groups[:-1]))
