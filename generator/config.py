@@ -46,6 +46,8 @@ class NameOverrides:
 
 @dataclass(frozen=True)
 class Config:
+    """What the user asked for: the command line's options over the configuration file's."""
+
     package_name: str | None = None  # import name; default from info.title
     client_name: str | None = None  # client class; default from info.title
     output: Path | None = None  # default ./<package_name>
@@ -159,6 +161,8 @@ def parse_values(values: Mapping[str, Any], source: str, base: Path | None, *, f
 
 @dataclass(frozen=True)
 class _Where:
+    """Where a configuration value came from, to name it in an error."""
+
     source: str
     key: str
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """A finding about the input, located in its file where possible."""
+
     severity: str  # "error" or "warning"
     message: str
     file: str = ""

@@ -66,6 +66,8 @@ class _AtTheEnd:
 
 @dataclass
 class Generated:
+    """What a generation made: the API model, the files and the warnings."""
+
     api: Api
     files: dict[str, str]  # path -> text; empty when a streaming Delivery took them (see there)
     warnings: list[Diagnostic] = field(default_factory=list)

@@ -13,6 +13,9 @@ Locate = Callable[[str, str, str], Diagnostic]  # (severity, message, pointer) -
 
 @dataclass
 class BuildContext:
+    """The document being built from, and what the build has to say about it (warnings,
+    resolved $refs)."""
+
     root: dict[str, Any]
     locate: Locate = plain_diagnostic
     warnings: list[Diagnostic] = field(default_factory=list)

@@ -71,6 +71,8 @@ _BODY_PREFERENCE = (
 
 @dataclass
 class _RawOperation:
+    """An operation as the document has it, with its group and where it is."""
+
     group: str
     method: str
     path: str

@@ -58,6 +58,8 @@ _SCHEMAS = "/components/schemas"  # the component memo's key holds what is reach
 
 @dataclass(frozen=True)
 class OperationRecord:
+    """A built operation, with what building it added to the builder's state."""
+
     operation: Operation
     added: Additions
     fingerprints: tuple[bytes, ...]  # of the models, then the enums, that `added` holds

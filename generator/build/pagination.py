@@ -80,6 +80,8 @@ def norm(name: str) -> str:
 
 @dataclass(frozen=True)
 class _Field:
+    """A field of a response body, by its wire path and its attribute path."""
+
     wire: tuple[str, ...]
     attrs: tuple[str, ...]
     type: TypeRef  # nullability stripped

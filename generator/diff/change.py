@@ -13,6 +13,8 @@ _AREAS = {"package": 0, "client": 0, "base URL": 0, "credential": 0, "model": 2,
 
 @dataclass(frozen=True)
 class Change:
+    """One difference between two versions of a client, and the version bump it calls for."""
+
     kind: str  # ADDED, REMOVED or CHANGED
     subject: str  # "operation", "parameter", "body field", "result", "model", "field", "enum value", ...
     path: str  # the Python name a caller writes: "pets.list", "pets.list(limit=)", "Pet.owner"

@@ -48,12 +48,16 @@ class Slot:
 
 @dataclass(frozen=True)
 class Returns:
+    """What a method gives back, as its callers see it."""
+
     shape: str  # "none", "value", "stream" (of events) or "page" (iterable over every item)
     type: TypeRef | None = None
 
 
 @dataclass(frozen=True)
 class Method:
+    """A method of the client, as its callers see it."""
+
     path: str  # "pets.list"
     http: str  # "GET /pets", for the report only
     arguments: dict[str, Slot]
@@ -66,6 +70,8 @@ class Method:
 
 @dataclass(frozen=True)
 class ModelShape:
+    """A model, as the callers that send or read it see it."""
+
     name: str
     fields: dict[str, Slot]
     uses: frozenset[str]  # SENT, READ, ARGUMENTS; empty: no operation touches it
@@ -74,6 +80,8 @@ class ModelShape:
 
 @dataclass(frozen=True)
 class EnumShape:
+    """An enum, as the callers that send or read it see it."""
+
     name: str
     kind: str
     members: dict[str | int | float | bool, str]  # value -> member name
@@ -82,6 +90,8 @@ class EnumShape:
 
 @dataclass(frozen=True)
 class Surface:
+    """What a generated client offers its callers, to compare two versions of it."""
+
     title: str
     version: str
     package: str

@@ -45,12 +45,16 @@ class Model:
 
 @dataclass(frozen=True, slots=True)
 class EnumMember:
+    """A member of an enum: its Python name and its wire value."""
+
     name: str  # Python identifier (UPPER_SNAKE)
     value: str | int | float | bool
 
 
 @dataclass(frozen=True, slots=True)
 class Enum:
+    """An enum class in the generated package."""
+
     name: str
     module: str
     kind: str  # "string", "integer", "number" or "boolean"
@@ -61,6 +65,8 @@ class Enum:
 
 @dataclass(frozen=True, slots=True)
 class Parameter:
+    """A parameter of an operation, as the method takes it and the wire carries it."""
+
     name: str  # Python argument name
     wire_name: str
     location: str  # "path", "query", "header", "cookie"
@@ -97,6 +103,8 @@ class RequestBody:
 
 @dataclass(frozen=True, slots=True)
 class Response:
+    """A declared response of an operation: its status, content type and type."""
+
     status: str  # "200", "4XX", "default"
     content_type: str | None  # None: no body
     type: TypeRef | None
@@ -115,6 +123,8 @@ class ErrorCase:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
+    """An operation, as a method of its resource group."""
+
     name: str  # method name on the resource group
     operation_id: str
     method: str  # upper case HTTP method
@@ -280,6 +290,8 @@ class GroupSummary:
 
 @dataclass(frozen=True, slots=True)
 class ResourceGroup:
+    """The operations of one group, as a resource class of the client."""
+
     name: str  # attribute on the client (snake_case)
     class_name: str  # PascalCase stem: <Stem>Resource / Async<Stem>Resource
     module: str  # module under <package>.resources
@@ -294,6 +306,8 @@ class ResourceGroup:
 
 @dataclass(frozen=True, slots=True)
 class Server:
+    """A server the spec lists, with its variables' defaults."""
+
     url: str
     description: str = ""
     variables: tuple[tuple[str, str], ...] = ()  # (name, default)
@@ -301,6 +315,8 @@ class Server:
 
 @dataclass(frozen=True, slots=True)
 class Api:
+    """The whole API: what the package and its client are made from."""
+
     title: str
     version: str
     description: str

@@ -43,6 +43,8 @@ class EnumRef:
 
 @dataclass(frozen=True, slots=True)
 class ListOf:
+    """A JSON array of values of one type."""
+
     item: TypeRef
 
 

@@ -15,6 +15,8 @@ _IMPORT_HTTPX = re.compile(r"^import httpx$", re.MULTILINE)
 
 @dataclass(frozen=True)
 class RenderOptions:
+    """The options that decide how the files are written, besides the API model."""
+
     http_library: str = "httpx"
     package_version: str | None = None  # the distribution's version; None: from info.version
     line_length: int = 100  # black's

@@ -39,6 +39,8 @@ _PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
 
 @dataclass(frozen=True)
 class RenderContext:
+    """What every file of a package is rendered with: the API, the spec's name, the options."""
+
     api: Api
     source: str  # the spec's file name, for headers
     options: RenderOptions = RenderOptions()
@@ -793,6 +795,8 @@ def _error_doc(status: str, description: str) -> str:
 
 @dataclass(frozen=True)
 class CredentialArgument:
+    """A constructor argument of the client that carries a credential."""
+
     name: str
     sync_annotation: str
     async_annotation: str
@@ -803,6 +807,8 @@ class CredentialArgument:
 
 @dataclass(frozen=True)
 class SecurityView:
+    """The security schemes as the client module and the README spell them."""
+
     specs: tuple[Brackets, ...]  # SchemeSpec(...) expressions
     arguments: tuple[CredentialArgument, ...]
     secret_names: tuple[str, ...]  # header, query and cookie names that carry keys (lower case)

@@ -36,6 +36,8 @@ MANIFEST_NAME = ".codegen-manifest.json"
 
 @dataclass(frozen=True)
 class WriteResult:
+    """Which files a write wrote, found unchanged, and removed."""
+
     written: tuple[str, ...]
     unchanged: tuple[str, ...]
     removed: tuple[str, ...]
@@ -338,6 +340,8 @@ def _prune_empty_dirs(directory: Path, stop: Path) -> None:
 
 @dataclass(frozen=True)
 class Difference:
+    """A file that differs between an output directory and what generation would write."""
+
     kind: str  # "changed", "missing", or "extra" (owned by the manifest, no longer generated)
     path: str
 

@@ -85,6 +85,9 @@ def file_digest(data: bytes) -> str:
 
 @dataclass
 class Document:
+    """A loaded spec: its root with external references bundled in, and where each part came
+    from."""
+
     root: dict[str, Any]
     path: Path  # the root file, as given
     sources: dict[str, Source]  # by display name; the root file first
@@ -374,6 +377,8 @@ def _find_refs(data: Any, internal_too: bool) -> Iterator[tuple[dict[str, Any], 
 
 @dataclass
 class _File:
+    """A file the bundler read, and where its content sits in the bundled root."""
+
     source: Source
     data: Any
     prefix: str = ""  # where its content sits in the bundled root; "" for the root file
@@ -381,6 +386,8 @@ class _File:
 
 @dataclass
 class _Ref:
+    """A $ref the bundler found, and what it points at."""
+
     node: dict[str, Any]
     file: _File  # the file the $ref is written in
     pointer: str  # the $ref object's pointer inside that file

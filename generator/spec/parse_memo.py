@@ -311,6 +311,8 @@ def _unit_digests(
 
 @dataclass
 class _Kept:
+    """The memo's entry as read: the last parse, where its members lie, and its units."""
+
     text: bytes | memoryview
     value: bytes | memoryview  # marshalled
     members: Members

@@ -28,6 +28,8 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 @dataclass(frozen=True)
 class Selection:
+    """Which operations the client keeps, by tag and by operation."""
+
     include_tags: tuple[str, ...] = ()
     exclude_tags: tuple[str, ...] = ()
     include_operations: tuple[str, ...] = ()
@@ -39,6 +41,8 @@ class Selection:
 
 @dataclass(frozen=True)
 class _Op:
+    """An operation as selection sees it: where it is and what patterns match it."""
+
     path: str
     method: str  # lower case, as the spec spells it
     tags: tuple[str, ...]

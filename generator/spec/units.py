@@ -106,6 +106,9 @@ def is_container(pointer: str) -> bool:
 
 @dataclass(frozen=True)
 class Unit:
+    """A unit of the document (a path item, a named schema, or the rest) with what it refers
+    to."""
+
     pointer: str  # JSON pointer of the unit, REMAINDER for the rest of the document
     digest: str  # of its content (node_digest), in hex
     refs: frozenset[str]  # pointers of the units its references point into (itself excluded)

@@ -154,3 +154,24 @@ def test_a_pattern_of_a_str_subclass_compiles_as_re_compiles_it_and_is_not_kept(
     served = codecache._compile_pattern(Text("sub(class)?"), 0)
     assert served == codecache._re_compile("sub(class)?", 0) and served.match("subclass")
     assert not any(type(key) is tuple and type(key[0]) is Text for key in codecache._known)
+
+
+def test_every_dataclass_of_the_generator_says_what_it_is():
+    """A dataclass without a docstring gets one from inspect.signature when it is made: 65 µs
+    of every run's imports a class, and the generator makes dozens."""
+    import dataclasses
+    import importlib
+    import pkgutil
+
+    import generator
+
+    unsaid = []
+    for module in pkgutil.walk_packages(generator.__path__, "generator."):
+        if module.name.endswith("__main__"):
+            continue
+        loaded = importlib.import_module(module.name)
+        for value in vars(loaded).values():
+            if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == module.name:
+                if (value.__doc__ or "").startswith(f"{value.__name__}("):
+                    unsaid.append(f"{module.name}.{value.__name__}")
+    assert unsaid == []
