@@ -40,7 +40,7 @@ from typing import Any
 _KEPT = Path(importlib.util.cache_from_source(str(Path(__file__).with_name("compiled_code.py")))).with_suffix(".bin")
 # An array type whose items are the engine's code words (None: there is none, nothing is kept).
 _WORDS = next((code for code in "IL" if array(code).itemsize == _sre.CODESIZE), None)
-_MAGIC = importlib.util.MAGIC_NUMBER + f"sre {_sre.MAGIC} {_sre.CODESIZE}\n".encode()
+_MAGIC = importlib.util.MAGIC_NUMBER + f"sre {_sre.MAGIC} {_sre.CODESIZE} 2\n".encode()  # 2: entries marshalled alone
 _MOST = 8192  # entries kept at the most: those of code no longer run are dropped past it
 
 # A pattern and its flags, and what re's compiler hands the engine for them besides the
@@ -51,7 +51,10 @@ Program = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
 Key = str | PatternKey  # a dataclass method's source text, or a pattern
 Compiled = CodeType | Program
 
-_known: dict[Key, Compiled] = {}
+# What earlier runs kept, each entry marshalled alone until it is first asked for (a run
+# uses half of them: the validating child's patterns are not the main process's), and what
+# was compiled or unmarshalled since.
+_known: dict[Key, Compiled | bytes] = {}
 _new: dict[Key, Compiled] = {}
 _used: set[Key] = set()
 _re_compile = re._compiler.compile  # type: ignore[attr-defined]
@@ -69,7 +72,7 @@ def install() -> None:
 
 def compiled(source: str) -> CodeType:
     """The code of `source` as compile(source, "<string>", "exec") gives it."""
-    code = _known.get(source)
+    code = _kept(source)
     if not isinstance(code, CodeType):
         code = _known[source] = _new[source] = compile(source, "<string>", "exec")
     _used.add(source)  # once known: save keeps what is used
@@ -80,7 +83,8 @@ def save() -> None:
     """Keep what this process compiled anew, if Python may write bytecode here."""
     if not _new or sys.dont_write_bytecode:
         return
-    kept = _known if len(_known) <= _MOST else {key: _known[key] for key in _used}
+    keys = _known if len(_known) <= _MOST else _used
+    kept = {key: value if type(value := _known[key]) is bytes else marshal.dumps(value) for key in keys}
     _new.clear()
     temporary = f"{_KEPT}.{os.getpid()}.tmp"  # renamed over the file whole, as Python writes bytecode
     try:
@@ -105,7 +109,7 @@ def _compile_pattern(pattern: Any, flags: int = 0) -> re.Pattern[Any]:
     if type(pattern) not in (str, bytes) or flags & re.DEBUG:  # a subclass would not marshal
         return _re_compile(pattern, flags)  # type: ignore[no-any-return]
     key = (pattern, int(flags))
-    program = _known.get(key)
+    program = _kept(key)
     if not isinstance(program, tuple):
         try:
             program = _program(pattern, flags)
@@ -134,7 +138,23 @@ def _program(pattern: str | bytes, flags: int) -> Program:
     return int(flags | parsed.state.flags), words, parsed.state.groups - 1, groupindex, tuple(indexgroup)
 
 
-def _read(path: Path) -> dict[Key, Compiled]:
+def _kept(key: Key) -> Compiled | None:
+    """What an earlier run kept under `key`, unmarshalled, if it is well formed."""
+    value = _known.get(key)
+    if type(value) is not bytes:
+        return value  # type: ignore[return-value]
+    try:
+        loaded: Any = marshal.loads(value)
+    except (ValueError, EOFError, TypeError):
+        loaded = None
+    if not _well_formed(key, loaded):
+        del _known[key]
+        return None
+    _known[key] = loaded
+    return loaded  # type: ignore[no-any-return]
+
+
+def _read(path: Path) -> dict[Key, bytes]:
     try:
         data = path.read_bytes()
         if not data.startswith(_MAGIC):
@@ -144,17 +164,18 @@ def _read(path: Path) -> dict[Key, Compiled]:
         return {}
     if not isinstance(kept, dict):
         return {}
-    return {key: value for key, value in kept.items() if _well_formed(key, value)}
+    return {key: value for key, value in kept.items() if _is_key(key) and type(value) is bytes}
+
+
+def _is_key(key: Any) -> bool:
+    return isinstance(key, str) or type(key) is tuple and len(key) == 2 and isinstance(key[0], (str, bytes)) and type(key[1]) is int
 
 
 def _well_formed(key: Any, value: Any) -> bool:
     if isinstance(key, str):
         return isinstance(value, CodeType)
     return (
-        type(key) is tuple
-        and len(key) == 2
-        and isinstance(key[0], (str, bytes))
-        and type(key[1]) is int
+        _is_key(key)
         and type(value) is tuple
         and len(value) == 5
         and type(value[0]) is int

@@ -63,6 +63,17 @@ def test_a_second_run_compiles_no_dataclass_method(tmp_path):
     assert second == {"compiled": 0, "patterns": 0, "served": first["compiled"], "file": first["file"]}
 
 
+def test_a_damaged_entry_is_compiled_again_and_the_others_are_served(tmp_path):
+    first = _run(tmp_path)
+    kept = Path(first["file"])
+    entries = marshal.loads(kept.read_bytes()[len(codecache._MAGIC) :])
+    damaged = next(key for key in entries if isinstance(key, str))
+    entries[damaged] = b"not marshal"
+    kept.write_bytes(codecache._MAGIC + marshal.dumps(entries))
+    second = _run(tmp_path)
+    assert second["compiled"] == 1 and second["served"] == first["compiled"] - 1
+
+
 def test_a_forked_child_keeps_what_it_compiled(tmp_path):
     assert _run(tmp_path, CHILD)["child_compiled"] > 0
     assert _run(tmp_path, CHILD) == {"child_compiled": 0}
