@@ -168,7 +168,10 @@ def _read(path: Path) -> dict[Key, bytes]:
 
 
 def _is_key(key: Any) -> bool:
-    return isinstance(key, str) or type(key) is tuple and len(key) == 2 and isinstance(key[0], (str, bytes)) and type(key[1]) is int
+    """Whether `key` is a Key: a source text, or a pattern and its flags."""
+    if isinstance(key, str):
+        return True
+    return type(key) is tuple and len(key) == 2 and isinstance(key[0], (str, bytes)) and type(key[1]) is int
 
 
 def _well_formed(key: Any, value: Any) -> bool:
