@@ -40,7 +40,9 @@ __all__ = ["PendingValidation", "early_validation", "findings_key", "located"]
 Finding = tuple[str, str]
 UnitFindings = dict[str, list[Finding]]
 Texts = tuple[tuple[str, str], ...]  # what a document was read from: each source file's name and digest
-Computed = tuple[Texts, list[Finding]]  # a child's answer: the texts it validated, and their findings
+# A child's answer: the texts it validated, by identity (see _identities) and by digest, and
+# their findings.
+Computed = tuple[Texts, Texts, list[Finding]]
 RECENT_ENTRIES = 4  # how many of the latest entries may answer for unchanged units
 KEPT_ENTRIES = 64  # entries kept at the most, the most recently used (one per document version)
 KEPT_CLOSURES = 16  # closure digests kept at the most (one per document file name)
@@ -57,7 +59,14 @@ def findings_key(doc: Document, code_version: str | None = None) -> str:
 
 
 def _texts(doc: Document) -> Texts:
-    return tuple((source.display, source.digest) for source in doc.sources.values())
+    return tuple((source.display, source.content_digest()) for source in doc.sources.values())
+
+
+def _identities(doc: Document) -> Texts:
+    """The texts as the parse memo tells them apart where it could (Source.identity), else
+    by digest: two processes that read the same bytes from the same kept parse agree on
+    them without hashing the bytes."""
+    return tuple((source.display, source.identity or source.content_digest()) for source in doc.sources.values())
 
 
 def _code_version() -> str:
@@ -77,13 +86,14 @@ class PendingValidation:
         self._doc = doc
         self._cache_dir = cache_dir
         self._salt = _code_version() if cache_dir is not None else ""
-        self._entry = cache_dir / f"{findings_key(doc, self._salt)}.json" if cache_dir is not None else None
-        self._found = self._cached()
         self._child = started
+        # A child started for this spec asks the cache itself: here the cache's key would
+        # need the file's sha256 (0.009 s of GitHub's), which the child's answer spares.
+        self._found = self._cached() if started is None else None
         if self._found is not None:
             self.cancel()
         elif self._child is None and background and can_fork():
-            self._child = Forked(_findings_with_texts, doc, cache_dir, self._salt, self._entry)
+            self._child = Forked(_findings_with_texts, doc, cache_dir, self._salt, self._entry())
 
     def settled(self) -> bool:
         """Whether nothing is left running: `result` will not wait for a child."""
@@ -93,12 +103,13 @@ class PendingValidation:
         if self._found is None:
             answer = self._child.result() if self._child is not None else None
             self._child = None
-            if answer is not None and answer[0] == _texts(self._doc):
-                self._found = answer[1]  # kept in the cache by the child, for these texts
+            if answer is not None and (answer[0] == _identities(self._doc) or answer[1] == _texts(self._doc)):
+                self._found = answer[2]  # kept in the cache by the child, for these texts
             else:  # no child, it died, or it validated another text than this document's: do the work here
                 computed = _findings(self._doc, self._cache_dir, self._salt)
-                if self._entry is not None:
-                    _keep(self._entry, computed)
+                entry = self._entry()
+                if entry is not None:
+                    _keep(entry, computed)
                 self._found = computed[0]
         return located(self._doc, self._found)
 
@@ -108,12 +119,19 @@ class PendingValidation:
             self._child.cancel()
             self._child = None
 
+    def _entry(self) -> Path | None:
+        """Where the cache keeps this document's findings."""
+        if self._cache_dir is None:
+            return None
+        return self._cache_dir / f"{findings_key(self._doc, self._salt)}.json"
+
     def _cached(self) -> list[Finding] | None:
-        entry = _read_entry(self._entry) if self._entry is not None else None
+        path = self._entry()
+        entry = _read_entry(path) if path is not None else None
         if entry is None:
             return None
-        assert self._entry is not None
-        used(self._entry)
+        assert path is not None
+        used(path)
         return entry[0]
 
 
@@ -166,12 +184,12 @@ def early_validation(path: str | Path, memo: ParseMemo | None, cache_dir: Path |
 
 def _findings_of_file(path: str | Path, memo: ParseMemo, cache_dir: Path, salt: str) -> Computed:
     gc.disable()  # a short-lived process: collections would only walk the document it makes
-    from . import strict  # noqa: F401 - first, while the parent is still loading: see _findings
-
     doc = load(path, memo)
     entry = cache_dir / f"{findings_key(doc, salt)}.json"
-    kept = _read_entry(entry)
-    return (_texts(doc), kept[0]) if kept is not None else _findings_with_texts(doc, cache_dir, salt, entry)
+    kept = _read_entry(entry)  # asked before the validating libraries are imported (0.09 s)
+    if kept is not None:
+        return _identities(doc), _texts(doc), kept[0]
+    return _findings_with_texts(doc, cache_dir, salt, entry)
 
 
 def _findings_with_texts(doc: Document, cache_dir: Path | None, salt: str, entry: Path | None) -> Computed:
@@ -182,7 +200,7 @@ def _findings_with_texts(doc: Document, cache_dir: Path | None, salt: str, entry
     if entry is not None:
         with unstoppable():
             _keep(entry, computed)
-    return _texts(doc), computed[0]
+    return _identities(doc), _texts(doc), computed[0]
 
 
 def _findings(doc: Document, cache_dir: Path | None, salt: str) -> tuple[list[Finding], UnitFindings]:

@@ -31,8 +31,10 @@ members that are parsed again are made text, and searched for external $refs.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import marshal
+import os
 import re
 import struct
 import sys
@@ -57,7 +59,7 @@ Member = tuple[str, int, int, int, Any]
 Members = list[Member]
 
 KEPT_ENTRIES = 16  # kept at the most, the most recently used (one per package)
-_MAGIC = b"codegen-parse-memo 2\n"
+_MAGIC = b"codegen-parse-memo 3\n"
 _LENGTHS = struct.Struct("<QQQQ")
 _JSON_OBJECT_START = re.compile(rb"[ \t\n\r]*{")  # bytes the loader decodes as they are (no BOM)
 _NON_ASCII_BYTES = re.compile(rb"[\x80-\xff]+")
@@ -322,6 +324,7 @@ class _Kept:
     raw: bytes | memoryview | None  # the file's bytes the text was decoded from, if known
     runs: Runs  # where those bytes' non-ASCII characters are, and what they became
     plain: bool  # whether the text certainly holds no $ref to another file
+    stamp: str  # drawn at random when the entry was written: which entry this is
 
 
 # The runs of non-ASCII bytes in a file, for positions outside them: where each run ends in
@@ -348,9 +351,10 @@ def _in_text(runs: Runs, at: int) -> int:
     return at + (runs[1][before - 1] if before else 0)
 
 
-def _bytes_change(kept: _Kept, raw: bytes) -> tuple[_Change, str] | None:
+def _bytes_change(kept: _Kept, raw: bytes) -> tuple[_Change, str, str] | None:
     """Where the text of `raw` differs from the kept one, and its text there: the bytes that
-    differ, widened to whole runs of non-ASCII ones, decoded. None if they are not UTF-8."""
+    differ, widened to whole runs of non-ASCII ones, decoded; and an identity of `raw` (see
+    parsed_file). None if they are not UTF-8."""
     old = kept.raw
     assert old is not None
     found = _change(old, raw)
@@ -364,7 +368,9 @@ def _bytes_change(kept: _Kept, raw: bytes) -> tuple[_Change, str] | None:
     except UnicodeDecodeError:
         return None
     at = _in_text(kept.runs, start)
-    return _Change(at, _in_text(kept.runs, old_end), at + len(middle)), middle
+    # The kept bytes, and these in place of their [start, old_end), make `raw` whole.
+    identity = hashlib.sha256(f"{kept.stamp}\0{start}\0{old_end}\0".encode() + raw[start:new_end]).hexdigest()
+    return _Change(at, _in_text(kept.runs, old_end), at + len(middle)), middle, identity
 
 
 def _new_text(kept: bytes | memoryview, change: _Change, middle: str, made: list[str]) -> TextPart:
@@ -413,21 +419,23 @@ class ParseMemo:
         """This memo, for a process that parses beside the one that keeps the memo up to date."""
         return ParseMemo(self._path, self._salt.decode(), keeps=False)
 
-    def parsed_file(self, raw: bytes) -> tuple[Any, dict[str, UnitDigest]] | None:
+    def parsed_file(self, raw: bytes) -> tuple[Any, dict[str, UnitDigest], str] | None:
         """What `parsed` gives for the text of the JSON file whose bytes are `raw`, found
         without decoding them: when the kept parse knows the bytes it was read from and holds
         no $ref to another file, and `raw` differs from those bytes in little and adds none.
-        None otherwise: the file is then decoded and given to `parsed`."""
+        None otherwise: the file is then decoded and given to `parsed`. With them, an
+        identity of `raw` made of the kept entry's stamp and the bytes that differ: two
+        processes that find the same one read the same bytes, without hashing them all."""
         kept = self._read()
         if kept is None or kept.raw is None or not kept.plain:
             return None
         if _same(kept.raw, raw):
             self._used()
-            return marshal.loads(kept.value), kept.units
+            return marshal.loads(kept.value), kept.units, f"{kept.stamp}\0same"
         found = _bytes_change(kept, raw)
         if found is None:
             return None
-        change, middle = found
+        change, middle, identity = found
         if _far_apart(change, len(kept.text) + change.shift):
             return None  # `parsed` writes the memo anew
         made: list[str] = []
@@ -436,7 +444,7 @@ class ParseMemo:
             return None
         value, members = spliced
         self._used()
-        return value, _unit_digests(list(_leaves(members, value)), kept, change)
+        return value, _unit_digests(list(_leaves(members, value)), kept, change), identity
 
     def parsed(self, text: str, raw: bytes | None = None) -> tuple[Any, dict[str, UnitDigest] | None]:
         """json.loads(text), with equal strings shared, and its units' digests (None when it
@@ -499,9 +507,9 @@ class ParseMemo:
             at += _LENGTHS.size
             view = memoryview(data)
             text, raw, value, table = (view[start : start + length] for start, length in _parts(at, lengths))
-            members, span, units, starts, raw_kept, runs, plain = marshal.loads(table)
+            members, span, units, starts, raw_kept, runs, plain, stamp = marshal.loads(table)
             known = text if raw_kept == _RAW_IS_TEXT else raw if raw_kept == _RAW_KEPT else None
-            return _Kept(text, value, members, tuple(span), units, starts, known, runs, plain)  # type: ignore[arg-type]
+            return _Kept(text, value, members, tuple(span), units, starts, known, runs, plain, str(stamp))  # type: ignore[arg-type]
         except (OSError, ValueError, EOFError, TypeError, struct.error):
             return None
 
@@ -519,7 +527,7 @@ class ParseMemo:
             return
         span = (len(text) - len(text.lstrip(b" \t\n\r")), len(text.rstrip(b" \t\n\r")))
         raw_kept, runs = _raw_kept(raw, text)
-        table = (members, span, units, starts, raw_kept, runs, plain)
+        table = (members, span, units, starts, raw_kept, runs, plain, os.urandom(16).hex())
         kept_raw = raw if raw is not None and raw_kept == _RAW_KEPT else b""
         parts = (text, kept_raw, marshal.dumps(value, 4), marshal.dumps(table, 4))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -354,3 +355,34 @@ def test_an_early_child_reads_the_memo_without_rewriting_it(tmp_path: Path) -> N
     path.write_text(json.dumps(changed, indent=2))
     finished(early_validation(path, memo, tmp_path / "cache")).result()  # type: ignore[arg-type]
     assert (tmp_path / "spec.parsed").read_bytes() == kept
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_an_early_answer_of_the_same_bytes_spares_the_parent_their_hash(tmp_path: Path, edited: bool) -> None:
+    """Parent and child read the file through the same kept parse: its identity of the bytes
+    (the kept entry and what differs from it) tells them the same, with no sha256 of it all."""
+    path, memo = json_spec(tmp_path, "10")
+    if edited:
+        path.write_text(json.dumps(yaml.safe_load(SPEC % "11"), indent=2))
+    started = early_validation(path, memo, tmp_path / "cache")
+    doc = load(path, memo)
+    assert PendingValidation(doc, tmp_path / "cache", started=started).result() == validate(load(path)) == []
+    assert doc.root_source.digest == ""  # never worked out in the parent (a finding's line would need it)
+    assert doc.root_source.content_digest() == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_an_early_answer_read_through_another_parse_is_taken_by_its_digest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path, memo = json_spec(tmp_path, '"ten"')
+    started = early_validation(path, memo, tmp_path / "cache")
+    monkeypatch.setattr(checking, "_findings", lambda *args: pytest.fail("validated in the parent"))
+    doc = load(path)  # no kept parse here: no identity but the digest
+    assert PendingValidation(doc, tmp_path / "cache", started=started).result() == validate(load(path))
+
+
+def test_the_child_answers_from_the_cache_before_importing_what_validates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path, memo = json_spec(tmp_path, '"ten"')
+    first = PendingValidation(load(path, memo), tmp_path / "cache", started=early_validation(path, memo, tmp_path / "cache")).result()
+    monkeypatch.setattr(checking, "_findings_with_texts", lambda *args: pytest.fail("validated again"))
+    monkeypatch.setattr(checking.gc, "disable", lambda: None)  # what a child does, not this process
+    answer = checking._findings_of_file(path, memo.read_only(), tmp_path / "cache", checking._code_version())
+    assert [(pointer, message) for pointer, message in answer[2]] == [(d.pointer, d.message) for d in first]

@@ -247,14 +247,19 @@ def _kept_file(memo: ParseMemo, raw: bytes) -> None:
     memo.parsed(text, raw)
 
 
+_IDENTIFIED: dict[str, bytes] = {}  # each identity parsed_file gave, and the bytes it gave it for
+
+
 def _checked_file(memo: ParseMemo, raw: bytes) -> bool:
     """Whether the memo answered from `raw` alone; what it answered is what parsing the
-    decoded text gives, value and digests alike."""
+    decoded text gives, value and digests alike, and its identity of `raw` was never given
+    for other bytes."""
     answer = memo.parsed_file(raw)
     if answer is None:
         return False
     text = loader._decoded(raw)
-    value, found = answer
+    value, found, identity = answer
+    assert _IDENTIFIED.setdefault(identity, raw) == raw
     assert value == json.loads(text) and list(value) == list(json.loads(text))
     fresh, members = parse_with_members(text)
     assert members is not None
@@ -337,7 +342,7 @@ def test_the_loader_reads_a_kept_file_without_decoding_it(tmp_path, monkeypatch)
     monkeypatch.setattr(loader, "_text_of", lambda data, display: decoded.append(data) or loader._decoded(data))
     again = load(spec, _memo(tmp_path))
     assert decoded == [] and again.root == doc and again.root_source.text is None
-    assert again.root_source.digest == hashlib.sha256(_raw(doc)).hexdigest() != first.root_source.digest
+    assert again.root_source.content_digest() == hashlib.sha256(_raw(doc)).hexdigest() != first.root_source.content_digest()
     assert again.unit_digests is not None and units(again.root, again.unit_digests) == units(doc)
     line = again.root_source.line("/paths/~1owners/get/summary")
     assert decoded  # the line is found in the file, read again
