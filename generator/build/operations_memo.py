@@ -131,6 +131,7 @@ class OperationMemo:
         self._places: list[Place] = []  # of the current group's operations so far
         self._entered = b""  # the state before the current group
         self._served: GroupHead | None = None  # the current group's, when it was served whole
+        self._last: GroupHead | None = None  # the current group's last head, as read
         self._reached: dict[str, bytes] = {}  # by path item of the current group: see group
         self._kept: dict[str, tuple[tuple[bytes, ...], dict[bytes, OperationRecord]]] = {}  # see _kept_records
         self._kept_heads: dict[str, GroupHead | bytes] = {}  # this run's, by group; bytes: as it was kept
@@ -166,7 +167,7 @@ class OperationMemo:
         if self._nodes is None:
             raise RuntimeError("OperationMemo.group before start")
         self._enter(group)
-        head = _loaded(self._heads.get(group), GroupHead)
+        head = self._last = _loaded(self._heads.get(group), GroupHead)
         if head is None or not self._nodes.same(head.read):
             return None
         # What each path item reaches is as before, whatever else changed: a group asked for
@@ -182,8 +183,8 @@ class OperationMemo:
         schemas.add(replace(outline.added, models=models, enums=enums))
         self.fingerprints.know_each((obj for _, obj in (*models, *enums)), outline.fingerprints)
         self._chain, self._served = head.after, head
-        first = deferred_pickles(Operation, [outline.first_read]) if outline.first_read is not None else [("", None)]
-        return ServedGroup(replace(outline.summary, first_read=first[0][1]), partial(self._operations, pieces, head.keys))
+        first = deferred_pickles(Operation, [outline.first_read])[0][1] if outline.first_read is not None else None
+        return ServedGroup(replace(outline.summary, first_read=first), partial(self._operations, pieces, head.keys))
 
     def operation(
         self,
@@ -231,9 +232,7 @@ class OperationMemo:
         """Go on as if the served record's operation had been built here."""
         schemas.add(record.added)
         names.take([record.operation.name])
-        added = (*record.added.models, *record.added.enums)
-        for (_, obj), digest in zip(added, record.fingerprints):
-            self.fingerprints.know(obj, digest)
+        self.fingerprints.know_each((obj for _, obj in (*record.added.models, *record.added.enums)), record.fingerprints)
 
     def _advance(self, key: bytes, record: OperationRecord) -> None:
         """Keep the record, and take the state and the group's names past it."""
@@ -278,7 +277,7 @@ class OperationMemo:
             raise RuntimeError(f"OperationMemo: group {self._group!r} did not end")
         self._group, self._names = group, hashlib.sha256(f"group {group}".encode()).digest()
         self._entered, self._places, self._served = self._chain, [], None
-        self._reached = {}
+        self._reached, self._last = {}, None
         self._old, self._records = None, {}
 
     def _last_records(self) -> dict[bytes, OperationRecord]:
@@ -305,8 +304,8 @@ class OperationMemo:
         records = list(self._records.values())
         read = self._nodes.read_from(dict.fromkeys(place[3] for place in self._places), _SCHEMAS)
         digest = hashlib.sha256(b"".join(record.operation_digest for record in records)).digest()
-        last = _loaded(self._heads.get(self._group), GroupHead)
-        outline = _pickled(_outline_of(summary, records, _loaded(last.outline, Outline) if last is not None else None))
+        last = _loaded(self._last.outline, Outline) if self._last is not None else None
+        outline = _pickled(_outline_of(summary, records, last))
         places, keys = _digest_of(self._places), tuple(self._records)
         reached = tuple((item, self._reached[item]) for item in dict.fromkeys(place[3] for place in self._places))
         return GroupHead(self._entered, places, tuple(read.items()), keys, reached, self._chain, digest, outline, _UNCHECKED)
