@@ -58,7 +58,7 @@ from .checking import located
 from .loader import Document
 from .prefilter import Prefiltered, compiled_is_valid
 from .refs import PointerError, deref, ref_pointer, resolve_pointer
-from .units import Unit, closure_digests, units
+from .units import UnitDigest, closure_digests, units
 
 __all__ = ["Finding", "findings", "findings_by_unit", "validate"]
 
@@ -84,32 +84,41 @@ def findings_by_unit(
     doc: Document,
     known: Mapping[str, list[Finding]] | None = None,
     salt: str = "",
-    closures: Callable[[dict[str, Unit]], dict[str, str]] = closure_digests,
+    unit_keys: UnitKeys | None = None,
 ) -> tuple[list[Finding], dict[str, list[Finding]]]:
     """All findings, sorted, and each validated unit's findings under its key (units.py).
 
     Each path item and each named schema is validated on its own, where it is written: a
     $ref to a named schema is not followed into it, since that schema is a unit of its own.
-    So their findings are kept per unit, keyed by `salt` and the digests of the unit and of
-    every unit its $refs reach, and `known` answers for the units whose key it has. What
-    spans the whole document (the meta-schema check, tags, operationId uniqueness) is
+    So their findings are kept per unit, keyed by the digests of the unit and of every unit
+    its $refs reach, salted with `salt`, and `known` answers for the units whose key it has.
+    What spans the whole document (the meta-schema check, tags, operationId uniqueness) is
     checked every time. Without `known` (no cache to fill), units are not keyed at all.
-    `closures` gives the units' closure digests (units.closure_digests, or a memo of them).
+    `unit_keys` gives the units' keys from the root and the digests the loader read
+    (closure digests of units.units, by default; or a memo of them).
     """
     validator = _validator_for(doc.version)(doc.root)
     schemas = _schema_container(doc)
     registry = partial(_UnitRegistry, validator.keyword_validators, doc.root, _unit_pointers(doc.root, schemas))
     found = set(_document_findings(doc.root, validator, registry()))
-    closure_of = closures(units(doc.root, doc.unit_digests)) if known is not None else {}
+    keys = (unit_keys or partial(_closure_keys, salt))(doc.root, doc.unit_digests) if known is not None else {}
     by_key: dict[str, list[Finding]] = {}
     for pointer, check in _unit_checks(doc.root, validator.schema_path, schemas, registry):
         if known is None:
             found.update(_collect(doc.root, check))
             continue
-        key = hashlib.sha256(f"{salt}\0{closure_of[pointer]}".encode()).hexdigest()
+        key = keys[pointer]
         by_key[key] = known[key] if key in known else sorted(_collect(doc.root, check))
         found.update(by_key[key])
     return sorted(found), by_key
+
+
+# The units' keys from the document's root and the units' digests the loader read.
+UnitKeys = Callable[[Any, "dict[str, UnitDigest] | None"], dict[str, str]]
+
+
+def _closure_keys(salt: str, root: Any, read: dict[str, UnitDigest] | None) -> dict[str, str]:
+    return closure_digests(units(root, read), salt)
 
 
 def _schema_container(doc: Document) -> tuple[str, ...]:
@@ -146,14 +155,21 @@ def _unit_checks(
     with keyword validators of its own (their dedupe lists are then per unit), made when the
     check runs: most units are answered from the cache."""
     if _at(root, ("paths",)) is not None:
-        for url, path_item in (spec / "paths").items():
-            yield join_pointer("", "paths", url), partial(_check_path, registry, str(url), path_item)
+        paths = spec / "paths"
+        for url in paths.keys():
+            yield join_pointer("", "paths", url), partial(_check_path, registry, str(url), paths, url)
     if _at(root, schemas) is not None:
         container = spec
         for key in schemas:
             container = container / key
-        for name, schema in container.items():
-            yield join_pointer("", *schemas, name), partial(_check_schema, registry, schema)
+        for name in container.keys():
+            yield join_pointer("", *schemas, name), partial(_check_schema, registry, container, name)
+
+
+def _child(path: SchemaPath, key: Any) -> SchemaPath:
+    """The path one key below `path`, as its `items()` makes it: `/` would split a key at
+    the separator, which path items' URLs hold."""
+    return path._make_child_relpath(key)
 
 
 class _UnitRegistry(KeywordValidatorRegistry):  # type: ignore[misc]
@@ -186,14 +202,14 @@ def _written(root: Any, parts: tuple[Any, ...]) -> Any:
     return node
 
 
-def _check_path(registry: Callable[[], KeywordValidatorRegistry], url: str, path_item: SchemaPath) -> Iterator[Any]:
+def _check_path(registry: Callable[[], KeywordValidatorRegistry], url: str, paths: SchemaPath, key: Any) -> Iterator[Any]:
     check: Any = registry()["path"]
-    return check(url, path_item)
+    return check(url, _child(paths, key))
 
 
-def _check_schema(registry: Callable[[], KeywordValidatorRegistry], schema: SchemaPath) -> Iterator[Any]:
+def _check_schema(registry: Callable[[], KeywordValidatorRegistry], container: SchemaPath, key: Any) -> Iterator[Any]:
     check: Any = registry()["schema"]
-    return check(schema)
+    return check(_child(container, key))
 
 
 def _collect(root: Any, errors: Callable[[], Iterator[ValidationError]]) -> set[Finding]:
@@ -250,6 +266,8 @@ def _operations(
 
 def _followed(root: Any, node: Any) -> Any:
     """The node a chain of $refs ends at; None where it ends nowhere (the library reports that)."""
+    if not (isinstance(node, dict) and "$ref" in node):
+        return node
     try:
         return deref(root, node, "")[0]
     except SpecError:

@@ -17,11 +17,10 @@ import hashlib
 import json
 import marshal
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
-from ..errors import join_pointer
+from ..errors import escape_pointer_token, join_pointer
 from .loader import BUNDLE_KEY
 from .refs import ref_pointer
 
@@ -32,8 +31,11 @@ __all__ = [
     "UnitDigest",
     "closure_digests",
     "closure_digests_after",
+    "document_digest",
     "is_container",
+    "named_units",
     "node_digest",
+    "unit_digest",
     "units",
 ]
 
@@ -96,6 +98,37 @@ def _pointer(quoted: str) -> str | None:
     return ref_pointer(quoted[1:-1] if "\\" not in quoted else json.loads(quoted))
 
 
+def document_digest(root: dict[str, Any], read: dict[str, UnitDigest]) -> str | None:
+    """A digest of the whole document, made from the digests of its units that `read` has
+    (those the loader found), so not of all its content again: node_digest of the root with
+    each unit's value replaced by its digest. Equal digests mean equal documents, key order
+    included. None when `read` lacks a unit."""
+    shown = dict(root)
+    try:
+        for key in CONTAINERS:
+            if isinstance(root.get(key), dict):
+                shown[key] = _digests_of(root[key], join_pointer("", key), read)
+        for key in NESTED_CONTAINERS:
+            nested = root.get(key)
+            if isinstance(nested, dict):
+                shown[key] = {
+                    kind: _digests_of(value, join_pointer("", key, kind), read) if isinstance(value, dict) else value
+                    for kind, value in nested.items()
+                }
+    except KeyError:
+        return None
+    return node_digest(shown)[0].hex()
+
+
+def _digests_of(container: dict[Any, Any], pointer: str, read: dict[str, UnitDigest]) -> dict[Any, str]:
+    return {name: read[_entry_pointer(pointer, name)][0] for name in container}
+
+
+def _entry_pointer(container: str, name: Any) -> str:
+    name = str(name)
+    return f"{container}/{escape_pointer_token(name) if '~' in name or '/' in name else name}"
+
+
 def is_container(pointer: str) -> bool:
     """Whether `pointer` is that of a container of units (its content is theirs)."""
     tokens = pointer.split("/")
@@ -104,8 +137,7 @@ def is_container(pointer: str) -> bool:
     return len(tokens) == 3 and tokens[1] in NESTED_CONTAINERS
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     """A unit of the document (a path item, a named schema, or the rest) with what it refers
     to."""
 
@@ -114,85 +146,116 @@ class Unit:
     refs: frozenset[str]  # pointers of the units its references point into (itself excluded)
 
 
-def units(root: dict[str, Any], read: dict[str, UnitDigest] | None = None) -> dict[str, Unit]:
-    """Every unit of the document, by pointer, the remainder included. `read` has the digests
-    of those the loader found already (see parse_memo.py); the others are made here."""
-    parts = dict(_named_entries(root))
-    parts[REMAINDER] = _remainder(root)
-    owners = _owner_index(parts)
-    known = read or {}
-    landing: dict[str, str] = {}  # target pointer -> its unit: most targets are named again and again
-    return {
-        pointer: _unit(pointer, *(known.get(pointer) or unit_digest(value)), owners, landing)
-        for pointer, value in parts.items()
-    }
-
-
 # What closure_digests_after worked out, for the next run: by unit pointer, the unit's digest
 # and refs, the digest of its component's closure, and its closure digest.
 ClosureState = dict[str, tuple[str, frozenset[str], str, str]]
 
 
-def closure_digests(units_by_pointer: dict[str, Unit]) -> dict[str, str]:
+def units(
+    root: dict[str, Any], read: dict[str, UnitDigest] | None = None, last: ClosureState | None = None
+) -> dict[str, Unit]:
+    """Every unit of the document, by pointer, the remainder included. `read` has the digests
+    of those the loader found already (see parse_memo.py); the others are made here. `last`,
+    an earlier run's state (closure_digests_after), gives the refs of a unit of the same
+    digest where they still hold: most units are as they were."""
+    parts = dict(named_units(root))
+    parts[REMAINDER] = _remainder(root)
+    last = last or {}
+    # A unit's targets are those of its content. Where they land moves only with the units
+    # there are: a target lands in the unit its first tokens name, and no unit is inside
+    # another, so a new unit can only take targets that landed in the remainder, and a unit
+    # gone only give its own to the remainder. The remainder's refs leave out what lands in
+    # the remainder itself, so they are always worked out again.
+    added = not parts.keys() <= last.keys()
+    gone = last.keys() - parts.keys()
+    known = read or {}
+    landing: dict[str, str] = {}  # target pointer -> its unit: most targets are named again and again
+    found: dict[str, Unit] = {}
+    for pointer, value in parts.items():
+        digest, targets = known.get(pointer) or unit_digest(value)
+        entry = last.get(pointer)
+        if entry is not None and entry[0] == digest and pointer != REMAINDER:
+            refs = entry[1]
+            if (not added or REMAINDER not in refs) and (not gone or refs.isdisjoint(gone)):
+                found[pointer] = Unit(pointer, digest, refs)
+                continue
+        found[pointer] = Unit(pointer, digest, _refs(pointer, targets, parts, landing))
+    return found
+
+
+def closure_digests(units_by_pointer: dict[str, Unit], salt: str = "") -> dict[str, str]:
     """For each unit, one digest of it and of every unit it reaches through references: it
-    changes when any of them does.
+    changes when any of them does, or `salt` (the code that uses the digests) does.
 
     Each strongly connected component of the reference graph is hashed once, with the digests
     of the components it reaches (Tarjan's algorithm finishes those first), so the whole map
     costs one pass where a closure per unit cost one walk each. Units of one cycle reach the
     same units, so each unit's digest also names the unit itself.
     """
-    return closure_digests_after(units_by_pointer, {})[0]
+    return closure_digests_after(units_by_pointer, {}, salt)[0]
 
 
-def closure_digests_after(units_by_pointer: dict[str, Unit], last: ClosureState) -> tuple[dict[str, str], ClosureState]:
+def closure_digests_after(
+    units_by_pointer: dict[str, Unit], last: ClosureState, salt: str = ""
+) -> tuple[dict[str, str], ClosureState]:
     """closure_digests, worked out again only for the units that reach a unit whose digest or
-    refs are not those of `last` (an earlier run's state); and this run's state.
+    refs are not those of `last` (an earlier run's state, of the same salt); and this run's
+    state.
 
     A unit that reaches none of those reaches the units it reached then, each as it was then:
     its closure is the same, and so is its strongly connected component, all of whose units
-    reach one another (a component is all new or all as before). Comparing the units and
-    walking back from the changed ones took a fifth of hashing every closure of GitHub's
-    spec (0.034 s) again.
+    reach one another (a component is all new or all as before). So its entry in the state
+    is as it was, and only the changed units and those that reach them are visited.
     """
     changed = [
         pointer
         for pointer, unit in units_by_pointer.items()
         if (kept := last.get(pointer)) is None or kept[0] != unit.digest or kept[1] != unit.refs
     ]
-    redo = _reaching(units_by_pointer, changed) if len(changed) < len(units_by_pointer) else set(units_by_pointer)
-    component_digests = {pointer: last[pointer][2] for pointer in units_by_pointer if pointer not in redo}
+    if len(changed) == len(units_by_pointer):
+        redo, state = set(units_by_pointer), {}
+    else:
+        redo, state = _reaching(units_by_pointer, changed), dict(last)
+        for pointer in last.keys() - units_by_pointer.keys():
+            del state[pointer]
     for component in _components(units_by_pointer, redo):
         digest = hashlib.sha256()
         for pointer in sorted(component):
             digest.update(f"{pointer}\0{units_by_pointer[pointer].digest}\0".encode())
         members = set(component)
-        reached = {component_digests[t] for p in component for t in units_by_pointer[p].refs if t not in members}
+        reached = {state[t][2] for p in component for t in units_by_pointer[p].refs if t not in members}
         for other in sorted(reached):
             digest.update(f"{other}\0".encode())
+        of_component = digest.hexdigest()
         for pointer in component:
-            component_digests[pointer] = digest.hexdigest()
-    digests = {
-        pointer: hashlib.sha256(f"{pointer}\0{component_digests[pointer]}".encode()).hexdigest()
-        if pointer in redo
-        else last[pointer][3]
-        for pointer in units_by_pointer
-    }
-    state = {
-        pointer: (unit.digest, unit.refs, component_digests[pointer], digests[pointer])
-        for pointer, unit in units_by_pointer.items()
-    }
-    return digests, state
+            unit = units_by_pointer[pointer]
+            closure = hashlib.sha256(f"{salt}\0{pointer}\0{of_component}".encode()).hexdigest()
+            state[pointer] = (unit.digest, unit.refs, of_component, closure)
+    return {pointer: entry[3] for pointer, entry in state.items()}, state
+
+
+# Levels of referrers found by scanning every unit's refs before an index of them pays.
+_SCANNED_LEVELS = 4
 
 
 def _reaching(units_by_pointer: dict[str, Unit], targets: list[str]) -> set[str]:
-    """The units that reach any of `targets` through references, and those themselves."""
+    """The units that reach any of `targets` through references, and those themselves.
+
+    A change is usually referred to by few units, a few references deep: each level is then
+    found by one pass over the units' refs, without indexing the units by what they refer
+    to; deeper chains of references go on from such an index."""
+    found = set(targets)
+    level = found
+    for _ in range(_SCANNED_LEVELS):
+        level = {pointer for pointer, unit in units_by_pointer.items() if not unit.refs.isdisjoint(level)} - found
+        if not level:
+            return found
+        found |= level
     referrers: dict[str, list[str]] = {}
     for pointer, unit in units_by_pointer.items():
         for target in unit.refs:
             referrers.setdefault(target, []).append(pointer)
-    found = set(targets)
-    todo = list(targets)
+    todo = list(level)
     while todo:
         for referrer in referrers.get(todo.pop(), ()):
             if referrer not in found:
@@ -245,7 +308,8 @@ def _components(units_by_pointer: dict[str, Unit], within: set[str] | None = Non
                 yield component
 
 
-def _named_entries(root: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+def named_units(root: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """The pointer and value of every unit but the remainder."""
     for key in CONTAINERS:
         yield from _entries(root, [key])
     for key in NESTED_CONTAINERS:
@@ -261,8 +325,9 @@ def _entries(root: dict[str, Any], path: list[str]) -> Iterator[tuple[str, Any]]
         container = container.get(key) if isinstance(container, dict) else None
     if not isinstance(container, dict):
         return
+    prefix = join_pointer("", *path)
     for name, value in container.items():
-        yield join_pointer("", *path, name), value
+        yield _entry_pointer(prefix, name), value
 
 
 def _remainder(root: dict[str, Any]) -> dict[str, Any]:
@@ -274,34 +339,23 @@ def _remainder(root: dict[str, Any]) -> dict[str, Any]:
     return rest
 
 
-def _owner_index(parts: dict[str, Any]) -> dict[str, set[str]]:
-    """Unit pointers by their parent container's pointer, to find which unit a $ref lands in."""
-    index: dict[str, set[str]] = {}
-    for pointer in parts:
-        if pointer != REMAINDER:
-            index.setdefault(pointer.rsplit("/", 1)[0], set()).add(pointer)
-    return index
-
-
-def _unit(
-    pointer: str, digest: str, targets: tuple[str, ...], owners: dict[str, set[str]], landing: dict[str, str]
-) -> Unit:
+def _refs(pointer: str, targets: tuple[str, ...], parts: dict[str, Any], landing: dict[str, str]) -> frozenset[str]:
     owned = set()
     for target in targets:
         if target not in landing:
-            landing[target] = _owner(target, owners)
+            landing[target] = _owner(target, parts)
         owned.add(landing[target])
     owned.discard(pointer)
-    return Unit(pointer, digest, frozenset(owned))
+    return frozenset(owned)
 
 
-def _owner(target: str, owners: dict[str, set[str]]) -> str:
+def _owner(target: str, parts: dict[str, Any]) -> str:
     """The unit a pointer lands in: the named entry it starts with, else the remainder."""
     # A unit's pointer is its container's pointer plus one token: try each prefix that could
     # be one (at most a few tokens deep), longest first.
     tokens = target.split("/")
     for end in range(min(len(tokens), 4), 1, -1):
         candidate = "/".join(tokens[:end])
-        if candidate in owners.get("/".join(tokens[: end - 1]), ()):
+        if candidate in parts:
             return candidate
     return REMAINDER

@@ -386,3 +386,16 @@ def test_the_child_answers_from_the_cache_before_importing_what_validates(tmp_pa
     monkeypatch.setattr(checking.gc, "disable", lambda: None)  # what a child does, not this process
     answer = checking._findings_of_file(path, memo.read_only(), tmp_path / "cache", checking._code_version())
     assert [(pointer, message) for pointer, message in answer[2]] == [(d.pointer, d.message) for d in first]
+
+
+def test_the_child_tells_its_text_by_the_units_digests_without_hashing_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path, memo = json_spec(tmp_path, '"ten"')
+    path.write_text(json.dumps(yaml.safe_load(SPEC % '"eleven"'), indent=2))
+    monkeypatch.setattr(checking.gc, "disable", lambda: None)  # what a child does, not this process
+    monkeypatch.setattr("generator.spec.loader.file_digest", lambda data: pytest.fail("hashed the file"))
+    identities, texts, found = checking._findings_of_file(path, memo.read_only(), tmp_path / "cache", "salt")
+    monkeypatch.undo()
+    doc = load(path)  # read whole, without the memo: its texts are told by its value all the same
+    assert checking._same_texts(texts, doc)
+    assert found == [(d.pointer, d.message) for d in validate(doc)]
+    assert not checking._same_texts(texts, load(write(tmp_path, '"ten"', "other.yaml")))

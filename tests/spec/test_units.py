@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
 from generator.spec.units import REMAINDER, Unit, closure_digests, units
 
 DOC: dict[str, Any] = {
@@ -139,6 +141,7 @@ def test_closures_worked_out_after_an_earlier_run_are_those_worked_out_anew() ->
     state: dict[str, Any] = {}
     for document in [*documents, DOC]:
         found = units(document)
+        assert units(document, last=state) == found  # refs kept from the last run where they hold
         digests, state = closure_digests_after(found, state)
         assert digests == closure_digests(found)
     for before in documents:
@@ -157,3 +160,64 @@ def test_closures_after_an_earlier_run_hash_only_what_reaches_a_change(monkeypat
     monkeypatch.setattr(units_module, "_components", lambda found, within=None: hashed.append(within) or components(found, within))
     units_module.closure_digests_after(units(changed), state)
     assert hashed == [{"/components/schemas/Id", "/components/parameters/id", "/paths/~1pets~1{id}"}]
+
+
+def test_an_earlier_runs_refs_are_kept_for_units_of_the_same_digest(monkeypatch) -> None:
+    from generator.spec import units as units_module
+
+    _, state = units_module.closure_digests_after(units(DOC), {})
+    changed = copy.deepcopy(DOC)
+    changed["components"]["schemas"]["Id"]["type"] = "string"
+    worked_out: list[str] = []
+    refs = units_module._refs
+    monkeypatch.setattr(units_module, "_refs", lambda pointer, *args: worked_out.append(pointer) or refs(pointer, *args))
+    found = units(changed, last=state)
+    assert worked_out == ["/components/schemas/Id", REMAINDER]
+    assert found == units(changed)
+
+
+@pytest.mark.parametrize("changed_at", [0, 3, 9])
+def test_closures_after_a_change_deep_down_a_chain_of_references(changed_at: int) -> None:
+    """Units that reach a change through more levels than are scanned for it."""
+    from generator.spec.units import closure_digests_after
+
+    chain = {f"/u{i}": Unit(f"/u{i}", str(i), frozenset({f"/u{i + 1}"} if i < 9 else ())) for i in range(10)}
+    _, state = closure_digests_after(chain, {}, "salt")
+    chain[f"/u{changed_at}"] = chain[f"/u{changed_at}"]._replace(digest="changed")
+    digests, _ = closure_digests_after(chain, state, "salt")
+    assert digests == closure_digests(chain, "salt")
+    assert {p for p in digests if digests[p] != state[p][3]} == {f"/u{i}" for i in range(changed_at + 1)}
+
+
+def _digest_of(document: dict[str, Any]) -> str | None:
+    from generator.spec.units import document_digest, named_units, unit_digest
+
+    return document_digest(document, {pointer: unit_digest(node) for pointer, node in named_units(document)})
+
+
+DOCUMENT_CHANGES = {
+    **CHANGES,
+    "the root's key order": lambda d: d.update(openapi=d.pop("openapi")),
+    "a unit's place in its container": lambda d: d["paths"].update({"/owners": d["paths"].pop("/owners")}),
+    "a container that is not an object": lambda d: d.update(paths=[]),
+    "another container that is not one": lambda d: d.update(paths=None),
+    "a plain value among the components": lambda d: d["components"].update({"x-note": "n"}),
+}
+
+
+def test_a_document_digest_tells_every_change_apart() -> None:
+    digests = {"unchanged": _digest_of(DOC)}
+    for name, change in DOCUMENT_CHANGES.items():
+        changed = copy.deepcopy(DOC)
+        change(changed)
+        digests[name] = _digest_of(changed)
+    assert len(set(digests.values())) == len(digests)
+    assert _digest_of(copy.deepcopy(DOC)) == digests["unchanged"]
+
+
+def test_a_document_digest_needs_every_units_digest() -> None:
+    from generator.spec.units import document_digest, named_units, unit_digest
+
+    read = {pointer: unit_digest(node) for pointer, node in named_units(DOC)}
+    del read["/paths/~1owners"]
+    assert document_digest(DOC, read) is None
