@@ -29,7 +29,7 @@ from ..errors import join_pointer
 from ..model import Enum, Model
 from ..model.deferred import deferred_each
 from ..spec.refs import PointerError, resolve_pointer
-from ..spec.units import UnitDigest, is_container, node_digest
+from ..spec.units import REMAINDER, UnitDigest, is_container, node_digest
 from .schemas import ComponentState, is_inner_pointer
 
 T = TypeVar("T")
@@ -146,7 +146,8 @@ class NodeDigests:
     def _node(self, pointer: str) -> tuple[bytes, tuple[str, ...]]:
         found = self._nodes.get(pointer)
         if found is None:
-            read = self._read_units.get(pointer)
+            # The loader's digests are of units; the remainder's pointer is the root's.
+            read = self._read_units.get(pointer) if pointer != REMAINDER else None
             if read is not None:
                 found = bytes.fromhex(read[0]), read[1]
             else:

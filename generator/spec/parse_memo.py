@@ -45,9 +45,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..cache import code_digest, entry_name, mapped, used, write_atomically
-from ..errors import join_pointer
+from ..errors import escape_pointer_token, join_pointer
 from .loader import escaped_json, may_refer_outside, share_strings
-from .units import CONTAINERS, NESTED_CONTAINERS, UnitDigest, unit_digest
+from .units import CONTAINERS, NESTED_CONTAINERS, REMAINDER, UnitDigest, remainder, unit_digest
 
 __all__ = ["ParseMemo", "parse_with_members"]
 
@@ -281,34 +281,71 @@ def _shifted(members: Members, shift: int) -> Members:
     ]
 
 
-def _leaves(members: Members, value: dict[str, Any]) -> Iterator[tuple[str, int, int, Any]]:
-    """(pointer, start, end, value) of every unit (units.py) among the members: the entries
-    of the containers of units, and of each section of `components`."""
+def _containers(members: Members, value: dict[str, Any]) -> Iterator[tuple[str, Members, dict[str, Any]]]:
+    """Each container of units (units.py) among the members, read member by member: its
+    pointer, its members and its value (the containers of the root, and each section of
+    `components`)."""
     for key, _, _, _, inner in members:
         if inner is not None and key in CONTAINERS:
-            for name, _, start, end, _ in inner:
-                yield join_pointer("", key, name), start, end, value[key][name]
+            yield join_pointer("", key), inner, value[key]
         elif inner is not None and key in NESTED_CONTAINERS:
             for kind, _, _, _, entries in inner:
-                for name, _, start, end, _ in entries or ():
-                    yield join_pointer("", key, kind, name), start, end, value[key][kind][name]
+                if entries:
+                    yield join_pointer("", key, kind), entries, value[key][kind]
+
+
+def _leaves(members: Members, value: dict[str, Any]) -> Iterator[tuple[str, int, int, Any]]:
+    """(pointer, start, end, value) of every unit among the members: the entries of the
+    containers of units."""
+    for pointer, inner, container in _containers(members, value):
+        for name, _, start, end, _ in inner:
+            yield _entry_pointer(pointer, name), start, end, container[name]
+
+
+def _entry_pointer(container: str, name: str) -> str:
+    return f"{container}/{escape_pointer_token(name) if '~' in name or '/' in name else name}"
 
 
 def _unit_digests(
-    leaves: list[tuple[str, int, int, Any]], kept: _Kept | None, change: _Change | None
+    members: Members, value: dict[str, Any], kept: _Kept | None, change: _Change | None
 ) -> dict[str, UnitDigest]:
-    """Every unit's digest (units.unit_digest); those of a unit whose text the change did not
-    reach (at the same place, under the same pointer) as they were kept."""
+    """Every unit's digest (units.unit_digest), the remainder's too; those of a unit whose
+    text the change did not reach (at the same place, under the same pointer) as they were
+    kept. Asked on every regeneration for thousands of units, most of them kept: a tight loop."""
     before: dict[int, tuple[str, UnitDigest]] = {}
     if kept is not None and change is not None:
         before = {start: (pointer, kept.units[pointer]) for pointer, start in kept.starts if pointer in kept.units}
     found: dict[str, UnitDigest] = {}
-    for pointer, start, end, unit in leaves:
-        old = None
-        if change is not None and (end <= change.start or start >= change.new_end):
-            old = before.get(start if end <= change.start else start - change.shift)
-        found[pointer] = old[1] if old is not None and old[0] == pointer else unit_digest(unit)
+    for prefix, inner, container in _containers(members, value):
+        for name, _, start, end, _ in inner:
+            pointer = f"{prefix}/{escape_pointer_token(name) if '~' in name or '/' in name else name}"
+            if change is not None and (end <= change.start or start >= change.new_end):
+                old = before.get(start if end <= change.start else start - change.shift)
+                if old is not None and old[0] == pointer:
+                    found[pointer] = old[1]
+                    continue
+            found[pointer] = unit_digest(container[name])
+    kept_rest = kept.units.get(REMAINDER) if kept is not None and change is not None else None
+    found[REMAINDER] = kept_rest if kept_rest is not None and _inside_a_container(members, change) else unit_digest(remainder(value))
     return found
+
+
+def _inside_a_container(members: Members, change: _Change | None) -> bool:
+    """Whether the change lies within the braces of an object that is a container of units,
+    whose content the remainder leaves out: the remainder is then as it was."""
+    if change is None:
+        return False
+    for key, _, start, end, inner in members:
+        if inner is None or not (start < change.start and change.new_end < end):
+            continue
+        if key in CONTAINERS:
+            return True
+        if key in NESTED_CONTAINERS:
+            return any(
+                entries is not None and kind_start < change.start and change.new_end < kind_end
+                for _, _, kind_start, kind_end, entries in inner
+            )
+    return False
 
 
 @dataclass
@@ -444,7 +481,7 @@ class ParseMemo:
             return None
         value, members = spliced
         self._used()
-        return value, _unit_digests(list(_leaves(members, value)), kept, change), identity
+        return value, _unit_digests(members, value, kept, change), identity
 
     def parsed(self, text: str, raw: bytes | None = None) -> tuple[Any, dict[str, UnitDigest] | None]:
         """json.loads(text), with equal strings shared, and its units' digests (None when it
@@ -468,10 +505,9 @@ class ParseMemo:
             value, members = found
         if members is None:
             return value, None
-        leaves = list(_leaves(members, value))
-        units = _unit_digests(leaves, kept, change)
+        units = _unit_digests(members, value, kept, change)
         if change is None or _far_apart(change, len(data)):
-            starts = [(pointer, start) for pointer, start, _, _ in leaves]
+            starts = [(pointer, start) for pointer, start, _, _ in _leaves(members, value)]
             self._write(data, value, members, units, starts, raw, not may_refer_outside(text))
         else:
             self._used()

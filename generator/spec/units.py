@@ -35,6 +35,7 @@ __all__ = [
     "is_container",
     "named_units",
     "node_digest",
+    "remainder",
     "unit_digest",
     "units",
 ]
@@ -99,22 +100,24 @@ def _pointer(quoted: str) -> str | None:
 
 
 def document_digest(root: dict[str, Any], read: dict[str, UnitDigest]) -> str | None:
-    """A digest of the whole document, made from the digests of its units that `read` has
-    (those the loader found), so not of all its content again: node_digest of the root with
-    each unit's value replaced by its digest. Equal digests mean equal documents, key order
-    included. None when `read` lacks a unit."""
-    shown = dict(root)
+    """A digest of the whole document made from the digests of its units that `read` has
+    (those the loader found, the remainder's too when it has it), so not of all its content
+    again: of the root's keys in their order, the remainder's digest, and each container of
+    units as its units' names and digests (a container that is not an object as it is).
+    Equal digests mean equal documents, key order included. None when `read` lacks a
+    named unit."""
+    rest = read[REMAINDER][0] if REMAINDER in read else unit_digest(remainder(root))[0]
+    shown: list[Any] = [list(root), rest]
     try:
         for key in CONTAINERS:
-            if isinstance(root.get(key), dict):
-                shown[key] = _digests_of(root[key], join_pointer("", key), read)
+            if key in root:
+                value = root[key]
+                shown.append((key, _digests_of(value, join_pointer("", key), read) if isinstance(value, dict) else value))
         for key in NESTED_CONTAINERS:
             nested = root.get(key)
             if isinstance(nested, dict):
-                shown[key] = {
-                    kind: _digests_of(value, join_pointer("", key, kind), read) if isinstance(value, dict) else value
-                    for kind, value in nested.items()
-                }
+                kinds = {kind: _digests_of(value, join_pointer("", key, kind), read) for kind, value in nested.items() if isinstance(value, dict)}
+                shown.append((key, list(nested), kinds))
     except KeyError:
         return None
     return node_digest(shown)[0].hex()
@@ -159,7 +162,7 @@ def units(
     an earlier run's state (closure_digests_after), gives the refs of a unit of the same
     digest where they still hold: most units are as they were."""
     parts = dict(named_units(root))
-    parts[REMAINDER] = _remainder(root)
+    parts[REMAINDER] = remainder(root)
     last = last or {}
     # A unit's targets are those of its content. Where they land moves only with the units
     # there are: a target lands in the unit its first tokens name, and no unit is inside
@@ -330,7 +333,8 @@ def _entries(root: dict[str, Any], path: list[str]) -> Iterator[tuple[str, Any]]
         yield _entry_pointer(prefix, name), value
 
 
-def _remainder(root: dict[str, Any]) -> dict[str, Any]:
+def remainder(root: dict[str, Any]) -> dict[str, Any]:
+    """The remainder unit's value: the root without the containers of units."""
     rest = {key: value for key, value in root.items() if key not in CONTAINERS}
     for key in NESTED_CONTAINERS:
         nested = rest.get(key)

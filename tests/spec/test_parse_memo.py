@@ -15,7 +15,7 @@ import pytest
 from generator.spec import load, loader
 from generator.spec import parse_memo as memo_module
 from generator.spec.parse_memo import ParseMemo, parse_with_members
-from generator.spec.units import units
+from generator.spec.units import REMAINDER, units
 from tests.conftest import SHARED
 from tests.spec.test_units import DOC as UNITS_DOC
 
@@ -48,7 +48,8 @@ def _checked(memo: ParseMemo, text: str) -> Any:
     assert list(value) == list(json.loads(text))  # the order of members too
     fresh, members = parse_with_members(text)
     assert members is not None
-    assert found == memo_module._unit_digests(list(memo_module._leaves(members, fresh)), None, None)
+    assert found == memo_module._unit_digests(members, fresh, None, None)
+    assert list(found) == [pointer for pointer, _, _, _ in memo_module._leaves(members, fresh)] + [REMAINDER]
     assert units(value, found) == units(value)  # the digests a unit's value gives
     return value
 
@@ -95,8 +96,13 @@ def _swap_containers(doc: dict[str, Any], rng: random.Random) -> None:
     )  # fmt: skip
 
 
+def _add_plain_member(doc: dict[str, Any], rng: random.Random) -> None:
+    """A member of the remainder beside the containers: of the root, or of `components`."""
+    rng.choice([doc, doc["components"]])[f"x-note-{rng.randrange(1000)}"] = rng.choice(["n", 1, {"a": [2]}])
+
+
 EDITS: list[Callable[[dict[str, Any], random.Random], None]] = [
-    _add_path, _remove_member, _edit_value, _rename_schema, _add_schema_and_path, _swap_containers
+    _add_path, _remove_member, _edit_value, _rename_schema, _add_schema_and_path, _swap_containers, _add_plain_member
 ]  # fmt: skip
 
 
@@ -176,7 +182,7 @@ def test_the_loader_gives_the_document_its_unit_digests_unless_it_bundled_files(
     spec.write_text(json.dumps(DOC, indent=2, ensure_ascii=False), encoding="utf-8")
     document = load(spec, _memo(tmp_path))
     assert document.root == DOC and document.unit_digests is not None
-    assert set(document.unit_digests) == set(units(DOC)) - {""}
+    assert set(document.unit_digests) == set(units(DOC))  # the remainder's too
     with_file = copy.deepcopy(DOC)
     with_file["components"]["schemas"]["Id"] = {"$ref": "id.json"}
     (tmp_path / "id.json").write_text('{"type": "integer"}')
@@ -263,7 +269,8 @@ def _checked_file(memo: ParseMemo, raw: bytes) -> bool:
     assert value == json.loads(text) and list(value) == list(json.loads(text))
     fresh, members = parse_with_members(text)
     assert members is not None
-    assert found == memo_module._unit_digests(list(memo_module._leaves(members, fresh)), None, None)
+    assert found == memo_module._unit_digests(members, fresh, None, None)
+    assert list(found) == [pointer for pointer, _, _, _ in memo_module._leaves(members, fresh)] + [REMAINDER]
     return True
 
 

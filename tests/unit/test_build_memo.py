@@ -250,11 +250,11 @@ def test_a_restored_state_tells_the_fingerprints_of_its_models_and_enums(tmp_pat
 
 def _read_units(spec: dict[str, Any]) -> dict[str, Any]:
     """The digests of the spec's units as the loader finds them (see parse_memo.py)."""
-    from generator.spec.parse_memo import _leaves, _unit_digests, parse_with_members
+    from generator.spec.parse_memo import _unit_digests, parse_with_members
 
     value, members = parse_with_members(json.dumps(spec, indent=2))
     assert members is not None
-    return _unit_digests(list(_leaves(members, value)), None, None)
+    return _unit_digests(members, value, None, None)
 
 
 CHANGES_READ = [
@@ -276,6 +276,13 @@ def test_keys_made_of_the_units_the_loader_found_follow_what_is_read(change):
     change(changed)
     assert key(changed) != key(SPEC)
     assert key(SPEC) == components_key(SPEC, "s")  # the digests found are those it would make
+
+
+def test_a_ref_to_the_whole_document_is_keyed_by_all_of_it_not_by_the_remainder():
+    """The loader finds the remainder's digest too, under the root's pointer ("")."""
+    spec = copy.deepcopy(SPEC)
+    spec["components"]["schemas"]["Pet"]["properties"]["all"] = {"$ref": "#"}
+    assert components_key(spec, "s", NodeDigests(spec, _read_units(spec))) == components_key(spec, "s")
 
 
 def test_keys_made_of_the_units_the_loader_found_ignore_what_is_not_read():
