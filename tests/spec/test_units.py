@@ -48,10 +48,10 @@ def test_every_named_entry_is_a_unit_and_the_rest_is_one_more() -> None:
 
 def test_refs_name_the_unit_they_land_in() -> None:
     found = units(DOC)
-    assert found["/paths/~1pets~1{id}"].refs == {"/components/parameters/id"}
-    assert found["/components/responses/Owner"].refs == {"/components/schemas/Owner"}  # into it, not at it
-    assert found["/components/schemas/Pet"].refs == {"/components/schemas/Owner", REMAINDER}
-    assert found["/components/schemas/Owner"].refs == {"/components/schemas/Pet"}
+    assert found["/paths/~1pets~1{id}"].refs == ("/components/parameters/id",)
+    assert found["/components/responses/Owner"].refs == ("/components/schemas/Owner",)  # into it, not at it
+    assert found["/components/schemas/Pet"].refs == (REMAINDER, "/components/schemas/Owner")
+    assert found["/components/schemas/Owner"].refs == ("/components/schemas/Pet",)
 
 
 def moved_by(change: Any) -> set[str]:
@@ -86,8 +86,8 @@ def test_units_of_one_cycle_have_digests_of_their_own() -> None:
 
 
 def test_a_chain_deeper_than_the_stack_limit_is_digested() -> None:
-    chain = {f"/u{i}": Unit(f"/u{i}", str(i), frozenset({f"/u{i + 1}"})) for i in range(5000)}
-    chain["/u5000"] = Unit("/u5000", "end", frozenset({"/u0"}))  # and back to the start: one cycle
+    chain = {f"/u{i}": Unit(f"/u{i}", str(i), (f"/u{i + 1}",)) for i in range(5000)}
+    chain["/u5000"] = Unit("/u5000", "end", ("/u0",))  # and back to the start: one cycle
     assert len(set(closure_digests(chain).values())) == 5001
 
 
@@ -181,7 +181,7 @@ def test_closures_after_a_change_deep_down_a_chain_of_references(changed_at: int
     """Units that reach a change through more levels than are scanned for it."""
     from generator.spec.units import closure_digests_after
 
-    chain = {f"/u{i}": Unit(f"/u{i}", str(i), frozenset({f"/u{i + 1}"} if i < 9 else ())) for i in range(10)}
+    chain = {f"/u{i}": Unit(f"/u{i}", str(i), (f"/u{i + 1}",) if i < 9 else ()) for i in range(10)}
     _, state = closure_digests_after(chain, {}, "salt")
     chain[f"/u{changed_at}"] = chain[f"/u{changed_at}"]._replace(digest="changed")
     digests, _ = closure_digests_after(chain, state, "salt")
