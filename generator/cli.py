@@ -8,6 +8,7 @@ import importlib.util
 import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TextIO
 
@@ -23,7 +24,8 @@ from .progress import Progress, Report
 if TYPE_CHECKING:
     from .model import Api
     from .render import FormatCache, WriteResult
-    from .render.writer import NewTree, StatRecord
+    from .render.writer import NewTree
+    from .stat_record import InPlace, StatRecord
 
 # The pipeline, the model and the renderer are imported where a command needs them: a
 # regeneration starts validating its spec first (see memos.start_validation).
@@ -206,14 +208,15 @@ def load_options(args: argparse.Namespace, cwd: Path | None = None) -> Config:
 def _generate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     config = load_options(args)
-    validation = start_validation(args.spec, config, cached=not args.no_cache)
+    records = None if args.no_cache else cache_dir("write")
+    validation = start_validation(args.spec, config, cached=not args.no_cache, first=_in_place(config, records))
     progress = Progress.on(sys.stderr, quiet=args.quiet)
     try:
         from .pipeline import generate
 
         if args.verbose and config.sources:
             print(f"Options from {', '.join(config.sources)}", file=sys.stderr)
-        writer = _Writer(config, args.force, progress, None if args.no_cache else cache_dir("write"))
+        writer = _Writer(config, args.force, progress, records, validation)
         generated = generate(
             args.spec, config, cache=_cache(args), progress=progress, deliver=writer, started=validation
         )
@@ -231,10 +234,24 @@ def _generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cancel(validation: Forked[Any] | None) -> None:
-    """Stop a validation child whose run failed: nobody will read its answer."""
-    if validation is not None:
-        validation.cancel()
+def _cancel(child: Forked[Any] | None) -> None:
+    """Stop a child whose run failed: nobody will read its answer."""
+    if child is not None:
+        child.cancel()
+
+
+def _in_place(config: Config, records: Path | None) -> Callable[[], InPlace] | None:
+    """The job that finds which files of the output directory are as its stat record says
+    (StatRecord.in_place), for the validation child to do first: the run then takes its
+    answer instead of making thousands of stat calls itself. None without a record to check
+    (or an output directory known only once the spec is read)."""
+    if records is None or config.output is None:
+        return None
+    from .stat_record import in_place_of, record_path
+
+    if not record_path(records, config.output).is_file():
+        return None
+    return partial(in_place_of, records, config.output)
 
 
 class _Writer:
@@ -242,9 +259,19 @@ class _Writer:
     files are rendered (render.NewTree), an existing one file by file at the end, where the
     files its stat record vouches for are left as they are, unread (see holds)."""
 
-    def __init__(self, config: Config, force: bool, progress: Report, records: Path | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        force: bool,
+        progress: Report,
+        records: Path | None = None,
+        checker: Forked[Any] | None = None,
+    ) -> None:
+        """`checker`: a child whose first job checks the stat record of the configured
+        output directory (see _in_place)."""
         self._config, self._force, self._progress = config, force, progress
         self._records = records  # where the output directories' StatRecords are kept
+        self._checker = checker
         self._outdir_now = Path()  # the output directory, from `begin` on
         self._prefix = ""  # its path and a separator: holds is asked thousands of times a run
         self._record: StatRecord | None = None  # its stat record, from `begin` on
@@ -256,11 +283,14 @@ class _Writer:
         return self._config.output or Path(api.package)
 
     def begin(self, api: Api) -> Callable[[str, str], None] | None:
-        from .render.writer import NewTree, StatRecord, is_new
+        from .render.writer import NewTree, is_new
+        from .stat_record import StatRecord
 
         self._outdir_now = self._outdir(api)
         self._prefix = os.path.join(self._outdir_now, "")
         self._record = StatRecord.in_directory(self._records, self._outdir_now)
+        if self._checker is not None and self._outdir_now == self._config.output:
+            self._record.take(self._checker.first())
         if not is_new(self._outdir_now):
             return None
         self._tree = NewTree(self._outdir_now, force=self._force, record=self._record)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import pickle
 import select
+import struct
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,9 +43,11 @@ def spare_cores() -> int:
 
 
 class Forked(Generic[T]):
-    """`function(*args)` in a child process, started at once."""
+    """`function(*args)` in a child process, started at once. A `first` job, if given, runs
+    in the child before it, and its answer is sent at once (see `first`): a quick job the
+    parent wants well before the long one ends, done on the child's core."""
 
-    def __init__(self, function: Callable[..., T], *args: Any) -> None:
+    def __init__(self, function: Callable[..., T], *args: Any, first: Callable[[], Any] | None = None) -> None:
         _reap_leaving()
         receive, send = os.pipe()
         for stream in (sys.stdout, sys.stderr):  # else the child would write the buffers again
@@ -52,21 +55,42 @@ class Forked(Generic[T]):
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child; coverage does not follow it
             os.close(receive)
-            _child_main(function, args, send)
+            _child_main(function, args, send, first)
         os.close(send)
         self._pid: int | None = pid
         self._pipe: int | None = receive
+        self._first_pending = first is not None  # its answer not read yet
+        self._first: Any = None
         _running.add(self)
+
+    def first(self) -> Any:
+        """The `first` job's answer, waiting for it if need be; None if there was no such
+        job, it raised, or the child died."""
+        if self._first_pending and self._pipe is not None:
+            self._first_pending = False
+            try:
+                size = _FRAME.unpack(_read_exactly(self._pipe, _FRAME.size))[0]
+                answer: tuple[bool, Any] = pickle.loads(_read_exactly(self._pipe, size))
+                self._first = answer[1] if answer[0] else None
+            except Exception:  # noqa: BLE001 - a child that died midway: the result is lost too
+                self.cancel()
+        return self._first
 
     def done(self) -> bool:
         """Whether the result is waiting (or the child has gone): `result` will not block."""
+        if self._first_pending and self._readable():
+            self.first()  # sent at once, and whole: reading it waits for no work of the child
+        return self._pipe is None or (not self._first_pending and self._readable())
+
+    def _readable(self) -> bool:
         if self._pipe is None:
-            return True
+            return False
         readable, _, _ = select.select([self._pipe], [], [], 0)
         return bool(readable)
 
     def result(self) -> T | None:
         """The function's result; None if the child died or the function raised."""
+        self.first()  # read past it
         if self._pipe is None:
             return None
         try:
@@ -140,6 +164,20 @@ def _wait(pid: int, options: int) -> bool:
         return True
 
 
+_FRAME = struct.Struct("<Q")  # the size of the first job's answer, sent before it
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, left)
+        if not chunk:
+            raise EOFError("the child's answer ends early")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
 def _read_all(fd: int) -> bytes:
     chunks = []
     while chunk := os.read(fd, 1 << 20):
@@ -147,17 +185,15 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def _child_main(function: Callable[..., Any], args: tuple[Any, ...], send: int) -> None:  # pragma: no cover
+def _child_main(
+    function: Callable[..., Any], args: tuple[Any, ...], send: int, first: Callable[[], Any] | None
+) -> None:  # pragma: no cover
     code = 0
     try:
-        try:
-            answer = (True, function(*args))
-        except Exception:  # noqa: BLE001 - the parent does the work again and reports it
-            answer = (False, None)
-        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(send, view) :]
+        if first is not None:
+            data = _answer(first)
+            _send(send, _FRAME.pack(len(data)) + data)
+        _send(send, _answer(function, *args))
         # The parent reads to the end of the pipe: closed here, not when this process is gone
         # (unmapping a big heap took a hundredth of a second of a regeneration's wait).
         os.close(send)
@@ -166,3 +202,17 @@ def _child_main(function: Callable[..., Any], args: tuple[Any, ...], send: int) 
         code = 1
     finally:
         os._exit(code)  # no atexit handlers, no flushing the parent's buffers twice
+
+
+def _answer(function: Callable[..., Any], *args: Any) -> bytes:  # pragma: no cover - in the child
+    try:
+        answer = (True, function(*args))
+    except Exception:  # noqa: BLE001 - the parent does the work again and reports it
+        answer = (False, None)
+    return pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _send(fd: int, data: bytes) -> None:  # pragma: no cover - in the child
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]

@@ -8,7 +8,9 @@ imports, stays light: no model, no builder, no renderer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .cache import cache_dir
 from .config import Config
@@ -35,9 +37,12 @@ def findings_cache(cached: bool) -> Path | None:
     return cache_dir("validate") if cached else None
 
 
-def start_validation(path: str | Path, config: Config, cached: bool) -> Forked[Computed] | None:
-    """A child validating the spec at `path` as pipeline.generate would, started now; None
-    where generate would not start one before loading (see checking.early_validation)."""
+def start_validation(
+    path: str | Path, config: Config, cached: bool, first: Callable[[], Any] | None = None
+) -> Forked[Computed] | None:
+    """A child validating the spec at `path` as pipeline.generate would, started now, that
+    does the `first` job before (see Forked); None where generate would not start one before
+    loading (see checking.early_validation)."""
     if not cached:
         return None
-    return early_validation(path, parse_memo(config, path), findings_cache(cached))
+    return early_validation(path, parse_memo(config, path), findings_cache(cached), first)

@@ -362,3 +362,29 @@ def test_a_regeneration_reads_only_the_files_its_stat_record_cannot_vouch_for(tm
     monkeypatch.setattr(writer, "_holds", lambda path, data: reads.append(path) or holds(path, data))
     assert cli.main(command) == 0
     assert reads == [str(edited)] and edited.read_text() != "edited by hand\n"
+
+
+def test_a_regeneration_takes_the_files_in_place_from_the_validating_child(tmp_path, monkeypatch):
+    """With a JSON spec whose parse is kept, the validation child stats the files the output
+    directory's record knows first, and this process takes its answer: a file edited since
+    is written again, the others are left as they are."""
+    from generator import cli
+    from generator.stat_record import StatRecord
+
+    spec = tmp_path / "petstore.json"
+    spec.write_text(json.dumps(yaml.safe_load(PETSTORE_SPEC.read_text())))
+    out = tmp_path / "out"
+    command = ["generate", str(spec), "-o", str(out), "-q"]
+    assert cli.main(command) == 0
+    for path in out.rglob("*"):  # older than any record from now on, so not "racy"
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 10**10))
+    assert cli.main(command) == 0  # records the aged stats
+    edited = out / "README.md"
+    before = edited.read_text()
+    edited.write_text("edited by hand\n")
+    taken: list[object] = []
+    take = StatRecord.take
+    monkeypatch.setattr(StatRecord, "take", lambda self, checked: taken.append(checked) or take(self, checked))
+    assert cli.main(command) == 0
+    assert edited.read_text() == before
+    assert len(taken) == 1 and taken[0] is not None and taken[0][2] == {"README.md"}  # type: ignore[index]

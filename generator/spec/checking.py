@@ -25,6 +25,7 @@ import hashlib
 import json
 import marshal
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -211,13 +212,16 @@ def located(doc: Document, found: list[Finding]) -> list[Diagnostic]:
     return [doc.diagnostic("warning", message, pointer) for pointer, message in found]
 
 
-def early_validation(path: str | Path, memo: ParseMemo | None, cache_dir: Path | None) -> Forked[Computed] | None:
+def early_validation(
+    path: str | Path, memo: ParseMemo | None, cache_dir: Path | None, first: Callable[[], Any] | None = None
+) -> Forked[Computed] | None:
     """A child validating the spec at `path` that loads it itself, started now, before the
     caller loads it; None where that would not pay: without a kept parse the child's own
-    parse would cost as much again, and a second copy of the document in memory."""
+    parse would cost as much again, and a second copy of the document in memory. It does
+    the `first` job before (see Forked)."""
     if memo is None or not memo.kept() or cache_dir is None or not can_fork():
         return None
-    return Forked(_findings_of_file, path, memo.read_only(), cache_dir, _code_version())
+    return Forked(_findings_of_file, path, memo.read_only(), cache_dir, _code_version(), first=first)
 
 
 def _findings_of_file(path: str | Path, memo: ParseMemo, cache_dir: Path, salt: str) -> Computed:

@@ -122,3 +122,31 @@ def test_the_answer_comes_before_the_child_is_gone(monkeypatch, tmp_path) -> Non
     go.touch()
     os.waitpid(pid, 0)
     forked._leaving.discard(pid)
+
+
+def _tell(value: int) -> int:
+    return value + 1
+
+
+def _wait_for(path: str) -> str:
+    deadline = time.monotonic() + 10
+    while not os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return "done"
+
+
+def test_a_first_job_is_answered_before_the_function_ends(tmp_path) -> None:
+    go = tmp_path / "go"
+    child = Forked(_wait_for, str(go), first=lambda: _tell(1))
+    assert child.first() == 2
+    assert not child.done()  # the first answer is not the result
+    go.touch()
+    assert child.result() == "done"
+    assert child.first() == 2  # kept
+
+
+def test_a_first_job_left_unread_or_failing_leaves_the_result_whole() -> None:
+    assert Forked(_pid_and, 3, first=lambda: bytes(200_000)).result()[1] == 6  # bigger than a pipe holds
+    failing = Forked(_pid_and, 3, first=_boom)
+    assert failing.first() is None and failing.result()[1] == 6
+    assert Forked(_pid_and, 3).first() is None

@@ -125,7 +125,7 @@ def test_a_failed_new_tree_leaves_nothing(tmp_path, monkeypatch):
 
 
 def _recorded(tmp_path, name="records"):
-    from generator.render.writer import StatRecord
+    from generator.stat_record import StatRecord
 
     return StatRecord.in_directory(tmp_path / name, tmp_path / "out")
 
@@ -166,10 +166,10 @@ def test_an_edit_within_the_clock_tick_of_the_record_is_still_found(tmp_path, mo
     """A file whose time is not older than its record is read. Simulated: the record is
     written in the tick the file was, and so is an edit after it, which leaves every time
     as it was (the change time is left out, the modification time put back)."""
-    from generator.render import writer
+    from generator import stat_record
 
-    stat = writer._stat
-    monkeypatch.setattr(writer, "_stat", lambda path: (stat(path) or ())[:2])
+    stat = stat_record._stat
+    monkeypatch.setattr(stat_record, "_stat", lambda path: (stat(path) or ())[:2])
     out = tmp_path / "out"
     write_tree(out, {"a.py": "a\n"}, record=_recorded(tmp_path))
     written = (out / "a.py").stat()
@@ -216,3 +216,38 @@ def test_the_manifest_is_json_with_sorted_keys_and_two_space_indents(files):
     digests = {path: hashlib.sha256(text.encode()).hexdigest() for path, text in files.items()}
     expected = json.dumps({"generator": "codegen", "files": digests}, indent=2, sort_keys=True) + "\n"
     assert manifest_text(files) == expected
+
+
+def test_files_found_in_place_by_a_child_are_held_without_a_stat_here(tmp_path, monkeypatch):
+    from generator import stat_record
+
+    out = tmp_path / "out"
+    files = {"a.py": "a\n", "b.py": "b\n", "c.py": "c\n"}
+    write_tree(out, files, record=_recorded(tmp_path))
+    for name in files:
+        _aged(out / name)
+    write_tree(out, files, record=_recorded(tmp_path))
+    (out / "b.py").write_text("edited\n")
+    checked = stat_record.in_place_of(tmp_path / "records", out)
+    assert checked[2] == {"b.py"}
+    record = _recorded(tmp_path)
+    record.take(checked)
+    stats: list[str] = []
+    real = os.stat
+    monkeypatch.setattr(os, "stat", lambda path, *args, **kwargs: stats.append(str(path)) or real(path, *args, **kwargs))
+    asked = [(rel, hashlib.sha256(text.encode()).hexdigest()) for rel, text in files.items()]
+    assert record.holds(asked, os.path.join(out, "")) == {"a.py", "c.py"}
+    assert stats == [os.path.join(out, "b.py")]  # the one the child did not find in place
+
+
+def test_what_a_child_found_in_another_record_is_not_taken(tmp_path):
+    out = tmp_path / "out"
+    write_tree(out, {"a.py": "a\n"}, record=_recorded(tmp_path))
+    _aged(out / "a.py")
+    from generator import stat_record
+
+    checked = stat_record.in_place_of(tmp_path / "records", out)
+    write_tree(out, {"a.py": "a\n", "b.py": "b\n"}, record=_recorded(tmp_path))  # a record written since
+    record = _recorded(tmp_path)
+    record.take(checked)
+    assert not record._checked
