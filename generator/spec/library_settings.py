@@ -1,4 +1,5 @@
-"""Stand-ins for the validating libraries' settings modules, which import pydantic.
+"""Stand-ins for what the validating libraries import and strict validation never uses: their
+settings modules, which import pydantic, and urllib.request (see _StandIn).
 
 openapi-spec-validator and openapi-schema-validator each read a few environment variables
 through pydantic-settings, imported with the libraries whether or not any is set. That
@@ -11,10 +12,12 @@ only before the real modules are loaded: `install` must run before the libraries
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from functools import lru_cache
 from types import ModuleType
+from typing import Any
 
 from ..cache import installed_versions
 
@@ -26,7 +29,12 @@ _KNOWN_VERSIONS = {"openapi-spec-validator": "0.9.", "openapi-schema-validator":
 
 
 def install() -> None:
-    """Put the stand-ins in place of the settings modules not loaded yet, if they may stand."""
+    """Put the stand-ins in place of the settings modules not loaded yet, if they may stand,
+    and have urllib.request imported on first use (see _StandIn)."""
+    if "urllib.request" not in sys.modules:
+        import urllib
+
+        sys.modules["urllib.request"] = urllib.request = _StandIn("urllib.request")  # type: ignore[attr-defined]
     # pydantic-settings matches variable names without regard to case.
     if any(name.upper().startswith((_SPEC_PREFIX, _SCHEMA_PREFIX)) for name in os.environ):
         return
@@ -73,4 +81,37 @@ def _schema_settings() -> ModuleType:
         get_settings=get_settings,
         reset_settings_cache=get_settings.cache_clear,
     )
+    return module
+
+
+class _StandIn(ModuleType):
+    """urllib.request until something uses it. jsonschema-path imports it (and http.client,
+    email and ssl with it: 0.008 s of the validating child's 0.09 s of imports) for fetching
+    remote documents, which strict validation never lets it do (strict._NoRetrieval). The
+    one name taken from it at import, `urlopen`, forwards to the real function; reading any
+    other name imports the real module, which then takes the stand-in's place."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # what the import system asks of any module (__path__, ...)
+            raise AttributeError(name)
+        return getattr(_real_urllib_request(), name)
+
+    @staticmethod
+    def urlopen(*args: Any, **kwargs: Any) -> Any:
+        return _real_urllib_request().urlopen(*args, **kwargs)
+
+
+def _real_urllib_request() -> ModuleType:
+    import urllib
+
+    module = sys.modules.get("urllib.request")
+    if isinstance(module, _StandIn):
+        del sys.modules["urllib.request"]
+        try:
+            module = importlib.import_module("urllib.request")
+        except BaseException:
+            sys.modules["urllib.request"] = urllib.request = module  # type: ignore[attr-defined]
+            raise
+        urllib.request = module  # type: ignore[attr-defined]
+    assert module is not None
     return module

@@ -77,3 +77,24 @@ def test_a_set_variable_leaves_the_real_modules_to_read_it(variable: str, value:
 def test_the_real_modules_once_loaded_stay() -> None:
     ours = run("import openapi_spec_validator.settings, openapi_schema_validator.settings\n" + STAND_INS)
     assert ours["pydantic"] is True
+
+
+URLLIB = """
+import json, sys
+import generator.spec.strict
+first = type(sys.modules["urllib.request"]).__name__, "http.client" in sys.modules
+from urllib.request import urlopen
+import urllib.request
+read = urlopen("data:,kept%20whole").read().decode()
+path = urllib.request.url2pathname("/a%20b")
+print(json.dumps({"first": first, "read": read, "path": path, "now": type(sys.modules["urllib.request"]).__name__,
+                  "same": urllib.request is sys.modules["urllib.request"]}))
+"""
+
+
+def test_urllib_request_is_imported_when_first_used_and_then_is_itself() -> None:
+    done = subprocess.run([sys.executable, "-c", URLLIB], capture_output=True, text=True, check=True)
+    found = json.loads(done.stdout)
+    assert found["first"] == ["_StandIn", False]  # validating imported neither it nor http.client
+    assert found["read"] == "kept whole" and found["path"] == "/a b"
+    assert found["now"] == "module" and found["same"]
