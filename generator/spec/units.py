@@ -17,7 +17,7 @@ import hashlib
 import json
 import marshal
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from ..errors import escape_pointer_token, join_pointer
