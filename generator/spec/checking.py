@@ -92,14 +92,14 @@ def _same_texts(answered: Texts, doc: Document) -> bool:
     return answered == _value_texts(doc, read)
 
 
-def _identities(doc: Document, texts: Texts) -> Texts:
-    """The texts as the parse memo tells them apart where it could (Source.identity), else
-    `texts` (the document's _texts): two processes that read the same bytes from the same
-    kept parse agree on them without a digest of all they read."""
+def _identities(doc: Document) -> Texts | None:
+    """The texts as the parse memo tells them apart (Source.identity), where it could for
+    every source: two processes that read the same bytes from the same kept parse agree on
+    them without a digest of all they read."""
     sources = doc.sources.values()
-    if all(source.identity for source in sources):
-        return tuple((source.display, source.identity) for source in sources)
-    return texts
+    if not all(source.identity for source in sources):
+        return None
+    return tuple((source.display, source.identity) for source in sources)
 
 
 def _code_version() -> str:
@@ -136,7 +136,7 @@ class PendingValidation:
         if self._found is None:
             answer = self._child.result() if self._child is not None else None
             self._child = None
-            if answer is not None and (answer[0] == self._identities() or _same_texts(answer[1], self._doc)):
+            if answer is not None and (answer[0] == _identities(self._doc) or _same_texts(answer[1], self._doc)):
                 self._found = answer[2]  # kept in the cache by the child, for these texts
             else:  # no child, it died, or it validated another text than this document's: do the work here
                 computed = _findings(self._doc, self._cache_dir, self._salt)
@@ -145,11 +145,6 @@ class PendingValidation:
                     _keep(entry, computed)
                 self._found = computed[0]
         return located(self._doc, self._found)
-
-    def _identities(self) -> Texts:
-        """This document's _identities, worked out only where the parse memo has them all."""
-        sources = self._doc.sources.values()
-        return _identities(self._doc, ()) if all(source.identity for source in sources) else _texts(self._doc)
 
     def cancel(self) -> None:
         """Stop a child whose answer is no longer wanted (the build failed first)."""
@@ -231,7 +226,7 @@ def _findings_of_file(path: str | Path, memo: ParseMemo, cache_dir: Path, salt: 
     entry = cache_dir / f"{_key(texts, salt)}.json"
     kept = _read_entry(entry)  # asked before the validating libraries are imported (0.09 s)
     if kept is not None:
-        return _identities(doc, texts), texts, kept[0]
+        return _identities(doc) or texts, texts, kept[0]
     return _findings_with_texts(doc, cache_dir, salt, entry, texts)
 
 
@@ -247,7 +242,7 @@ def _findings_with_texts(
         with unstoppable():
             _keep(entry, computed)
     texts = texts if texts is not None else _texts(doc)
-    return _identities(doc, texts), texts, computed[0]
+    return _identities(doc) or texts, texts, computed[0]
 
 
 def _findings(doc: Document, cache_dir: Path | None, salt: str) -> tuple[list[Finding], UnitFindings]:

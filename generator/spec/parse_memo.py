@@ -45,9 +45,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..cache import code_digest, entry_name, mapped, used, write_atomically
-from ..errors import escape_pointer_token, join_pointer
+from ..errors import join_pointer
 from .loader import escaped_json, may_refer_outside, share_strings
-from .units import CONTAINERS, NESTED_CONTAINERS, REMAINDER, UnitDigest, remainder, unit_digest
+from .units import CONTAINERS, NESTED_CONTAINERS, REMAINDER, UnitDigest, entry_pointer, remainder, unit_digest
 
 __all__ = ["ParseMemo", "parse_with_members"]
 
@@ -299,11 +299,7 @@ def _leaves(members: Members, value: dict[str, Any]) -> Iterator[tuple[str, int,
     containers of units."""
     for pointer, inner, container in _containers(members, value):
         for name, _, start, end, _ in inner:
-            yield _entry_pointer(pointer, name), start, end, container[name]
-
-
-def _entry_pointer(container: str, name: str) -> str:
-    return f"{container}/{escape_pointer_token(name) if '~' in name or '/' in name else name}"
+            yield entry_pointer(pointer, name), start, end, container[name]
 
 
 def _unit_digests(
@@ -318,7 +314,7 @@ def _unit_digests(
     found: dict[str, UnitDigest] = {}
     for prefix, inner, container in _containers(members, value):
         for name, _, start, end, _ in inner:
-            pointer = f"{prefix}/{escape_pointer_token(name) if '~' in name or '/' in name else name}"
+            pointer = entry_pointer(prefix, name)
             if change is not None and (end <= change.start or start >= change.new_end):
                 old = before.get(start if end <= change.start else start - change.shift)
                 if old is not None and old[0] == pointer:

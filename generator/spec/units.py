@@ -32,6 +32,7 @@ __all__ = [
     "closure_digests",
     "closure_digests_after",
     "document_digest",
+    "entry_pointer",
     "is_container",
     "named_units",
     "node_digest",
@@ -124,10 +125,12 @@ def document_digest(root: dict[str, Any], read: dict[str, UnitDigest]) -> str | 
 
 
 def _digests_of(container: dict[Any, Any], pointer: str, read: dict[str, UnitDigest]) -> dict[Any, str]:
-    return {name: read[_entry_pointer(pointer, name)][0] for name in container}
+    return {name: read[entry_pointer(pointer, name)][0] for name in container}
 
 
-def _entry_pointer(container: str, name: Any) -> str:
+def entry_pointer(container: str, name: Any) -> str:
+    """The pointer of the entry `name` of the container at `container` (join_pointer's, for
+    one token: asked for every unit on every run)."""
     name = str(name)
     return f"{container}/{escape_pointer_token(name) if '~' in name or '/' in name else name}"
 
@@ -332,7 +335,7 @@ def _entries(root: dict[str, Any], path: list[str]) -> Iterator[tuple[str, Any]]
         return
     prefix = join_pointer("", *path)
     for name, value in container.items():
-        yield _entry_pointer(prefix, name), value
+        yield entry_pointer(prefix, name), value
 
 
 def remainder(root: dict[str, Any]) -> dict[str, Any]:
