@@ -12,6 +12,11 @@ NEW_PATH = "/repos/{owner}/{repo}/bench-added"
 NEW_OPERATION_ID = "repos/get-bench-added"
 
 
+def new_operation_id(number: int) -> str:
+    """The operationId of the `number`th operation with_new_operations adds (from 1)."""
+    return NEW_OPERATION_ID if number == 1 else f"{NEW_OPERATION_ID}-{number}"
+
+
 @functools.cache
 def github_spec() -> dict:
     return json.loads(tools.GITHUB_SPEC.read_text())
@@ -56,20 +61,23 @@ def repository_response() -> object:
     return complete(example("full-repository-default-response"), schema("full-repository"))
 
 
-def with_new_operation() -> dict:
-    """The GitHub spec plus one GET operation (in the largest group, repos)."""
+def with_new_operations(count: int = 1) -> dict:
+    """The GitHub spec plus `count` GET operations (in the largest group, repos), each
+    appended after the one before: every version is one operation more than the last."""
     spec = copy.deepcopy(github_spec())
     params = [{"$ref": "#/components/parameters/owner"}, {"$ref": "#/components/parameters/repo"}]
     response = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/minimal-repository"}}}}
-    spec["paths"][NEW_PATH] = {
-        "get": {
-            "summary": "An operation the benchmark adds",
-            "tags": ["repos"],
-            "operationId": NEW_OPERATION_ID,
-            "parameters": params,
-            "responses": {"200": {"description": "Response", **response}},
+    for number in range(1, count + 1):
+        path = NEW_PATH if number == 1 else f"{NEW_PATH}-{number}"
+        spec["paths"][path] = {
+            "get": {
+                "summary": "An operation the benchmark adds",
+                "tags": ["repos"],
+                "operationId": new_operation_id(number),
+                "parameters": copy.deepcopy(params),
+                "responses": {"200": {"description": "Response", **copy.deepcopy(response)}},
+            }
         }
-    }
     return spec
 
 
