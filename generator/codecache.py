@@ -15,6 +15,12 @@ alone, so it can be kept under the first two and handed to the engine as re woul
 kept as the engine's code words in bytes: the validating libraries' patterns are 360,000
 words, which as integers took 0.01 s of every process to read back, used or not.
 
+attrs writes its classes' methods as source text too (31 compilations, 0.008 s, in the
+validating child: jsonschema's and referencing's classes). Its __hash__ text holds one value
+that differs between processes, the hash of the class's name (str hashes are salted), as a
+literal: the text is kept with the method reading it from its globals instead, which attrs
+makes anew for each class (see install_attrs).
+
 `install` has dataclasses and re compile through this module, which serves what earlier
 runs kept, and `save` keeps what this process compiled anew. The file sits beside the
 package's bytecode (in __pycache__, or under sys.pycache_prefix), is written under the same
@@ -27,6 +33,7 @@ from __future__ import annotations
 import _sre  # type: ignore[import-not-found]  # re's matching engine, which typeshed leaves out
 import dataclasses
 from array import array
+import importlib.machinery
 import importlib.util
 import marshal
 import os
@@ -70,13 +77,63 @@ def install() -> None:
         re._compiler.compile = _compile_pattern  # type: ignore[attr-defined]  # what re.compile calls on a miss
 
 
-def compiled(source: str) -> CodeType:
-    """The code of `source` as compile(source, "<string>", "exec") gives it."""
-    code = _kept(source)
+def install_attrs() -> None:
+    """Have attrs compile the methods it writes through this module (once a process): from
+    when attr._make is loaded, if it is not yet (attrs makes its own classes right after)."""
+    module: Any = sys.modules.get("attr._make")
+    if module is not None:
+        module._compile_and_eval = _attrs_compile_and_eval  # what its method makers call
+    elif not any(isinstance(finder, _AttrsMakeFinder) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _AttrsMakeFinder())
+
+
+class _AttrsMakeFinder:
+    """Finds attr._make as the path finder does, and installs the hook once it is loaded."""
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        if fullname != "attr._make":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        loader = spec.loader if spec is not None else None
+        if loader is not None and hasattr(loader, "exec_module"):
+            run = loader.exec_module
+
+            def exec_module(module: Any) -> None:
+                run(module)
+                install_attrs()
+
+            loader.exec_module = exec_module  # type: ignore[method-assign]  # this spec's own loader
+        return spec
+
+
+def compiled(source: str, filename: str = "<string>") -> CodeType:
+    """The code of `source` as compile(source, filename, "exec") gives it."""
+    key = source if filename == "<string>" else f"{filename}\n{source}"
+    code = _kept(key)
     if not isinstance(code, CodeType):
-        code = _known[source] = _new[source] = compile(source, "<string>", "exec")
-    _used.add(source)  # once known: save keeps what is used
+        code = _known[key] = _new[key] = compile(source, filename, "exec")
+    _used.add(key)  # once known: save keeps what is used
     return code
+
+
+# The line of attrs' __hash__ text after `hash((`: the class's own hash, a literal.
+_ATTRS_TYPE_HASH = re.compile(r"(hash\(\(\n[ ]+)(-?[0-9]+)(,\n)")
+_TYPE_HASH_NAME = "_codegen_type_hash"
+
+
+def _attrs_compile_and_eval(
+    script: str, globs: dict[str, Any] | None, locs: Any = None, filename: str = ""
+) -> None:
+    """attrs' _compile_and_eval, serving the code from what earlier runs kept."""
+    match = _ATTRS_TYPE_HASH.search(script)
+    if globs is None or (match is None and "hash((" in script):  # not written as this expects
+        eval(compile(script, filename, "exec"), globs, locs)
+        return
+    if match is not None:
+        globs[_TYPE_HASH_NAME] = int(match[2])
+        script = f"{script[: match.start(2)]}{_TYPE_HASH_NAME}{script[match.end(2) :]}"
+    eval(compiled(script, filename), globs, locs)
 
 
 def save() -> None:

@@ -1,5 +1,6 @@
 """Stand-ins for what the validating libraries import and strict validation never uses: their
-settings modules, which import pydantic, and urllib.request (see _StandIn).
+settings modules, which import pydantic, and urllib.request (see _StandIn); and attrs,
+which they make their classes with, compiling through codegen's code cache.
 
 openapi-spec-validator and openapi-schema-validator each read a few environment variables
 through pydantic-settings, imported with the libraries whether or not any is set. That
@@ -19,6 +20,7 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
+from .. import codecache
 from ..cache import installed_versions
 
 __all__ = ["install"]
@@ -30,7 +32,9 @@ _KNOWN_VERSIONS = {"openapi-spec-validator": "0.9.", "openapi-schema-validator":
 
 def install() -> None:
     """Put the stand-ins in place of the settings modules not loaded yet, if they may stand,
-    and have urllib.request imported on first use (see _StandIn)."""
+    have urllib.request imported on first use (see _StandIn), and attrs compile through the
+    code cache."""
+    codecache.install_attrs()
     if "urllib.request" not in sys.modules:
         import urllib
 

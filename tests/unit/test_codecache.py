@@ -122,6 +122,49 @@ def test_dataclasses_made_after_install_compile_through_it():
         Point(1).x = 2  # type: ignore[misc]
 
 
+
+# attrs imported after install_attrs, as strict validation imports it: a frozen class's hash
+# holds this process's hash of the class's name, served or compiled.
+ATTRS = """
+import json
+from generator import codecache
+codecache.install_attrs()
+import attr
+@attr.frozen
+class Pair:
+    left: int
+    right: str
+type_hash = hash(f"<attrs generated hash {Pair.__module__}.{Pair.__qualname__}>")  # as attrs makes it
+assert hash(Pair(1, "a")) == hash((type_hash, 1, "a")) and Pair(1, "a") == Pair(1, "a")
+assert repr(Pair(2, "b")) == "Pair(left=2, right='b')"
+attrs = lambda keys: sum(isinstance(key, str) and key.startswith("<attrs generated") for key in keys)
+print(json.dumps({"compiled": attrs(codecache._new), "served": attrs(codecache._used) - attrs(codecache._new)}))
+codecache.save()
+"""
+
+
+def test_attrs_methods_are_kept_and_served_with_this_process_s_hash_of_the_class(tmp_path):
+    first = _run(tmp_path, ATTRS)
+    assert first["compiled"] > 10 and first["served"] == 0  # attrs' own classes and Pair's
+    # Another process: another salt for str hashes (PYTHONHASHSEED is random), the same code.
+    assert _run(tmp_path, ATTRS) == {"compiled": 0, "served": first["compiled"]}
+
+
+def test_attrs_text_of_another_shape_is_compiled_as_it_is_and_not_kept():
+    namespace: dict = {}
+    script = "def __hash__(self):\n    return hash((7, self.x))"  # `hash((` without the line break
+    codecache._attrs_compile_and_eval(script, namespace, None, "<attrs generated __hash__ other>")
+    assert namespace["__hash__"].__code__.co_filename == "<attrs generated __hash__ other>"
+    assert not any(isinstance(key, str) and script in key for key in codecache._known)
+
+
+def test_served_attrs_code_is_compile_s_with_its_file_name():
+    source = "def __eq__(self, other):\n    return self is other\n"
+    expected = compile(source, "<attrs generated __eq__ m.C>", "exec")
+    assert codecache.compiled(source, "<attrs generated __eq__ m.C>") == expected
+    assert codecache.compiled(source, "<attrs generated __eq__ m.C>").co_filename == "<attrs generated __eq__ m.C>"
+
+
 PATTERNS = [
     (r"(?P<year>\d{4})-(?P<month>\d\d)(?:-(\d\d))?", 0),
     (r"[a-zà-ÿ_]+\s*(?=\()", re.IGNORECASE),
