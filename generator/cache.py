@@ -81,18 +81,26 @@ def read_pickled_updates(path: Path, header: str) -> tuple[list[Any], int]:
     is read first, so a mismatch unpickles nothing. Like Python's own bytecode cache, this
     trusts the user's cache directory. An update cut short (a run stopped while appending
     it) ends the list, and the size is then 0: the entry is to be written anew."""
-    found: list[Any] = []
     try:
         with path.open("rb") as handle:
-            if handle.readline() != header.encode() + b"\n":
-                return [], 0
-            while True:
-                try:
-                    found.append(pickle.load(handle))
-                except EOFError:
-                    break
-            return found, handle.tell()
-    except Exception:  # noqa: BLE001 - see above
+            return read_pickled_updates_from(handle, header)
+    except OSError:
+        return [], 0
+
+
+def read_pickled_updates_from(handle: BinaryIO, header: str) -> tuple[list[Any], int]:
+    """read_pickled_updates of a file open for reading at its start."""
+    found: list[Any] = []
+    try:
+        if handle.readline() != header.encode() + b"\n":
+            return [], 0
+        while True:
+            try:
+                found.append(pickle.load(handle))
+            except EOFError:
+                break
+        return found, handle.tell()
+    except Exception:  # noqa: BLE001 - see read_pickled_updates
         return found, 0
 
 

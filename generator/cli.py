@@ -275,7 +275,8 @@ class _Writer:
         self._outdir_now = Path()  # the output directory, from `begin` on
         self._prefix = ""  # its path and a separator: holds is asked thousands of times a run
         self._record: StatRecord | None = None  # its stat record, from `begin` on
-        self._held: dict[str, tuple[str, Callable[[str], str]]] = {}  # files found in place (see holds)
+        self._held: dict[str, str] = {}  # files found in place, and their digests (see holds)
+        self._held_texts: list[tuple[set[str], Callable[[str], str]]] = []  # what gives their texts
         self._tree: NewTree | None = None
         self.written: list[tuple[Path, WriteResult]] = []
 
@@ -302,8 +303,12 @@ class _Writer:
         if self._tree is not None or self._record is None:
             return set()
         found = self._record.holds(files, self._prefix)
-        self._held.update((path, (digest, text)) for path, digest in files if path in found)
+        self._held.update(files if len(found) == len(files) else [file for file in files if file[0] in found])
+        self._held_texts.append((found, text))
         return found
+
+    def _held_text(self, path: str) -> str:
+        return next(text for found, text in self._held_texts if path in found)(path)
 
     def finish(self, api: Api, files: dict[str, str]) -> None:
         from .render.writer import write_tree
@@ -314,7 +319,9 @@ class _Writer:
             result = self._tree.commit()  # the tree holds every file; `files` is empty
             self._tree = None
         else:
-            result = write_tree(outdir, files, force=self._force, record=self._record, held=self._held)
+            result = write_tree(
+                outdir, files, force=self._force, record=self._record, held=self._held, held_text=self._held_text
+            )
         self.written.append((outdir, result))
 
     def discard(self) -> None:

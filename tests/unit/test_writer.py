@@ -198,14 +198,14 @@ def test_files_held_in_place_are_owned_unread_and_recorded(tmp_path, monkeypatch
     digest = writer.digest("a\n")
     reads = []
     monkeypatch.setattr(writer, "_holds", lambda path, data: reads.append(path) or False)
-    result = write_tree(out, {"b.py": "b2\n"}, record=_recorded(tmp_path), held={"a.py": (digest, lambda path: "a\n")})
+    result = write_tree(out, {"b.py": "b2\n"}, record=_recorded(tmp_path), held={"a.py": digest}, held_text={"a.py": "a\n"}.get)
     assert result.unchanged == ("a.py",) and result.written == ("b.py",) and result.removed == ()
     assert read_manifest(out)["a.py"] == digest and reads == [os.path.join(out, "b.py")]
 
 
 def test_files_held_in_a_directory_gone_meanwhile_are_written_from_their_text(tmp_path):
     out = tmp_path / "out"
-    result = write_tree(out, {"b.py": "b\n"}, held={"a.py": ("whatever", lambda path: "a\n")})
+    result = write_tree(out, {"b.py": "b\n"}, held={"a.py": "whatever"}, held_text={"a.py": "a\n"}.get)
     assert result.written == ("a.py", "b.py") and (out / "a.py").read_text() == "a\n"
 
 
@@ -251,3 +251,63 @@ def test_what_a_child_found_in_another_record_is_not_taken(tmp_path):
     record = _recorded(tmp_path)
     record.take(checked)
     assert not record._checked
+
+
+def _record_file(tmp_path):
+    (record,) = (tmp_path / "records").iterdir()
+    return record
+
+
+def test_a_regeneration_adds_what_changed_to_the_record_and_reads_back_the_same(tmp_path):
+    out = tmp_path / "out"
+    files = {f"m{n}.py": f"{n}\n" for n in range(20)}
+    write_tree(out, files, record=_recorded(tmp_path))
+    kept = _record_file(tmp_path)
+    inode, size = kept.stat().st_ino, kept.stat().st_size
+    changed = {**files, "m3.py": "three\n", "new.py": "new\n"}
+    del changed["m7.py"]
+    write_tree(out, changed, record=_recorded(tmp_path))
+    assert kept.stat().st_ino == inode and size < kept.stat().st_size < size + 600  # an update, added
+    again = _recorded(tmp_path)
+    assert sorted(again._seen) == sorted(changed)
+    assert all(again._seen[rel][0] == hashlib.sha256(text.encode()).hexdigest() for rel, text in changed.items())
+    assert all(again._seen[rel][1] == stat_fields(out / rel) for rel in changed)
+
+
+def stat_fields(path):
+    from generator import stat_record
+
+    return stat_record._stat(str(path))
+
+
+def test_a_save_with_nothing_changed_still_makes_the_record_newer(tmp_path):
+    out = tmp_path / "out"
+    write_tree(out, {"a.py": "a\n"}, record=_recorded(tmp_path))
+    kept = _record_file(tmp_path)
+    os.utime(kept, ns=(0, 10**9))
+    write_tree(out, {"a.py": "a\n"}, record=_recorded(tmp_path))
+    assert _recorded(tmp_path)._older_than > 10**9 and len(_recorded(tmp_path)._seen) == 1
+
+
+def test_a_record_grown_past_twice_its_files_is_written_anew(tmp_path):
+    out = tmp_path / "out"
+    write_tree(out, {"a.py": "a\n", "b.py": "b\n"}, record=_recorded(tmp_path))
+    inodes = set()
+    for n in range(6):
+        write_tree(out, {"a.py": f"a{n}\n", "b.py": "b\n"}, record=_recorded(tmp_path))
+        inodes.add(_record_file(tmp_path).stat().st_ino)
+        assert _recorded(tmp_path)._entries <= 4
+    assert len(inodes) > 1  # replaced now and then, added to otherwise
+    assert _recorded(tmp_path)._seen["a.py"][0] == hashlib.sha256(b"a5\n").hexdigest()
+
+
+def test_a_record_whose_update_was_cut_short_costs_only_reading(tmp_path):
+    out = tmp_path / "out"
+    write_tree(out, {"a.py": "a\n", "b.py": "b\n"}, record=_recorded(tmp_path))
+    size = _record_file(tmp_path).stat().st_size
+    write_tree(out, {"a.py": "a2\n", "b.py": "b\n"}, record=_recorded(tmp_path))
+    kept = _record_file(tmp_path)
+    kept.write_bytes(kept.read_bytes()[: size + 5])  # stopped while adding its update
+    assert _recorded(tmp_path)._seen == {}
+    result = write_tree(out, {"a.py": "a2\n", "b.py": "b\n"}, record=_recorded(tmp_path))
+    assert result.unchanged == ("a.py", "b.py") and len(_recorded(tmp_path)._seen) == 2
