@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import operator
 import os
+import struct
 from collections.abc import Iterable
+from itertools import compress, starmap
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +56,16 @@ class StatRecord:
         holds): which record it is (its time and size) and those that are not, usually
         none (a small answer, sent at once through a pipe). Asked by a child at a run's
         start (in_place_of), so that the run itself need not stat them."""
-        held = self.holds(((rel, entry[0]) for rel, entry in self._seen.items()), prefix)
-        return self._older_than, self._size, frozenset(self._seen.keys() - held)
+        rels = list(self._seen)
+        try:  # the files' stats, with no loop in Python
+            fields = list(map(_STAT_FIELDS, map(os.stat, map(prefix.__add__, rels))))
+        except OSError:  # a file gone: each is asked alone
+            held = self.holds(((rel, entry[0]) for rel, entry in self._seen.items()), prefix)
+            return self._older_than, self._size, frozenset(self._seen.keys() - held)
+        second = operator.itemgetter(1)
+        changed = compress(rels, map(operator.ne, starmap(_PACKED.pack, fields), map(second, self._seen.values())))
+        recent = compress(rels, map(self._older_than.__le__, map(second, fields)))  # see holds
+        return self._older_than, self._size, frozenset((*changed, *recent))
 
     def take(self, checked: InPlace | None) -> None:
         """Take what `in_place` found, if it was found in this record: `holds` then answers
@@ -68,7 +78,7 @@ class StatRecord:
         their digest, as far as their stat tells (not those only reading could tell about);
         `prefix` makes a path in the package the file's path."""
         found = set()
-        seen, now, changed, older_than, stat_of = self._seen, self._now, self._changed, self._older_than, os.stat
+        seen, now, changed, older_than, stat_of, pack = self._seen, self._now, self._changed, self._older_than, os.stat, _PACKED.pack
         checked = self._checked
         for rel, digest in files:  # asked for every file of a package on each regeneration: tight
             if rel in checked:
@@ -78,13 +88,13 @@ class StatRecord:
                     found.add(rel)
                     continue
             try:
-                stat = _STAT_FIELDS(stat_of(prefix + rel))
+                fields = _STAT_FIELDS(stat_of(prefix + rel))
             except OSError:
                 continue
-            now[rel] = entry = (digest, stat)
+            now[rel] = entry = (digest, pack(*fields))
             if seen.get(rel) != entry:
                 changed[rel] = entry
-            elif stat[1] < older_than:
+            elif fields[1] < older_than:
                 found.add(rel)
         return found
 
@@ -121,9 +131,9 @@ class StatRecord:
 
 
 KEPT_RECORDS = 32  # stat records kept at the most, the most recently written (one per output directory)
-_HEADER = "codegen stat record 2"  # the record, then its updates (see save)
+_HEADER = "codegen stat record 3"  # the record, then its updates (see save)
 
-Entry = tuple[str, tuple[int, ...]]  # a file's digest and its stat fields (_STAT_FIELDS)
+Entry = tuple[str, bytes]  # a file's digest and its stat's fields (_STAT_FIELDS, packed)
 
 # What StatRecord.in_place found: the record's time and size in bytes, and the files not in place.
 InPlace = tuple[int, int, frozenset[str]]
@@ -157,10 +167,12 @@ def in_place_of(directory: Path, outdir: Path) -> InPlace:
 
 
 _STAT_FIELDS = operator.attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev", "st_mode")
+# Kept packed: a record of thousands of files reads back in half the time as bytes than as ints.
+_PACKED = struct.Struct("<Qqq3Q")
 
 
-def _stat(path: str) -> tuple[int, ...] | None:
+def _stat(path: str) -> bytes | None:
     try:
-        return _STAT_FIELDS(os.stat(path))  # type: ignore[no-any-return]
+        return _PACKED.pack(*_STAT_FIELDS(os.stat(path)))
     except OSError:
         return None

@@ -169,7 +169,7 @@ def test_an_edit_within_the_clock_tick_of_the_record_is_still_found(tmp_path, mo
     from generator import stat_record
 
     stat = stat_record._stat
-    monkeypatch.setattr(stat_record, "_stat", lambda path: (stat(path) or ())[:2])
+    monkeypatch.setattr(stat_record, "_stat", lambda path: (stat(path) or b"")[:16])  # size and mtime
     out = tmp_path / "out"
     write_tree(out, {"a.py": "a\n"}, record=_recorded(tmp_path))
     written = (out / "a.py").stat()
@@ -311,3 +311,24 @@ def test_a_record_whose_update_was_cut_short_costs_only_reading(tmp_path):
     assert _recorded(tmp_path)._seen == {}
     result = write_tree(out, {"a.py": "a2\n", "b.py": "b\n"}, record=_recorded(tmp_path))
     assert result.unchanged == ("a.py", "b.py") and len(_recorded(tmp_path)._seen) == 2
+
+
+@pytest.mark.parametrize("change", ["edited", "gone", "recent"])
+def test_a_child_finds_each_file_not_in_place(tmp_path, change):
+    from generator import stat_record
+
+    out = tmp_path / "out"
+    files = {"a.py": "a\n", "b.py": "b\n", "c.py": "c\n"}
+    write_tree(out, files, record=_recorded(tmp_path))
+    for name in files:
+        _aged(out / name, 10 if name == "b.py" else 20)
+    write_tree(out, files, record=_recorded(tmp_path))  # the aged stats, recorded
+    if change == "edited":
+        (out / "b.py").write_text("edited\n")
+    elif change == "gone":
+        (out / "b.py").unlink()
+    else:  # its recorded stat, but a time not older than the record's: read, not trusted
+        record = _record_file(tmp_path)
+        stat = (out / "b.py").stat()
+        os.utime(record, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert stat_record.in_place_of(tmp_path / "records", out)[2] == {"b.py"}
