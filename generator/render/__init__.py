@@ -10,7 +10,7 @@ from ..forked import Forked, can_fork
 from ..model import Api
 from ..progress import Report, silent
 from .format import FormatCache, FormatError, format_files
-from .layout import long_code_line
+from .layout import LaidOut, long_code_line
 from .options import RenderOptions
 from .memo import RenderMemo
 from .plan import (
@@ -230,7 +230,10 @@ def _rendered_share(plan: list[Planned], options: RenderOptions, part: tuple[int
 def _needs_black(package: str, path: str, text: str, line_length: int) -> bool:
     """Rendered modules are in black's layout (see layout.py) unless a line was too long to
     lay out; the runtime modules are formatted in the repository already."""
-    return _laid_out(package, path) and long_code_line(text, line_length)
+    if not _laid_out(package, path):
+        return False
+    known = text.long_line if isinstance(text, LaidOut) else None
+    return long_code_line(text, line_length) if known is None else known
 
 
 def _laid_out(package: str, path: str) -> bool:

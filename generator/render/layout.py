@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 LINE_LENGTH = 100
 
@@ -103,6 +104,13 @@ def _top_level_split(annotation: str, separator: str) -> list[str]:
     return parts
 
 
+class LaidOut(str):
+    """A module's text that knows whether it has a code line too long (`long_line`, as
+    long_code_line answers; None: not known), told cheaper than by reading it."""
+
+    long_line: bool | None = None
+
+
 def long_code_line(text: str, limit: int = LINE_LENGTH) -> bool:
     """Whether a line black would rewrap is longer than the limit.
 
@@ -115,8 +123,46 @@ def long_code_line(text: str, limit: int = LINE_LENGTH) -> bool:
     lines = text.split("\n")
     if text.isascii() and max(map(len, lines)) <= limit:
         return False  # the common case, decided at C speed
+    return _scan(lines, limit) is True
+
+
+def piece_long_line(text: str, limit: int = LINE_LENGTH) -> bool | None:
+    """long_code_line of a piece of a module (whole lines, put where no string is open), as
+    it is wherever the piece stands; None when the piece leaves a string open."""
+    lines = text.split("\n")
+    if '"""' not in text and text.isascii() and max(map(len, lines)) <= limit:
+        return False
+    return _scan(lines, limit, to_the_end=True)
+
+
+def framed_long_line(frame: str, place: str, pieces: Iterable[bool | None], limit: int = LINE_LENGTH) -> bool | None:
+    """long_code_line of the text `frame` makes when each of its lines that starts with
+    `place` (each a line of its own) is replaced by a piece: told from the frame and the
+    pieces' answers (piece_long_line) without reading the pieces, each of whose lines then
+    reads as it does alone. None where that cannot be told: a piece's answer is None, or
+    a piece's place is where a string is open."""
+    answers = set(pieces)
+    if None in answers:
+        return None
+    lines = frame.split("\n")
+    if '"""' not in frame and frame.isascii() and max(map(len, lines)) <= limit:
+        return True in answers
+    own = _scan(lines, limit, place, to_the_end=True)
+    return None if own is None else own or True in answers
+
+
+def _scan(lines: list[str], limit: int, place: str = "", to_the_end: bool = False) -> bool | None:
+    """Whether a code line is too long, read from the first line (see long_code_line), the
+    lines that start with `place` (when given) left to framed_long_line. With `to_the_end`,
+    every line is read, and the answer is None when the last one leaves a string open; it
+    is None too when a `place` is inside a string."""
     in_string = False
+    long = False
     for line in lines:
+        if place and line.startswith(place):
+            if in_string:
+                return None
+            continue
         if '"""' not in line:  # most lines: the state stays, only the width matters
             if in_string or len(line) <= limit and line.isascii() or width(line) <= limit:
                 continue
@@ -133,8 +179,10 @@ def long_code_line(text: str, limit: int = LINE_LENGTH) -> bool:
             continue  # a comment, or a docstring's first line
         if _UNSPLITTABLE.match(stripped):
             continue
-        return True
-    return False
+        long = True
+        if not to_the_end:
+            return True
+    return None if to_the_end and in_string else long
 
 
 # A string item, `"key": name` entry or `keyword="string"` argument of an exploded bracket, or

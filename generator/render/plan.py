@@ -30,7 +30,7 @@ from ..model import (
 )
 from . import pyexpr
 from .environment import TEMPLATES_DIR, comment, docstring, environment
-from .layout import Brackets, annotated
+from .layout import Brackets, LaidOut, annotated, framed_long_line, piece_long_line
 from .options import RenderOptions, use_http_library
 
 RUNTIME_DIR = TEMPLATES_DIR / "runtime"
@@ -229,16 +229,23 @@ class Piece(NamedTuple):
     pages_any: bool  # it pages items of no declared type
     pages: bool  # it pages
     annotations: str  # the annotations it writes that imports are found in
+    long_line: bool | None  # whether its texts have a code line too long (layout.piece_long_line)
 
     @classmethod
     def of(cls, kept: Any) -> Piece | None:
         """A piece as a memo kept it (a tuple), if it is one."""
         if type(kept) is not tuple or len(kept) != len(cls._fields):
             return None
-        texts, flags = kept[:7] + kept[10:], kept[7:10]
+        texts, flags = kept[:7] + kept[10:11], kept[7:10]
         if not all(isinstance(t, str) for t in texts) or not all(isinstance(f, bool) for f in flags):
             return None
+        if not (kept[11] is None or type(kept[11]) is bool):
+            return None
         return cls(*kept)
+
+    def marked(self, position: int) -> Piece:
+        """The piece with its texts' places in `position` order, see GroupPieces.make."""
+        return Piece._make([*(f"\x00{position * 7 + index}\x00" for index in range(7)), *self[7:]])
 
 
 @dataclass(frozen=True)
@@ -274,23 +281,43 @@ class GroupPieces:
             "endpoint_calls": {op.name: _endpoint_call(self.group, op, views[op.name]) for op in operations},
         }
         module: Any = self.templates[1].make_module(values)
-        return {op.name: _piece(module, op, views[op.name]) for op in operations}
+        limit = self.file.options.line_length
+        return {op.name: _piece(module, op, views[op.name], limit) for op in operations}
 
     def make(self, pieces: dict[str, Piece]) -> str:
-        """The module, from these pieces and those of the other operations, rendered here."""
-        missing = [op for op in self.group.operations if op.name not in pieces]
+        """The module, from these pieces and those of the other operations, rendered here.
+
+        The group's template is rendered with a place (a numbered marker) for each text of
+        a piece, and the texts are then put in their places: the text the template made
+        alone tells, with the pieces' own answers, whether the module has a code line too
+        long (layout.framed_long_line), without reading the pieces' thousands of lines."""
+        operations = self.group.operations
+        missing = [op for op in operations if op.name not in pieces]
         every = {**pieces, **self.render(missing)}
-        ordered = [every[op.name] for op in self.group.operations]
-        return self.templates[0].render(**_group_values(self.file, self.group, self.kinds, ordered), pieces=every)
+        ordered = [every[op.name] for op in operations]
+        marked = {op.name: piece.marked(position) for position, (op, piece) in enumerate(zip(operations, ordered))}
+        frame = self.templates[0].render(**_group_values(self.file, self.group, self.kinds, ordered), pieces=marked)
+        parts = _PLACE.split(frame)  # the frame's text, then a place's number, then text, ...
+        texts = [text for piece in ordered for text in piece[:7]]
+        parts[1::2] = map(texts.__getitem__, map(int, parts[1::2]))
+        made = LaidOut("".join(parts))
+        whole_lines = len(_PLACE_LINE.findall(frame)) == len(parts) // 2
+        limit = self.file.options.line_length
+        made.long_line = framed_long_line(frame, "\x00", (p.long_line for p in ordered), limit) if whole_lines else None
+        return made
 
 
-def _piece(module: Any, op: Operation, view: OperationView) -> Piece:
+_PLACE = re.compile("\x00([0-9]+)\x00")  # a piece's text's place in its group's module (GroupPieces.make)
+_PLACE_LINE = re.compile("^\x00[0-9]+\x00$", re.MULTILINE)
+
+
+def _piece(module: Any, op: Operation, view: OperationView, limit: int) -> Piece:
     """The operation's piece, made with the operation template's macros (`module`)."""
     raw, async_raw, streamed, async_streamed = (
         str(module.view(op, is_async, kind)) for kind in ("Raw", "Streamed") for is_async in (False, True)
     )
     paging = view.paging is not None
-    return Piece(
+    piece = Piece(
         endpoint=str(module.endpoint(op)),
         method=str(module.method(op, False)),
         async_method=str(module.method(op, True)),
@@ -302,7 +329,10 @@ def _piece(module: Any, op: Operation, view: OperationView) -> Piece:
         pages_any=paging and "Any" in view.returns_sync,
         pages=paging,
         annotations=f"{view.returns_sync} {view.returns_async} {view.body} {' '.join(view.files.values())}",
+        long_line=None,
     )
+    answers = {piece_long_line(text, limit) for text in piece[:7]}
+    return piece._replace(long_line=None if None in answers else True in answers)
 
 
 def _alone(

@@ -15,7 +15,17 @@ import pytest
 
 from generator.build import build_api
 from generator.render import _laid_out
-from generator.render.layout import Brackets, annotated, assigned, from_import, long_code_line, method_head, typed
+from generator.render.layout import (
+    Brackets,
+    annotated,
+    assigned,
+    framed_long_line,
+    from_import,
+    long_code_line,
+    method_head,
+    piece_long_line,
+    typed,
+)
 from generator.render.plan import render_package
 from generator.spec import load
 from generator.spec.normalize import normalize
@@ -162,3 +172,47 @@ def test_long_lines_black_cannot_split_do_not_count() -> None:
     assert not long_code_line('x = """\n' + "inside a string " * 20 + '\n"""')
     # a triple quote inside a one-line literal opens no string
     assert long_code_line("x = 'a\"\"\"b'\n" + "y = [" + ", ".join(["1"] * 60) + "]")
+
+
+LONG_CODE = "x = [" + ", ".join(["1"] * 60) + "]"
+LONG_DOC = '    """' + "docstring " * 20 + '"""'
+PIECES = {  # a piece's text: its answer alone, and wherever it stands where no string is open
+    "short": ("def f():\n    return 1", False),
+    "long": (f"def f():\n    {LONG_CODE}", True),
+    "long doc": (f"def f():\n{LONG_DOC}\n    return 1", False),
+    "open": ('def f():\n    """Opens\n' + LONG_CODE, None),
+}
+
+
+@pytest.mark.parametrize("name", PIECES)
+def test_a_piece_answers_as_long_code_line_unless_it_leaves_a_string_open(name: str) -> None:
+    text, answer = PIECES[name]
+    assert piece_long_line(text) is answer
+    if answer is not None:
+        assert long_code_line(text) is answer
+
+
+FRAMES = [  # a frame with its pieces' places (PLACE); "{}" where the frame's own text goes
+    "import x\n\nPLACE\n\nclass A:\n    {}\nPLACE\nPLACE\n",
+    'class A:\n    """A class."""\n\nPLACE\n{}\nPLACE',
+    "{}\nPLACE",
+]
+
+
+@pytest.mark.parametrize("frame", FRAMES)
+@pytest.mark.parametrize("own", ["pass", LONG_CODE, LONG_DOC.strip(), "# " + "comment " * 20])
+@pytest.mark.parametrize("names", [("short", "long doc", "short"), ("short", "long", "short"), ("long doc",) * 3])
+def test_a_frame_and_its_pieces_answer_as_the_text_they_make(frame: str, own: str, names: tuple[str, ...]) -> None:
+    frame = frame.format(own)
+    pieces = [PIECES[names[index % len(names)]][0] for index in range(frame.count("PLACE"))]
+    made = frame
+    for text in pieces:
+        made = made.replace("PLACE", text, 1)
+    answer = framed_long_line(frame, "PLACE", map(piece_long_line, pieces))
+    assert answer is long_code_line(made)
+
+
+def test_a_frame_answers_none_where_a_piece_or_its_place_is_not_known() -> None:
+    assert framed_long_line("x = 1\nPLACE", "PLACE", [None]) is None
+    assert framed_long_line('x = """\nPLACE\n"""', "PLACE", [False]) is None  # inside a string
+    assert framed_long_line(f"{LONG_CODE}\nPLACE", "PLACE", [False]) is True

@@ -424,10 +424,14 @@ def test_the_fingerprints_of_a_tuple_are_those_of_its_objects_in_order():
 def test_a_kept_piece_is_taken_only_in_a_pieces_shape():
     import marshal
 
-    piece = plan.Piece("E", "m", "am", "r", "ar", "s", "as", literal=True, pages_any=False, pages=True, annotations="X")
-    assert plan.Piece.of(marshal.loads(marshal.dumps(tuple(piece)))) == piece  # as the memo keeps it
+    texts = ("E", "m", "am", "r", "ar", "s", "as")
+    for long_line in (None, False, True):
+        piece = plan.Piece(*texts, literal=True, pages_any=False, pages=True, annotations="X", long_line=long_line)
+        assert plan.Piece.of(marshal.loads(marshal.dumps(tuple(piece)))) == piece  # as the memo keeps it
     assert plan.Piece.of(tuple(piece)[:3]) is None  # a piece of other code
-    assert plan.Piece.of((*piece[:7], 1, 0, 1, "X")) is None
+    assert plan.Piece.of(tuple(piece)[:11]) is None  # of the code before pieces knew their long lines
+    assert plan.Piece.of((*piece[:7], 1, 0, 1, "X", None)) is None
+    assert plan.Piece.of((*piece[:11], 1)) is None
     assert plan.Piece.of(list(piece)) is None
     assert plan.Piece.of({"endpoint": "E"}) is None
 
@@ -438,3 +442,19 @@ def test_keys_of_many_objects_are_their_keys_one_by_one(api):
     inputs = ("template", 1, None, (1, "two"), api.models, group.name)
     for some in (inputs, inputs[:1], ()):
         assert memo.keys(some, group.operations) == [memo.key((*some, op)) for op in group.operations]
+
+
+@pytest.mark.parametrize("limit", [100, 40])
+def test_a_group_made_from_marked_pieces_is_the_module_its_pieces_make(api, limit):
+    from generator.render.layout import long_code_line
+    from generator.render.options import RenderOptions
+
+    groups = [p.pieces for p in plan.file_plan(api, SOURCE, RenderOptions(line_length=limit)) if p.pieces is not None]
+    assert groups
+    for group in groups:
+        every = group.render(list(group.group.operations))
+        ordered = [every[op.name] for op in group.group.operations]
+        values = plan._group_values(group.file, group.group, group.kinds, ordered)
+        expected = group.templates[0].render(**values, pieces=every)
+        made = group.make({})
+        assert made == expected and made.long_line is long_code_line(expected, limit)
