@@ -26,6 +26,7 @@ import json
 import marshal
 import os
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,7 @@ def _identities(doc: Document) -> Texts | None:
     return tuple((source.display, source.identity) for source in sources)
 
 
+@cache  # the code cannot change under a running process; a run asks twice
 def _code_version() -> str:
     versions = installed_versions(_LIBRARIES)
     return code_digest("|".join(f"{name}={versions.get(name, '?')}" for name in _LIBRARIES), (
