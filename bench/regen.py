@@ -14,7 +14,7 @@ PACKAGE = "github_regen"
 # Each side of the ratio is the least of this many runs, a cold run and a regeneration taken
 # in turn: one run of either spreads over a fifth of its time on these machines within
 # minutes, which a single pair turns into a verdict either way near the target.
-ROUNDS = 3
+ROUNDS = 5
 
 
 def _mentions_new_operations(out: Path, count: int) -> bool:
