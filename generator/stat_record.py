@@ -78,8 +78,8 @@ class StatRecord:
         their digest, as far as their stat tells (not those only reading could tell about);
         `prefix` makes a path in the package the file's path."""
         found = set()
-        seen, now, changed, older_than, stat_of, pack = self._seen, self._now, self._changed, self._older_than, os.stat, _PACKED.pack
-        checked = self._checked
+        seen, now, changed, checked = self._seen, self._now, self._changed, self._checked
+        older_than, stat_of, pack = self._older_than, os.stat, _PACKED.pack
         for rel, digest in files:  # asked for every file of a package on each regeneration: tight
             if rel in checked:
                 entry = seen[rel]
@@ -123,9 +123,9 @@ class StatRecord:
         present = kept & self._now.keys()
         update: dict[str, Entry | None] = {rel: entry for rel, entry in self._changed.items() if rel in present}
         update.update(dict.fromkeys(self._seen.keys() - present))
-        if self._entries and self._entries + len(update) <= 2 * len(present):
-            if append_pickled(self._path, _HEADER, update):
-                return
+        appendable = self._entries and self._entries + len(update) <= 2 * len(present)
+        if appendable and append_pickled(self._path, _HEADER, update):
+            return
         record = {rel: self._now[rel] for rel in present}
         write_pickled(self._path, _HEADER, record, KEPT_RECORDS)
 
