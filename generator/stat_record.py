@@ -108,6 +108,20 @@ class StatRecord:
             if self._seen.get(rel) != entry:
                 self._changed[rel] = entry
 
+    def listed_by(self, listing: str, prefix: str) -> set[str] | None:
+        """The files recorded with `listing`, a file that lists them all (the manifest), when
+        it is as recorded (see holds); None when it is not, or was not recorded. The writer
+        records a listing only with every file it lists (see knows_all)."""
+        entry = self._seen.get(listing)
+        if entry is None or not self.holds([(listing, entry[0])], prefix):
+            return None
+        return self._seen.keys() - {listing}
+
+    def knows_all(self, files: Iterable[str]) -> bool:
+        """Whether `note` was told about each of the files: a listing of them may then be
+        recorded with them (see listed_by)."""
+        return self._now.keys() >= set(files)
+
     def save(self, kept: Iterable[str]) -> None:
         """Keep what `note` was told about the files in `kept` (the package's files now).
 

@@ -148,7 +148,8 @@ def test_a_recorded_file_whose_stat_is_unchanged_is_not_read(tmp_path, monkeypat
     monkeypatch.setattr(writer, "_holds", lambda path, data: reads.append(path) or False)
     result = write_tree(out, {"a.py": "a\n", "b.py": "b2\n"}, record=_recorded(tmp_path))
     assert result.unchanged == ("a.py",) and result.written == ("b.py",)
-    assert reads == [os.path.join(out, "b.py")]  # the changed text, not the unchanged file
+    # the changed text and the manifest it changes, not the unchanged file
+    assert reads == [os.path.join(out, "b.py"), os.path.join(out, MANIFEST_NAME)]
 
 
 @pytest.mark.parametrize("edit", ["a\nmore\n", "b\n", "x\n"])
@@ -200,7 +201,7 @@ def test_files_held_in_place_are_owned_unread_and_recorded(tmp_path, monkeypatch
     monkeypatch.setattr(writer, "_holds", lambda path, data: reads.append(path) or False)
     result = write_tree(out, {"b.py": "b2\n"}, record=_recorded(tmp_path), held={"a.py": digest}, held_text={"a.py": "a\n"}.get)
     assert result.unchanged == ("a.py",) and result.written == ("b.py",) and result.removed == ()
-    assert read_manifest(out)["a.py"] == digest and reads == [os.path.join(out, "b.py")]
+    assert read_manifest(out)["a.py"] == digest and reads == [os.path.join(out, "b.py"), os.path.join(out, MANIFEST_NAME)]
 
 
 def test_files_held_in_a_directory_gone_meanwhile_are_written_from_their_text(tmp_path):
@@ -269,7 +270,7 @@ def test_a_regeneration_adds_what_changed_to_the_record_and_reads_back_the_same(
     write_tree(out, changed, record=_recorded(tmp_path))
     assert kept.stat().st_ino == inode and size < kept.stat().st_size < size + 600  # an update, added
     again = _recorded(tmp_path)
-    assert sorted(again._seen) == sorted(changed)
+    assert sorted(again._seen) == sorted([*changed, MANIFEST_NAME])  # the manifest with the files it lists
     assert all(again._seen[rel][0] == hashlib.sha256(text.encode()).hexdigest() for rel, text in changed.items())
     assert all(again._seen[rel][1] == stat_fields(out / rel) for rel in changed)
 
@@ -286,7 +287,7 @@ def test_a_save_with_nothing_changed_still_makes_the_record_newer(tmp_path):
     kept = _record_file(tmp_path)
     os.utime(kept, ns=(0, 10**9))
     write_tree(out, {"a.py": "a\n"}, record=_recorded(tmp_path))
-    assert _recorded(tmp_path)._older_than > 10**9 and len(_recorded(tmp_path)._seen) == 1
+    assert _recorded(tmp_path)._older_than > 10**9 and len(_recorded(tmp_path)._seen) == 2
 
 
 def test_a_record_grown_past_twice_its_files_is_written_anew(tmp_path):
@@ -296,7 +297,7 @@ def test_a_record_grown_past_twice_its_files_is_written_anew(tmp_path):
     for n in range(6):
         write_tree(out, {"a.py": f"a{n}\n", "b.py": "b\n"}, record=_recorded(tmp_path))
         inodes.add(_record_file(tmp_path).stat().st_ino)
-        assert _recorded(tmp_path)._entries <= 4
+        assert _recorded(tmp_path)._entries <= 6  # twice the files: a.py, b.py and the manifest
     assert len(inodes) > 1  # replaced now and then, added to otherwise
     assert _recorded(tmp_path)._seen["a.py"][0] == hashlib.sha256(b"a5\n").hexdigest()
 
@@ -310,7 +311,7 @@ def test_a_record_whose_update_was_cut_short_costs_only_reading(tmp_path):
     kept.write_bytes(kept.read_bytes()[: size + 5])  # stopped while adding its update
     assert _recorded(tmp_path)._seen == {}
     result = write_tree(out, {"a.py": "a2\n", "b.py": "b\n"}, record=_recorded(tmp_path))
-    assert result.unchanged == ("a.py", "b.py") and len(_recorded(tmp_path)._seen) == 2
+    assert result.unchanged == ("a.py", "b.py") and len(_recorded(tmp_path)._seen) == 3
 
 
 @pytest.mark.parametrize("change", ["edited", "gone", "recent"])
@@ -320,7 +321,7 @@ def test_a_child_finds_each_file_not_in_place(tmp_path, change):
     out = tmp_path / "out"
     files = {"a.py": "a\n", "b.py": "b\n", "c.py": "c\n"}
     write_tree(out, files, record=_recorded(tmp_path))
-    for name in files:
+    for name in [*files, MANIFEST_NAME]:
         _aged(out / name, 10 if name == "b.py" else 20)
     write_tree(out, files, record=_recorded(tmp_path))  # the aged stats, recorded
     if change == "edited":
@@ -332,3 +333,58 @@ def test_a_child_finds_each_file_not_in_place(tmp_path, change):
         stat = (out / "b.py").stat()
         os.utime(record, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert stat_record.in_place_of(tmp_path / "records", out)[2] == {"b.py"}
+
+
+def _count_manifest_reads(monkeypatch) -> list[str]:
+    from generator.render import writer
+
+    reads: list[str] = []
+    real = writer.read_manifest
+    monkeypatch.setattr(writer, "read_manifest", lambda outdir: reads.append(str(outdir)) or real(outdir))
+    return reads
+
+
+def test_the_owned_files_come_from_the_record_while_the_manifest_is_as_recorded(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write_tree(out, {"a.py": "a\n", "b.py": "b\n", "gone.py": "g\n"}, record=_recorded(tmp_path))
+    for name in ["a.py", "b.py", "gone.py", MANIFEST_NAME]:
+        _aged(out / name)
+    write_tree(out, {"a.py": "a\n", "b.py": "b\n", "gone.py": "g\n"}, record=_recorded(tmp_path))  # the aged stats
+    reads = _count_manifest_reads(monkeypatch)
+    result = write_tree(out, {"a.py": "a\n", "b.py": "b2\n"}, record=_recorded(tmp_path))
+    assert reads == [] and result.removed == ("gone.py",) and not (out / "gone.py").exists()
+    assert set(read_manifest(out)) == {"a.py", "b.py"}
+    (out / "mine.py").write_text("the user's\n")  # not owned: still refused
+    with pytest.raises(WriteError, match="mine.py"):
+        write_tree(out, {"a.py": "a\n", "mine.py": "generated\n"}, record=_recorded(tmp_path))
+
+
+def test_an_edited_manifest_is_read(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write_tree(out, {"a.py": "a\n"}, record=_recorded(tmp_path))
+    (out / "extra.py").write_text("x\n")
+    manifest = json.loads((out / MANIFEST_NAME).read_text())
+    manifest["files"]["extra.py"] = "0" * 64  # the manifest says codegen wrote it
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest))
+    reads = _count_manifest_reads(monkeypatch)
+    result = write_tree(out, {"a.py": "a\n"}, record=_recorded(tmp_path))
+    assert reads == [str(out)] and result.removed == ("extra.py",)
+
+
+def test_a_listing_is_recorded_only_with_every_file_it_lists(tmp_path):
+    from generator.render.writer import _record_listing
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("a.py", MANIFEST_NAME):
+        (out / name).write_text(name)
+        _aged(out / name)  # older than the record: its stat is trusted
+    prefix = os.path.join(out, "")
+    for noted, listed in ((["a.py"], {"a.py", "b.py"}), (["a.py"], {"a.py"})):
+        record = _recorded(tmp_path)
+        for rel in noted:
+            record.note(rel, prefix + rel, "digest")
+        _record_listing(record, dict.fromkeys(listed, "digest"), prefix, "listed", written=False)
+        kept = _recorded(tmp_path)
+        assert (MANIFEST_NAME in kept._seen) is (set(noted) == listed)
+        assert kept.listed_by(MANIFEST_NAME, prefix) == ({"a.py"} if set(noted) == listed else None)
