@@ -21,6 +21,12 @@ that differs between processes, the hash of the class's name (str hashes are sal
 literal: the text is kept with the method reading it from its globals instead, which attrs
 makes anew for each class (see install_attrs).
 
+A pattern is kept once a second process compiles it; the first only notes a checksum of
+it. Some patterns are made anew in each process: tokenize's, compiled when inspect reads a
+builtin's signature, joins its string prefixes in the order of a set of strings, which
+differs with each process's salt. Kept on first sight, each cold run added one more (600
+of them, 4.8 MB of a 6.2 MB file that every process read at its start).
+
 `install` has dataclasses and re compile through this module, which serves what earlier
 runs kept, and `save` keeps what this process compiled anew. The file sits beside the
 package's bytecode (in __pycache__, or under sys.pycache_prefix), is written under the same
@@ -39,6 +45,7 @@ import marshal
 import os
 import re
 import sys
+import zlib
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -47,8 +54,10 @@ from typing import Any
 _KEPT = Path(importlib.util.cache_from_source(str(Path(__file__).with_name("compiled_code.py")))).with_suffix(".bin")
 # An array type whose items are the engine's code words (None: there is none, nothing is kept).
 _WORDS = next((code for code in "IL" if array(code).itemsize == _sre.CODESIZE), None)
-_MAGIC = importlib.util.MAGIC_NUMBER + f"sre {_sre.MAGIC} {_sre.CODESIZE} 2\n".encode()  # 2: entries marshalled alone
+# 3: the entries marshalled alone, then the checksums of patterns compiled once
+_MAGIC = importlib.util.MAGIC_NUMBER + f"sre {_sre.MAGIC} {_sre.CODESIZE} 3\n".encode()
 _MOST = 8192  # entries kept at the most: those of code no longer run are dropped past it
+_MOST_ONCE = 1024  # checksums of patterns compiled once kept at the most, the latest
 
 # A pattern and its flags, and what re's compiler hands the engine for them besides the
 # pattern: the flags, the program (its code words, in bytes), the number of groups, the
@@ -64,6 +73,10 @@ Compiled = CodeType | Program
 _known: dict[Key, Compiled | bytes] = {}
 _new: dict[Key, Compiled] = {}
 _used: set[Key] = set()
+# Checksums of the patterns earlier processes compiled once (see _seen_before), the latest
+# first; and the patterns this process compiled, for itself alone, seen here first.
+_once: dict[int, None] = {}
+_once_here: dict[Key, int] = {}
 _re_compile = re._compiler.compile  # type: ignore[attr-defined]
 
 
@@ -71,7 +84,9 @@ def install() -> None:
     """Have dataclasses and re compile through this module from now on (once a process)."""
     if dataclasses.__dict__.get("exec") is _exec:
         return
-    _known.update(_read(_KEPT))
+    entries, once = _read(_KEPT)
+    _known.update(entries)
+    _once.update(dict.fromkeys(once))
     dataclasses.exec = _exec  # type: ignore[attr-defined]  # the name dataclasses looks up first
     if _WORDS and hasattr(re._parser, "parse") and hasattr(re._compiler, "_code"):  # type: ignore[attr-defined]
         re._compiler.compile = _compile_pattern  # type: ignore[attr-defined]  # what re.compile calls on a miss
@@ -138,16 +153,18 @@ def _attrs_compile_and_eval(
 
 def save() -> None:
     """Keep what this process compiled anew, if Python may write bytecode here."""
-    if not _new or sys.dont_write_bytecode:
+    if not (_new or _once_here) or sys.dont_write_bytecode:
         return
-    keys = _known if len(_known) <= _MOST else _used
+    keys = (_known.keys() if len(_known) <= _MOST else _used) - _once_here.keys()
     kept = {key: value if type(value := _known[key]) is bytes else marshal.dumps(value) for key in keys}
+    once = [*dict.fromkeys([*_once_here.values(), *_once])][:_MOST_ONCE]
     _new.clear()
+    _once_here.clear()
     temporary = f"{_KEPT}.{os.getpid()}.tmp"  # renamed over the file whole, as Python writes bytecode
     try:
         _KEPT.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as handle:
-            handle.write(_MAGIC + marshal.dumps(kept))
+            handle.write(_MAGIC + marshal.dumps((kept, once)))
         os.chmod(temporary, os.stat(__file__).st_mode & 0o666)  # readable as the code is
         os.replace(temporary, _KEPT)
     except (OSError, ValueError):  # a read-only install: each run compiles, as without this
@@ -172,9 +189,23 @@ def _compile_pattern(pattern: Any, flags: int = 0) -> re.Pattern[Any]:
             program = _program(pattern, flags)
         except Exception:  # noqa: BLE001 - an invalid pattern: re's compiler raises its error
             return _re_compile(pattern, flags)  # type: ignore[no-any-return]
-        _known[key] = _new[key] = program
+        _known[key] = program
+        checksum = _checksum(key)
+        if checksum in _once:  # a second process compiles it: it is worth keeping
+            _new[key] = program
+            del _once[checksum]
+        else:
+            _once_here[key] = checksum
     _used.add(key)
     return _engine_compile(pattern, program)
+
+
+def _checksum(key: PatternKey) -> int:
+    """A pattern's, told apart from the others' well enough to note it was seen (a clash
+    only keeps a pattern sooner)."""
+    pattern, flags = key
+    text = pattern.encode("utf-8", "surrogatepass") if isinstance(pattern, str) else b"b" + pattern
+    return zlib.crc32(text, flags)
 
 
 def _engine_compile(pattern: str | bytes, program: Program) -> re.Pattern[Any]:
@@ -211,17 +242,22 @@ def _kept(key: Key) -> Compiled | None:
     return loaded  # type: ignore[no-any-return]
 
 
-def _read(path: Path) -> dict[Key, bytes]:
+def _read(path: Path) -> tuple[dict[Key, bytes], list[int]]:
+    """The entries kept at `path`, and the checksums of patterns compiled once (see save)."""
     try:
         data = path.read_bytes()
         if not data.startswith(_MAGIC):
-            return {}
-        kept = marshal.loads(data[len(_MAGIC) :])
+            return {}, []
+        loaded = marshal.loads(data[len(_MAGIC) :])
     except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    if not isinstance(kept, dict):
-        return {}
-    return {key: value for key, value in kept.items() if _is_key(key) and type(value) is bytes}
+        return {}, []
+    if not (type(loaded) is tuple and len(loaded) == 2):
+        return {}, []
+    kept, once = loaded
+    if not isinstance(kept, dict) or not isinstance(once, list):
+        return {}, []
+    entries = {key: value for key, value in kept.items() if _is_key(key) and type(value) is bytes}
+    return entries, [checksum for checksum in once if type(checksum) is int]
 
 
 def _is_key(key: Any) -> bool:

@@ -25,8 +25,9 @@ from generator.model import Model, Field, Primitive
 pet = Model("Pet", "pet", (Field("name", "name", Primitive("string"), True, False),))
 same = Model("Pet", "pet", (Field("name", "name", Primitive("string"), True, False),))
 assert pet == same and hash(pet) == hash(same) and repr(pet) == repr(same)
-compiled_here = len(codecache._new)
-patterns = sum(type(key) is tuple for key in codecache._new)
+here = [*codecache._new, *codecache._once_here]  # kept, or seen here first (patterns)
+compiled_here = len(here)
+patterns = sum(type(key) is tuple for key in here)
 codecache.save()
 print(json.dumps({"compiled": compiled_here, "patterns": patterns, "served": len(codecache._used) - compiled_here, "file": str(codecache._KEPT)}))
 """
@@ -41,7 +42,7 @@ def make():
     @dataclasses.dataclass(frozen=True)
     class OnlyInTheChild:
         made_by_the_child: int
-    return len(codecache._new)
+    return sum(isinstance(key, str) for key in codecache._new)  # code: kept at once
 print(json.dumps({"child_compiled": Forked(make).result()}))
 """
 
@@ -53,23 +54,26 @@ def _run(prefix: Path, script: str = RUN, **env: str) -> dict:
     return json.loads(done.stdout)
 
 
-def test_a_second_run_compiles_no_dataclass_method(tmp_path):
+def test_a_second_run_compiles_no_dataclass_method_and_a_third_no_pattern(tmp_path):
     first = _run(tmp_path)
     assert first["compiled"] > 300 and first["served"] == 0
     assert first["patterns"] > 20  # jinja2's, tokenize's, the generator's own
     kept = Path(first["file"])
     assert kept.is_file() and kept.is_relative_to(tmp_path)
-    second = _run(tmp_path)
-    assert second == {"compiled": 0, "patterns": 0, "served": first["compiled"], "file": first["file"]}
+    second = _run(tmp_path)  # the patterns a second time: kept now
+    assert second["compiled"] == second["patterns"] == first["patterns"]
+    third = _run(tmp_path)
+    assert third == {"compiled": 0, "patterns": 0, "served": first["compiled"], "file": first["file"]}
 
 
 def test_a_damaged_entry_is_compiled_again_and_the_others_are_served(tmp_path):
     first = _run(tmp_path)
+    _run(tmp_path)  # the patterns a second time: kept now
     kept = Path(first["file"])
-    entries = marshal.loads(kept.read_bytes()[len(codecache._MAGIC) :])
+    entries, once = marshal.loads(kept.read_bytes()[len(codecache._MAGIC) :])
     damaged = next(key for key in entries if isinstance(key, str))
     entries[damaged] = b"not marshal"
-    kept.write_bytes(codecache._MAGIC + marshal.dumps(entries))
+    kept.write_bytes(codecache._MAGIC + marshal.dumps((entries, once)))
     second = _run(tmp_path)
     assert second["compiled"] == 1 and second["served"] == first["compiled"] - 1
 
@@ -94,6 +98,7 @@ def test_a_damaged_or_foreign_file_is_compiled_over(tmp_path, damage):
         kept.write_bytes(damage)
     again = _run(tmp_path)
     assert again["compiled"] > 300 and again["served"] == 0
+    _run(tmp_path)  # the patterns a second time: kept now
     assert _run(tmp_path)["compiled"] == 0
 
 
@@ -229,3 +234,35 @@ def test_every_dataclass_of_the_generator_says_what_it_is():
                 if (value.__doc__ or "").startswith(f"{value.__name__}("):
                     unsaid.append(f"{module.name}.{value.__name__}")
     assert unsaid == []
+
+
+# A pattern no two processes make alike, as tokenize's (its string prefixes come from a set).
+ONCE = """
+import json, os, re
+from generator import codecache
+re.compile("salted-" + os.urandom(8).hex())
+re.compile("the-same-in-every-process")
+codecache.save()
+print(json.dumps({"kept": len(codecache._read(codecache._KEPT)[0]), "once": len(codecache._read(codecache._KEPT)[1])}))
+"""
+
+
+def test_a_pattern_is_kept_once_a_second_process_compiles_it(tmp_path):
+    runs = [_run(tmp_path, ONCE) for _ in range(4)]
+    kept = [run["kept"] for run in runs]
+    assert kept[1] == kept[0] + 1  # the second process kept the pattern the first compiled too
+    assert kept[1] == kept[2] == kept[3]  # and never one made anew in each process
+    assert runs[3]["once"] <= codecache._MOST_ONCE and runs[3]["once"] >= 4  # only their checksums
+
+
+def test_the_checksums_of_patterns_compiled_once_are_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(codecache, "_MOST_ONCE", 3)
+    monkeypatch.setattr(codecache, "_KEPT", tmp_path / "kept.bin")
+    monkeypatch.setattr(codecache, "_once", {})
+    monkeypatch.setattr(codecache, "_once_here", {})
+    monkeypatch.setattr(codecache, "_new", {})
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    for index in range(5):
+        codecache._compile_pattern(f"bounded-{index}", 0)
+    codecache.save()
+    assert len(codecache._read(tmp_path / "kept.bin")[1]) == 3
