@@ -15,7 +15,7 @@ alone, so it can be kept under the first two and handed to the engine as re woul
 kept as the engine's code words in bytes: the validating libraries' patterns are 360,000
 words, which as integers took 0.01 s of every process to read back, used or not.
 
-attrs writes its classes' methods as source text too (31 compilations, 0.008 s, in the
+attrs writes its classes' methods as source text too (34 compilations, 0.008 s, in the
 validating child: jsonschema's and referencing's classes). Its __hash__ text holds one value
 that differs between processes, the hash of the class's name (str hashes are salted), as a
 literal: the text is kept with the method reading it from its globals instead, which attrs
@@ -73,7 +73,7 @@ Compiled = CodeType | Program
 _known: dict[Key, Compiled | bytes] = {}
 _new: dict[Key, Compiled] = {}
 _used: set[Key] = set()
-# Checksums of the patterns earlier processes compiled once (see _seen_before), the latest
+# Checksums of the patterns earlier processes compiled once (see _compile_pattern), the latest
 # first; and the patterns this process compiled, for itself alone, seen here first.
 _once: dict[int, None] = {}
 _once_here: dict[Key, int] = {}
