@@ -128,11 +128,9 @@ def long_code_line(text: str, limit: int = LINE_LENGTH) -> bool:
 
 def piece_long_line(text: str, limit: int = LINE_LENGTH) -> bool | None:
     """long_code_line of a piece of a module (whole lines, put where no string is open), as
-    it is wherever the piece stands; None when the piece leaves a string open."""
-    lines = text.split("\n")
-    if '"""' not in text and text.isascii() and max(map(len, lines)) <= limit:
-        return False
-    return _scan(lines, limit, to_the_end=True)
+    it is wherever the piece stands; None when the piece leaves a string open: a frame
+    with no places of pieces."""
+    return framed_long_line(text, "", (), limit)
 
 
 def framed_long_line(frame: str, place: str, pieces: Iterable[bool | None], limit: int = LINE_LENGTH) -> bool | None:
