@@ -46,6 +46,7 @@ from typing import Any, BinaryIO
 
 from ..cache import code_digest, entry_name, mapped, used, write_atomically
 from ..errors import join_pointer
+from .lazy_entries import LazyEntries, plain
 from .loader import escaped_json, may_refer_outside, share_strings
 from .units import CONTAINERS, NESTED_CONTAINERS, REMAINDER, UnitDigest, entry_pointer, remainder, unit_digest
 
@@ -59,8 +60,8 @@ Member = tuple[str, int, int, int, Any]
 Members = list[Member]
 
 KEPT_ENTRIES = 16  # kept at the most, the most recently used (one per package)
-_MAGIC = b"codegen-parse-memo 3\n"
-_LENGTHS = struct.Struct("<QQQQ")
+_MAGIC = b"codegen-parse-memo 4\n"
+_LENGTHS = struct.Struct("<QQQQQQ")
 _JSON_OBJECT_START = re.compile(rb"[ \t\n\r]*{")  # bytes the loader decodes as they are (no BOM)
 _NON_ASCII_BYTES = re.compile(rb"[\x80-\xff]+")
 _WS = re.compile(r"[ \t\n\r]*")
@@ -225,11 +226,12 @@ def _spliced(
     gap_start = members[first - 1][3] if first else span[0] + 1
     gap_end = members[after][1] + change.shift if after < len(members) else span[1] + change.shift
     parsed_value, parsed = _gap(text, gap_start, gap_end, path, comma_first=first > 0, comma_last=after < len(members))
-    items = list(value.items())
+    items = list(dict.items(value))  # as stored: the entries of a LazyEntries not read stay so
     kept_keys = {key for key, _ in items[:first]} | {key for key, _ in items[after:]}
     if len(parsed_value) != len(parsed) or not kept_keys.isdisjoint(parsed_value):
         raise _NotSimple()  # a key twice: the members would no longer be the object's items
-    spliced = dict(items[:first]) | share_strings(parsed_value, aliases=False) | dict(items[after:])
+    new_items = share_strings(parsed_value, aliases=False).items()
+    spliced = type(value)([*items[:first], *new_items, *items[after:]])
     return spliced, [*members[:first], *parsed, *_shifted(members[after:], change.shift)]
 
 
@@ -350,6 +352,9 @@ class _Kept:
 
     text: bytes | memoryview
     value: bytes | memoryview  # marshalled
+    skeleton: bytes | memoryview  # the value without the entries read by reference, marshalled
+    entries: bytes | memoryview  # those entries, each marshalled alone
+    by_reference: Placed  # where they are
     members: Members
     span: tuple[int, int]  # where the root object's "{" is, and where it ends
     units: dict[str, UnitDigest]
@@ -424,13 +429,70 @@ def _new_text(kept: bytes | memoryview, change: _Change, middle: str, made: list
     return part
 
 
+# The containers of units whose entries are read by reference, each from the root (one key,
+# or two under `components`), with its names and where each entry's marshalled value ends
+# (entries follow each other, container after container).
+Placed = list[tuple[tuple[str, ...], list[str], list[int]]]
+# Containers whose entries are all read by every run: the builder collects the operations.
+_READ_WHOLE = ("paths", "webhooks")
+
+
+def _by_reference(root: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
+    """Each container of units whose entries are read one by one, by reference (all but
+    _READ_WHOLE): its keys from the root, and its value."""
+    for key in CONTAINERS:
+        if key not in _READ_WHOLE and type(root.get(key)) is dict:
+            yield (key,), root[key]
+    for key in NESTED_CONTAINERS:
+        nested = root.get(key)
+        for kind, container in nested.items() if type(nested) is dict else ():
+            if type(container) is dict:
+                yield (key, kind), container
+
+
+def _split(root: dict[str, Any]) -> tuple[dict[str, Any], bytes, Placed]:
+    """The root with the containers read by reference left empty, their entries marshalled
+    one after the other, and where (see Placed)."""
+    skeleton = dict(root)
+    entries = bytearray()
+    placed: Placed = []
+    for keys, container in _by_reference(root):
+        ends = []
+        for entry in container.values():
+            entries += marshal.dumps(entry, 4)
+            ends.append(len(entries))
+        placed.append((keys, list(container), ends))
+        if len(keys) == 1:
+            skeleton[keys[0]] = {}
+        else:  # a copy of `components`, made once per container in it: they are few
+            skeleton[keys[0]] = {**skeleton[keys[0]], keys[1]: {}}
+    return skeleton, bytes(entries), placed
+
+
+def _lazy_value(kept: _Kept) -> dict[str, Any]:
+    """The kept value with the containers read by reference as LazyEntries."""
+    root = marshal.loads(kept.skeleton)
+    entries, start = kept.entries, 0
+    for keys, names, ends in kept.by_reference:
+        holder = root
+        for key in keys[:-1]:
+            holder = holder[key]
+        holder[keys[-1]] = LazyEntries.of(names, (entries[begin:end] for begin, end in zip([start, *ends], ends)))
+        start = ends[-1] if ends else start
+    return root
+
+
 class ParseMemo:
     """The kept parse of one package's spec (see the module's docstring)."""
 
-    def __init__(self, path: Path | None, salt: str = "", *, keeps: bool = True) -> None:
+    def __init__(self, path: Path | None, salt: str = "", *, keeps: bool = True, lazy: bool = True) -> None:
+        """`lazy`: whether the values given read the containers of units read by reference
+        entry by entry, on first use (lazy_entries.py); else all at once, which is quicker
+        for a process that reads them all (the validating child)."""
         self._path = path
         self._salt = salt.encode()
         self._keeps = keeps  # whether a parse updates the memo (and its time of use)
+        self._lazy = lazy
         self._read_once: tuple[_Kept | None] | None = None  # the entry as read (see _read)
 
     @classmethod
@@ -449,8 +511,9 @@ class ParseMemo:
         return _MAGIC + self._salt + b"\n"
 
     def read_only(self) -> ParseMemo:
-        """This memo, for a process that parses beside the one that keeps the memo up to date."""
-        return ParseMemo(self._path, self._salt.decode(), keeps=False)
+        """This memo, for a process that parses beside the one that keeps the memo up to date
+        and validates all it reads."""
+        return ParseMemo(self._path, self._salt.decode(), keeps=False, lazy=False)
 
     def parsed_file(self, raw: bytes) -> tuple[Any, dict[str, UnitDigest], str] | None:
         """What `parsed` gives for the text of the JSON file whose bytes are `raw`, found
@@ -464,7 +527,7 @@ class ParseMemo:
             return None
         if _same(kept.raw, raw):
             self._used()
-            return marshal.loads(kept.value), kept.units, f"{kept.stamp}\0same"
+            return self._value(kept), kept.units, f"{kept.stamp}\0same"
         found = _bytes_change(kept, raw)
         if found is None:
             return None
@@ -490,7 +553,7 @@ class ParseMemo:
         kept = self._read()
         if kept is not None and _same(kept.text, data):
             self._used()
-            return marshal.loads(kept.value), kept.units
+            return self._value(kept), kept.units
         change = _change(kept.text, data) if kept is not None else None
         found = self._from_kept(kept, _whole(text), change) if kept is not None and change is not None else None
         if found is None:
@@ -517,9 +580,12 @@ class ParseMemo:
         if not (kept.span[0] < change.start and change.old_end < kept.span[1]):
             return None  # the root's own braces changed, or text around them
         try:
-            return _spliced(marshal.loads(kept.value), kept.members, (kept.span[0], kept.span[1] - 1), text, change)
+            return _spliced(self._value(kept), kept.members, (kept.span[0], kept.span[1] - 1), text, change)
         except (_NotSimple, ValueError, StopIteration, RecursionError, TypeError, KeyError, EOFError):
             return None
+
+    def _value(self, kept: _Kept) -> dict[str, Any]:
+        return _lazy_value(kept) if self._lazy else marshal.loads(kept.value)
 
     def _read(self) -> _Kept | None:
         """The kept entry, read once: `parsed` reads it again after `parsed_file` declined."""
@@ -538,10 +604,12 @@ class ParseMemo:
             lengths = _LENGTHS.unpack_from(data, at)
             at += _LENGTHS.size
             view = memoryview(data)
-            text, raw, value, table = (view[start : start + length] for start, length in _parts(at, lengths))
-            members, span, units, starts, raw_kept, runs, plain, stamp = marshal.loads(table)
+            text, raw, value, skeleton, entries, table = (view[start : start + length] for start, length in _parts(at, lengths))
+            by_reference, members, span, units, starts, raw_kept, runs, plain_text, stamp = marshal.loads(table)
             known = text if raw_kept == _RAW_IS_TEXT else raw if raw_kept == _RAW_KEPT else None
-            return _Kept(text, value, members, tuple(span), units, starts, known, runs, plain, str(stamp))  # type: ignore[arg-type]
+            return _Kept(
+                text, value, skeleton, entries, by_reference, members, tuple(span), units, starts, known, runs, plain_text, str(stamp)  # type: ignore[arg-type]
+            )
         except (OSError, ValueError, EOFError, TypeError, struct.error):
             return None
 
@@ -553,15 +621,17 @@ class ParseMemo:
         units: dict[str, UnitDigest],
         starts: list[tuple[str, int]],
         raw: bytes | None,
-        plain: bool,
+        plain_text: bool,
     ) -> None:
         if self._path is None or not self._keeps:
             return
         span = (len(text) - len(text.lstrip(b" \t\n\r")), len(text.rstrip(b" \t\n\r")))
         raw_kept, runs = _raw_kept(raw, text)
-        table = (members, span, units, starts, raw_kept, runs, plain, os.urandom(16).hex())
+        value = plain(value)  # spliced from a lazy value: marshal writes plain dicts alone
+        skeleton, entries, by_reference = _split(value)
+        table = (by_reference, members, span, units, starts, raw_kept, runs, plain_text, os.urandom(16).hex())
         kept_raw = raw if raw is not None and raw_kept == _RAW_KEPT else b""
-        parts = (text, kept_raw, marshal.dumps(value, 4), marshal.dumps(table, 4))
+        parts = (text, kept_raw, marshal.dumps(value, 4), marshal.dumps(skeleton, 4), entries, marshal.dumps(table, 4))
 
         def write(handle: BinaryIO) -> None:
             handle.write(self._header + _LENGTHS.pack(*map(len, parts)))

@@ -54,6 +54,7 @@ from openapi_spec_validator.validation.validators import SpecValidator
 
 from ..errors import Diagnostic, SpecError, escape_pointer_token, join_pointer
 from .checking import located
+from .lazy_entries import load_all
 from .loader import Document
 from .prefilter import Prefiltered, compiled_is_valid
 from .refs import PointerError, deref, ref_pointer, resolve_pointer
@@ -96,6 +97,7 @@ def findings_by_unit(
     `unit_keys` gives the units' keys from the root and the digests the loader read
     (closure digests of units.units, by default; or a memo of them).
     """
+    load_all(doc.root)  # the compiled prefilter reads the document's dicts from C
     validator = _validator_for(doc.version)(doc.root)
     schemas = _schema_container(doc)
     registry = partial(_UnitRegistry, validator.keyword_validators, doc.root, _unit_pointers(doc.root, schemas))

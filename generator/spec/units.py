@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from ..errors import escape_pointer_token, join_pointer
+from .lazy_entries import plain
 from .loader import BUNDLE_KEY
 from .refs import ref_pointer
 
@@ -69,8 +70,11 @@ def node_digest(node: Any) -> tuple[bytes, tuple[str, ...]]:
     """
     try:
         data = marshal.dumps(node, 2)
-    except ValueError:  # a value marshal cannot write (YAML's dates): JSON with its repr
-        text = json.dumps(node, default=repr)
+    except ValueError:  # a container read lazily, or a value marshal cannot write (YAML's dates)
+        whole = plain(node)
+        if whole is not node:
+            return node_digest(whole)
+        text = json.dumps(node, default=repr)  # JSON with the values' repr
         named = [_pointer(quoted) for quoted in _POINTERS.findall(text)] + ([""] if _ROOT_REF in text else [])
         return hashlib.sha256(b"json\0" + text.encode()).digest(), tuple(p for p in named if p is not None)
     return hashlib.sha256(b"marshal\0" + data).digest(), _marshalled_pointers(data)

@@ -7,7 +7,9 @@ after two changes in turn, each compared file by file with a `--no-cache` genera
 
 - an operation added, with an inline model in its response (a new group, new models);
 - the first operation's summary and description changed (its group built again, the rest
-  served from the memos).
+  served from the memos);
+- the first named schema's description changed (the component schemas built again, from
+  a document whose other schemas the parse memo reads one by one as they are asked for).
 
 Prints one line per document and exits 1 if any differs.
 """
@@ -57,6 +59,17 @@ def _edit_first_operation(document: dict[str, Any]) -> None:
                     return
 
 
+def _edit_first_schema(document: dict[str, Any]) -> bool:
+    """Whether there was a named schema (OpenAPI's components, Swagger's definitions) to edit."""
+    components = document.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else document.get("definitions")
+    for schema in schemas.values() if isinstance(schemas, dict) else ():
+        if isinstance(schema, dict):
+            schema["description"] = "A description the check changed."
+            return True
+    return False
+
+
 def _warm_matches_cold(document: dict[str, Any], spec: Path, work: Path, cache: Path, step: str) -> bool:
     changed = work / step / spec.name
     changed.parent.mkdir()
@@ -85,6 +98,8 @@ def check(spec: Path, work: Path) -> str:
     _edit_first_operation(document)
     if not _warm_matches_cold(document, spec, work, cache, "edited"):
         return "differs after the first operation was edited"
+    if _edit_first_schema(document) and not _warm_matches_cold(document, spec, work, cache, "schema"):
+        return "differs after the first schema was edited"
     return "ok"
 
 

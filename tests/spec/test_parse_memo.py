@@ -14,10 +14,12 @@ import pytest
 
 from generator.spec import load, loader
 from generator.spec import parse_memo as memo_module
+from generator.spec.lazy_entries import plain
 from generator.spec.parse_memo import ParseMemo, parse_with_members
 from generator.spec.units import REMAINDER, units
 from tests.conftest import SHARED
 from tests.spec.test_units import DOC as UNITS_DOC
+
 
 def _document() -> dict[str, Any]:
     """units.py's test document, with a few more kinds of value: non-ASCII text, numbers,
@@ -37,6 +39,14 @@ def _text(doc: Any, indent: int | None = 2) -> str:
     return json.dumps(doc, indent=indent)  # ASCII: the loader's text of a JSON file always is
 
 
+def _assert_json(value: Any, text: str, whole: bool = False) -> None:
+    """`value` is what json.loads gives for `text`, in the order of its members too; with
+    none of its containers read lazily, if `whole`."""
+    expected = json.loads(text)
+    assert json.dumps(plain(value)) == json.dumps(expected) and value == expected
+    assert not whole or plain(value) is value
+
+
 def _memo(tmp_path: Path) -> ParseMemo:
     return ParseMemo(tmp_path / "spec.parsed", "salt")
 
@@ -44,8 +54,8 @@ def _memo(tmp_path: Path) -> ParseMemo:
 def _checked(memo: ParseMemo, text: str) -> Any:
     """What the memo parses, checked against json.loads and against units read afresh."""
     value, found = memo.parsed(text)
-    assert value == json.loads(text)
-    assert list(value) == list(json.loads(text))  # the order of members too
+    _assert_json(value, text)
+    _assert_json(memo.read_only().parsed(text)[0], text, whole=True)
     fresh, members = parse_with_members(text)
     assert members is not None
     assert found == memo_module._unit_digests(members, fresh, None, None)
@@ -177,6 +187,22 @@ def test_a_small_change_reuses_the_kept_text_and_a_large_one_replaces_it(tmp_pat
     assert path.read_bytes() != kept
 
 
+@pytest.mark.parametrize("edited", ["Owner", "Pet"])
+def test_a_kept_parse_reads_only_the_entries_asked_for(tmp_path, edited):
+    """Of the containers read by reference, a process reads the entries it asks for, and
+    those an edit changed (their digests are made anew), text or bytes alike."""
+    doc = _big()
+    _kept_file(_memo(tmp_path), _raw(doc))
+    doc["components"]["schemas"][edited]["description"] = "an edit \u2603"
+    for value in (_memo(tmp_path).parsed(loader._decoded(_raw(doc)))[0], _memo(tmp_path).parsed_file(_raw(doc))[0]):  # type: ignore[index]
+        schemas, parameters = value["components"]["schemas"], value["components"]["parameters"]
+        assert {name for name, _ in schemas.unread()} == set(DOC["components"]["schemas"]) - {edited}
+        assert parameters["id"] == DOC["components"]["parameters"]["id"]
+        assert {name for name, _ in parameters.unread()} == set(DOC["components"]["parameters"]) - {"id"}
+        assert type(value["paths"]) is dict  # every run reads all path items
+        _assert_json(value, loader._decoded(_raw(doc)))
+
+
 def test_the_loader_gives_the_document_its_unit_digests_unless_it_bundled_files(tmp_path):
     spec = tmp_path / "api.json"
     spec.write_text(json.dumps(DOC, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -266,7 +292,7 @@ def _checked_file(memo: ParseMemo, raw: bytes) -> bool:
     text = loader._decoded(raw)
     value, found, identity = answer
     assert _IDENTIFIED.setdefault(identity, raw) == raw
-    assert value == json.loads(text) and list(value) == list(json.loads(text))
+    _assert_json(value, text)
     fresh, members = parse_with_members(text)
     assert members is not None
     assert found == memo_module._unit_digests(members, fresh, None, None)
