@@ -35,6 +35,7 @@ from ..errors import Diagnostic
 from ..forked import Forked, can_fork, unstoppable
 from .loader import Document, load
 from .parse_memo import ParseMemo
+from .unit_verdicts import ValidUnits
 from .units import ClosureState, UnitDigest, closure_digests_after, document_digest, named_units, unit_digest, units
 
 __all__ = ["PendingValidation", "early_validation", "findings_key", "located"]
@@ -254,34 +255,58 @@ def _findings(doc: Document, cache_dir: Path | None, salt: str) -> tuple[list[Fi
 
     if cache_dir is None:
         return findings_by_unit(doc, None, salt)
-    closures = _Closures(cache_dir / f"{entry_name(doc.path.name)}.closures", salt)
-    return findings_by_unit(doc, _known_units(cache_dir), salt, closures.keys)
+    last = _LastValidation(cache_dir / f"{entry_name(doc.path.name)}.closures", salt)
+    found = findings_by_unit(doc, _known_units(cache_dir), salt, last.keys, last.valid_units(doc.version))
+    last.save()
+    return found
 
 
-class _Closures:
-    """The units' keys, worked out from the closure digests of the last validation of a
-    document of the same file name (units.closure_digests_after: a new version of a spec is
-    often validated from another directory), which are kept beside the findings. Whatever
-    document that was, a unit's key is reused only where it and all it reaches are as they
-    were."""
+class _LastValidation:
+    """What the last validation of a document of the same file name found, kept beside the
+    findings (a new version of a spec is often validated from another directory): its units'
+    closure digests, from which the units' keys are worked out (units.closure_digests_after),
+    and the units its meta-schema found valid (unit_verdicts.py). Whatever document that was,
+    a unit's key is reused only where it and all it reaches are as they were, and a unit's
+    verdict only where it is as it was."""
 
     def __init__(self, path: Path, salt: str) -> None:
         self._path = path
         self._salt = salt
+        self._state: ClosureState = {}
+        self._valid: tuple[str, ValidUnits] | None = None
+        self._kept: tuple[ClosureState, tuple[str, dict[str, str]]] | None = None
 
     def keys(self, root: Any, read: dict[str, UnitDigest] | None) -> dict[str, str]:
-        last = self._last()
+        last = self._last()[0]
         try:
-            keys, state = closure_digests_after(units(root, read, last), last, self._salt)
+            keys, self._state = closure_digests_after(units(root, read, last), last, self._salt)
         except (TypeError, ValueError, IndexError, KeyError, AttributeError):  # a kept state of another shape
-            keys, state = closure_digests_after(units(root, read), {}, self._salt)
-        with unstoppable():  # a stopped child leaves no temporary file behind
-            write_atomically(self._path, lambda handle: marshal.dump((self._salt, state), handle), KEPT_CLOSURES)
+            keys, self._state = closure_digests_after(units(root, read), {}, self._salt)
         return keys
 
-    def _last(self) -> ClosureState:
+    def valid_units(self, version: str) -> ValidUnits:
+        """The units found valid under the meta-schema of `version` (none, for another)."""
+        kept_version, kept = self._last()[1]
+        self._valid = (version, ValidUnits(kept if kept_version == version else {}))
+        return self._valid[1]
+
+    def save(self) -> None:
+        valid = (self._valid[0], self._valid[1].kept) if self._valid is not None else ("", {})
+        with unstoppable():  # a stopped child leaves no temporary file behind
+            write_atomically(self._path, lambda handle: marshal.dump((self._salt, self._state, valid), handle), KEPT_CLOSURES)
+
+    def _last(self) -> tuple[ClosureState, tuple[str, dict[str, str]]]:
+        """The kept closure digests, and the meta-schema's version with the units it found
+        valid; read once."""
+        if self._kept is None:
+            self._kept = self._read()
+        return self._kept
+
+    def _read(self) -> tuple[ClosureState, tuple[str, dict[str, str]]]:
         try:
-            salt, state = marshal.loads(self._path.read_bytes())
+            salt, state, (version, valid) = marshal.loads(self._path.read_bytes())
         except (OSError, ValueError, EOFError, TypeError):
-            return {}
-        return state if salt == self._salt and isinstance(state, dict) else {}
+            return {}, ("", {})
+        if salt != self._salt or not isinstance(state, dict) or not isinstance(valid, dict):
+            return {}, ("", {})
+        return state, (str(version), valid)

@@ -1,18 +1,20 @@
 """Containers of units whose entries are unmarshalled when first read.
 
-A regeneration's main process reads few of the document's component schemas: the component
-memo gives their build, and the units' digests give the memos' keys, so only what a changed
-operation refers to is read. Unmarshalling all 969 of GitHub's schemas, its examples and the
-rest of `components` took 60% of loading the kept parse (0.02 s). The parse memo therefore
-keeps each entry of the containers read by reference alone, and hands them over in a
-LazyEntries: a dict whose keys are there from the start and whose values are unmarshalled
-by the first read of each.
+A regeneration reads few of the document's component schemas. In the main process the
+component memo gives their build and the units' digests give the memos' keys, so only what
+a changed operation refers to is read; the validating child checks only the units it has
+not found valid before (unit_verdicts.py). Unmarshalling all 969 of GitHub's schemas, its
+examples and the rest of `components` took 60% of loading the kept parse (0.02 s). The
+parse memo therefore keeps each entry of the containers read by reference alone, and hands
+them over in a LazyEntries: a dict whose keys are there from the start and whose values are
+unmarshalled by the first read of each.
 
 The dict's own storage holds an _Unread for an entry not yet read. Python code sees only
 values (every method that hands out values is overridden), but C code that reads a dict's
-storage directly would see the placeholders: marshal refuses a dict subclass, and json,
-pickle and copy go through the overridden methods. Code that hands the document to a
-library written in C (the validators) first calls load_all.
+storage directly would see the placeholders: marshal refuses a dict subclass, json, pickle
+and copy go through the overridden methods, and the compiled validator raises (and is then
+taken for "not valid", so the Python one answers). Code that hands a whole document to
+such a library calls load_all first.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Parsing GitHub's 13 MB spec and sharing its equal strings takes 0.13 s, the largest part of
 a regeneration that changes one operation. The memo keeps, per package, the text it last
 parsed, the parsed value (in marshal's format: loading it takes a quarter of parsing again,
-and keeps the sharing of equal strings), where the text of each member lies (of the root
+and keeps the sharing of equal strings; the entries of the containers read by reference,
+such as the component schemas, are marshalled one by one and read as they are asked for,
+see lazy_entries.py), where the text of each member lies (of the root
 object, of `paths` and the other containers of units, of each section of `components`),
 and the digest of each unit (units.unit_digest), which validation and the build memos'
 keys are made of.
@@ -48,7 +50,7 @@ from ..cache import code_digest, entry_name, mapped, used, write_atomically
 from ..errors import join_pointer
 from .lazy_entries import LazyEntries, plain
 from .loader import escaped_json, may_refer_outside, share_strings
-from .units import CONTAINERS, NESTED_CONTAINERS, REMAINDER, UnitDigest, entry_pointer, remainder, unit_digest
+from .units import CONTAINERS, NESTED_CONTAINERS, REMAINDER, UnitDigest, entry_pointer, remainder, unit_containers, unit_digest
 
 __all__ = ["ParseMemo", "parse_with_members"]
 
@@ -61,7 +63,7 @@ Members = list[Member]
 
 KEPT_ENTRIES = 16  # kept at the most, the most recently used (one per package)
 _MAGIC = b"codegen-parse-memo 4\n"
-_LENGTHS = struct.Struct("<QQQQQQ")
+_LENGTHS = struct.Struct("<QQQQQ")
 _JSON_OBJECT_START = re.compile(rb"[ \t\n\r]*{")  # bytes the loader decodes as they are (no BOM)
 _NON_ASCII_BYTES = re.compile(rb"[\x80-\xff]+")
 _WS = re.compile(r"[ \t\n\r]*")
@@ -351,7 +353,6 @@ class _Kept:
     """The memo's entry as read: the last parse, where its members lie, and its units."""
 
     text: bytes | memoryview
-    value: bytes | memoryview  # marshalled
     skeleton: bytes | memoryview  # the value without the entries read by reference, marshalled
     entries: bytes | memoryview  # those entries, each marshalled alone
     by_reference: Placed  # where they are
@@ -440,14 +441,7 @@ _READ_WHOLE = ("paths", "webhooks")
 def _by_reference(root: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
     """Each container of units whose entries are read one by one, by reference (all but
     _READ_WHOLE): its keys from the root, and its value."""
-    for key in CONTAINERS:
-        if key not in _READ_WHOLE and type(root.get(key)) is dict:
-            yield (key,), root[key]
-    for key in NESTED_CONTAINERS:
-        nested = root.get(key)
-        for kind, container in nested.items() if type(nested) is dict else ():
-            if type(container) is dict:
-                yield (key, kind), container
+    return ((keys, container) for keys, container in unit_containers(root) if keys[0] not in _READ_WHOLE)
 
 
 def _split(root: dict[str, Any]) -> tuple[dict[str, Any], bytes, Placed]:
@@ -485,14 +479,10 @@ def _lazy_value(kept: _Kept) -> dict[str, Any]:
 class ParseMemo:
     """The kept parse of one package's spec (see the module's docstring)."""
 
-    def __init__(self, path: Path | None, salt: str = "", *, keeps: bool = True, lazy: bool = True) -> None:
-        """`lazy`: whether the values given read the containers of units read by reference
-        entry by entry, on first use (lazy_entries.py); else all at once, which is quicker
-        for a process that reads them all (the validating child)."""
+    def __init__(self, path: Path | None, salt: str = "", *, keeps: bool = True) -> None:
         self._path = path
         self._salt = salt.encode()
         self._keeps = keeps  # whether a parse updates the memo (and its time of use)
-        self._lazy = lazy
         self._read_once: tuple[_Kept | None] | None = None  # the entry as read (see _read)
 
     @classmethod
@@ -511,9 +501,8 @@ class ParseMemo:
         return _MAGIC + self._salt + b"\n"
 
     def read_only(self) -> ParseMemo:
-        """This memo, for a process that parses beside the one that keeps the memo up to date
-        and validates all it reads."""
-        return ParseMemo(self._path, self._salt.decode(), keeps=False, lazy=False)
+        """This memo, for a process that parses beside the one that keeps the memo up to date."""
+        return ParseMemo(self._path, self._salt.decode(), keeps=False)
 
     def parsed_file(self, raw: bytes) -> tuple[Any, dict[str, UnitDigest], str] | None:
         """What `parsed` gives for the text of the JSON file whose bytes are `raw`, found
@@ -527,7 +516,7 @@ class ParseMemo:
             return None
         if _same(kept.raw, raw):
             self._used()
-            return self._value(kept), kept.units, f"{kept.stamp}\0same"
+            return _lazy_value(kept), kept.units, f"{kept.stamp}\0same"
         found = _bytes_change(kept, raw)
         if found is None:
             return None
@@ -553,7 +542,7 @@ class ParseMemo:
         kept = self._read()
         if kept is not None and _same(kept.text, data):
             self._used()
-            return self._value(kept), kept.units
+            return _lazy_value(kept), kept.units
         change = _change(kept.text, data) if kept is not None else None
         found = self._from_kept(kept, _whole(text), change) if kept is not None and change is not None else None
         if found is None:
@@ -580,12 +569,9 @@ class ParseMemo:
         if not (kept.span[0] < change.start and change.old_end < kept.span[1]):
             return None  # the root's own braces changed, or text around them
         try:
-            return _spliced(self._value(kept), kept.members, (kept.span[0], kept.span[1] - 1), text, change)
+            return _spliced(_lazy_value(kept), kept.members, (kept.span[0], kept.span[1] - 1), text, change)
         except (_NotSimple, ValueError, StopIteration, RecursionError, TypeError, KeyError, EOFError):
             return None
-
-    def _value(self, kept: _Kept) -> dict[str, Any]:
-        return _lazy_value(kept) if self._lazy else marshal.loads(kept.value)
 
     def _read(self) -> _Kept | None:
         """The kept entry, read once: `parsed` reads it again after `parsed_file` declined."""
@@ -604,11 +590,11 @@ class ParseMemo:
             lengths = _LENGTHS.unpack_from(data, at)
             at += _LENGTHS.size
             view = memoryview(data)
-            text, raw, value, skeleton, entries, table = (view[start : start + length] for start, length in _parts(at, lengths))
+            text, raw, skeleton, entries, table = (view[start : start + length] for start, length in _parts(at, lengths))
             by_reference, members, span, units, starts, raw_kept, runs, plain_text, stamp = marshal.loads(table)
             known = text if raw_kept == _RAW_IS_TEXT else raw if raw_kept == _RAW_KEPT else None
             return _Kept(
-                text, value, skeleton, entries, by_reference, members, tuple(span), units, starts, known, runs, plain_text, str(stamp)  # type: ignore[arg-type]
+                text, skeleton, entries, by_reference, members, tuple(span), units, starts, known, runs, plain_text, str(stamp)  # type: ignore[arg-type]
             )
         except (OSError, ValueError, EOFError, TypeError, struct.error):
             return None
@@ -631,7 +617,7 @@ class ParseMemo:
         skeleton, entries, by_reference = _split(value)
         table = (by_reference, members, span, units, starts, raw_kept, runs, plain_text, os.urandom(16).hex())
         kept_raw = raw if raw is not None and raw_kept == _RAW_KEPT else b""
-        parts = (text, kept_raw, marshal.dumps(value, 4), marshal.dumps(skeleton, 4), entries, marshal.dumps(table, 4))
+        parts = (text, kept_raw, marshal.dumps(skeleton, 4), entries, marshal.dumps(table, 4))
 
         def write(handle: BinaryIO) -> None:
             handle.write(self._header + _LENGTHS.pack(*map(len, parts)))

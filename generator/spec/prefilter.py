@@ -68,7 +68,11 @@ class Prefiltered:
         self._is_valid = is_valid
         self.schema = python_validator.schema
 
+    def passes(self, instance: Any) -> bool:
+        """The compiled verdict that `instance` is valid; False when there is none."""
+        return self._is_valid is not None and self._is_valid(instance)
+
     def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
-        if self._is_valid is not None and self._is_valid(instance):
+        if self.passes(instance):
             return iter(())
         return iter(self._python.iter_errors(instance))

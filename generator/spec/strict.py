@@ -58,7 +58,8 @@ from .lazy_entries import load_all
 from .loader import Document
 from .prefilter import Prefiltered, compiled_is_valid
 from .refs import PointerError, deref, ref_pointer, resolve_pointer
-from .units import UnitDigest, closure_digests, units
+from .unit_verdicts import ValidUnits, judges_units_alone, with_units_only
+from .units import UnitDigest, closure_digests, unit_containers, units
 
 __all__ = ["Finding", "findings", "findings_by_unit", "validate"]
 
@@ -85,6 +86,7 @@ def findings_by_unit(
     known: Mapping[str, list[Finding]] | None = None,
     salt: str = "",
     unit_keys: UnitKeys | None = None,
+    valid_units: ValidUnits | None = None,
 ) -> tuple[list[Finding], dict[str, list[Finding]]]:
     """All findings, sorted, and each validated unit's findings under its key (units.py).
 
@@ -95,13 +97,14 @@ def findings_by_unit(
     What spans the whole document (the meta-schema check, tags, operationId uniqueness) is
     checked every time. Without `known` (no cache to fill), units are not keyed at all.
     `unit_keys` gives the units' keys from the root and the digests the loader read
-    (closure digests of units.units, by default; or a memo of them).
+    (closure digests of units.units, by default; or a memo of them). `valid_units`, the
+    units the meta-schema found valid before, spares checking them again (unit_verdicts.py).
     """
-    load_all(doc.root)  # the compiled prefilter reads the document's dicts from C
     validator = _validator_for(doc.version)(doc.root)
     schemas = _schema_container(doc)
     registry = partial(_UnitRegistry, validator.keyword_validators, doc.root, _unit_pointers(doc.root, schemas))
-    found = set(_document_findings(doc.root, validator, registry()))
+    found = _meta_schema_findings(doc, validator, valid_units)
+    found.update(_document_findings(doc.root, validator, registry()))
     keys = (unit_keys or partial(_closure_keys, salt))(doc.root, doc.unit_digests) if known is not None else {}
     by_key: dict[str, list[Finding]] = {}
     for pointer, check in _unit_checks(doc.root, validator.schema_path, schemas, registry):
@@ -138,8 +141,32 @@ def _at(root: Any, keys: tuple[str, ...]) -> dict[str, Any] | None:
     return node if isinstance(node, dict) else None
 
 
+def _meta_schema_findings(doc: Document, validator: SpecValidator, valid_units: ValidUnits | None) -> set[Finding]:
+    """The findings of the document's check against the OpenAPI meta-schema: none when the
+    units not found valid before and the remainder pass the compiled check (unit_verdicts.py),
+    else those of the whole document's check."""
+    checker, read = validator.schema_validator, doc.unit_digests
+    assert isinstance(checker, Prefiltered)
+    if valid_units is not None and read is not None and _unjudged_pass(doc.root, checker, valid_units, read):
+        valid_units.all_valid(read)
+        return set()
+    load_all(doc.root)  # the compiled check reads the document's dicts from C
+    found = _collect(doc.root, lambda: checker.iter_errors(validator.schema))
+    if valid_units is not None and read is not None and not found:
+        valid_units.all_valid(read)
+    return found
+
+
+def _unjudged_pass(root: Any, checker: Prefiltered, valid_units: ValidUnits, read: dict[str, UnitDigest]) -> bool:
+    """Whether the remainder and the units not found valid before pass the compiled check,
+    where the meta-schema judges each unit alone."""
+    if not all(judges_units_alone(checker.schema, keys) for keys, _ in unit_containers(root)):
+        return False
+    return checker.passes(with_units_only(root, valid_units.unjudged(read)))
+
+
 def _document_findings(root: Any, validator: SpecValidator, registry: KeywordValidatorRegistry) -> Iterator[Finding]:
-    yield from _collect(root, lambda: validator.schema_validator.iter_errors(validator.schema))
+    """What spans the document besides the meta-schema: tags, operationIds."""
     if "tags" in root and "tags" in validator.keyword_validators:
         tags: Any = registry["tags"]
         yield from _collect(root, lambda: tags(validator.schema_path / "tags"))

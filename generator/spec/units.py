@@ -38,6 +38,7 @@ __all__ = [
     "named_units",
     "node_digest",
     "remainder",
+    "unit_containers",
     "unit_digest",
     "units",
 ]
@@ -170,8 +171,10 @@ def units(
     of those the loader found already (see parse_memo.py); the others are made here. `last`,
     an earlier run's state (closure_digests_after), gives the refs of a unit of the same
     digest where they still hold: most units are as they were."""
-    parts = dict(named_units(root))
-    parts[REMAINDER] = remainder(root)
+    # Each unit's container and name: a value is read only where `read` lacks its digest (a
+    # container read lazily then reads only those; see lazy_entries.py).
+    parts = {pointer: (container, name) for pointer, container, name in _places(root)}
+    parts[REMAINDER] = ({REMAINDER: remainder(root)}, REMAINDER)  # as a container of one
     last = last or {}
     # A unit's targets are those of its content. Where they land moves only with the units
     # there are: a target lands in the unit its first tokens name, and no unit is inside
@@ -183,8 +186,8 @@ def units(
     known = read or {}
     landing: dict[str, str] = {}  # target pointer -> its unit: most targets are named again and again
     found: dict[str, Unit] = {}
-    for pointer, value in parts.items():
-        digest, targets = known.get(pointer) or unit_digest(value)
+    for pointer, (container, name) in parts.items():
+        digest, targets = known.get(pointer) or unit_digest(container[name])
         entry = last.get(pointer)
         if entry is not None and entry[0] == digest and pointer != REMAINDER:
             refs = entry[1]
@@ -322,24 +325,27 @@ def _components(units_by_pointer: dict[str, Unit], within: set[str] | None = Non
 
 def named_units(root: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     """The pointer and value of every unit but the remainder."""
+    return ((pointer, container[name]) for pointer, container, name in _places(root))
+
+
+def _places(root: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """The pointer of every unit but the remainder, with its container and its name there."""
+    for keys, container in unit_containers(root):
+        prefix = join_pointer("", *keys)
+        for name in container:
+            yield entry_pointer(prefix, name), container, name
+
+
+def unit_containers(root: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
+    """Each container of units in `root`: its keys from the root, and its value."""
     for key in CONTAINERS:
-        yield from _entries(root, [key])
+        if isinstance(root.get(key), dict):
+            yield (key,), root[key]
     for key in NESTED_CONTAINERS:
         nested = root.get(key)
-        if isinstance(nested, dict):
-            for kind in nested:
-                yield from _entries(root, [key, kind])
-
-
-def _entries(root: dict[str, Any], path: list[str]) -> Iterator[tuple[str, Any]]:
-    container: Any = root
-    for key in path:
-        container = container.get(key) if isinstance(container, dict) else None
-    if not isinstance(container, dict):
-        return
-    prefix = join_pointer("", *path)
-    for name, value in container.items():
-        yield entry_pointer(prefix, name), value
+        for kind, container in nested.items() if isinstance(nested, dict) else ():
+            if isinstance(container, dict):
+                yield (key, kind), container
 
 
 def remainder(root: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,8 @@ generation of the same document gives (slow: about 15 minutes; not part of `make
 
 For each document in ../shared/corpus/dev, ../shared/specs and specs/: generate with a
 private cache, regenerate it unchanged (the output must not move), then regenerate warm
-after two changes in turn, each compared file by file with a `--no-cache` generation:
+after changes in turn, each compared file by file, and warning by warning (validation's
+findings among them), with a `--no-cache` generation:
 
 - an operation added, with an inline model in its response (a new group, new models);
 - the first operation's summary and description changed (its group built again, the rest
@@ -32,11 +33,13 @@ FOLDERS = (ROOT.parent / "shared" / "corpus" / "dev", ROOT.parent / "shared" / "
 _METHODS = ("get", "put", "post", "delete", "patch")
 
 
-def _generate(spec: Path, out: Path, cache: Path | None) -> int:
+def _generate(spec: Path, out: Path, cache: Path | None) -> tuple[int, list[str]]:
+    """The exit code, and the warnings printed (validation's findings among them)."""
     env = dict(os.environ, CODEGEN_CACHE_DIR=str(cache) if cache is not None else "")
-    command = [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(out), "-q", "--package-name", "p"]
+    command = [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(out), "--package-name", "p"]
     done = subprocess.run(command + ([] if cache is not None else ["--no-cache"]), env=env, capture_output=True, cwd=ROOT)
-    return done.returncode
+    printed = (done.stdout + done.stderr).decode("utf-8", "replace").splitlines()
+    return done.returncode, [line for line in printed if ": warning: " in line]
 
 
 def _files(folder: Path) -> dict[Path, bytes]:
@@ -74,15 +77,15 @@ def _warm_matches_cold(document: dict[str, Any], spec: Path, work: Path, cache: 
     changed = work / step / spec.name
     changed.parent.mkdir()
     changed.write_text(json.dumps(document, default=str))
-    warm_code = _generate(changed, work / "out", cache)
-    cold_code = _generate(changed, work / step / "cold", None)
-    return warm_code == cold_code and (warm_code != 0 or _files(work / "out") == _files(work / step / "cold"))
+    warm = _generate(changed, work / "out", cache)
+    cold = _generate(changed, work / step / "cold", None)
+    return warm == cold and (warm[0] != 0 or _files(work / "out") == _files(work / step / "cold"))
 
 
 def check(spec: Path, work: Path) -> str:
     """"ok", "skipped: ..." or what differed, for one document."""
     cache = work / "cache"
-    if _generate(spec, work / "out", cache) != 0:
+    if _generate(spec, work / "out", cache)[0] != 0:
         return "skipped: it does not generate"
     first = _files(work / "out")
     _generate(spec, work / "again", cache)

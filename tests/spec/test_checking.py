@@ -253,7 +253,7 @@ def test_a_changed_document_reuses_the_latest_entries(tmp_path: Path, monkeypatc
     assert found == validate(changed)
 
 
-@pytest.mark.parametrize("damage", [None, b"", b"garbage", "another salt", "another shape"])
+@pytest.mark.parametrize("damage", [None, b"", b"garbage", "another salt", "another shape", "valid units of another shape"])
 def test_a_changed_documents_closures_come_from_the_last_ones_kept_or_anew(tmp_path: Path, damage: object) -> None:
     """The units' closure digests are kept per document path and worked out from the last
     ones; damaged or of other code, they are worked out anew: the findings are the same."""
@@ -265,10 +265,13 @@ def test_a_changed_documents_closures_come_from_the_last_ones_kept_or_anew(tmp_p
     if isinstance(damage, bytes):
         kept.write_bytes(damage)
     elif damage == "another shape":
-        salt, state = marshal.loads(kept.read_bytes())
-        kept.write_bytes(marshal.dumps((salt, {pointer: 0 for pointer in state})))
+        salt, state, valid = marshal.loads(kept.read_bytes())
+        kept.write_bytes(marshal.dumps((salt, {pointer: 0 for pointer in state}, valid)))
+    elif damage == "valid units of another shape":
+        salt, state, (version, valid) = marshal.loads(kept.read_bytes())
+        kept.write_bytes(marshal.dumps((salt, state, (version, list(valid)))))
     elif damage is not None:
-        kept.write_bytes(marshal.dumps((damage, marshal.loads(kept.read_bytes())[1])))
+        kept.write_bytes(marshal.dumps((damage, *marshal.loads(kept.read_bytes())[1:])))
     changed = units_doc(tmp_path, page='"two"')
     entries = {path.name for path in cache.glob("*.json")}
     assert PendingValidation(changed, cache, background=False).result() == validate(changed)
