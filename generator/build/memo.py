@@ -98,6 +98,12 @@ class NodeDigests:
             todo.extend(targets)
         return found
 
+    def read_digest(self, pointer: str) -> str | None:
+        """The digest the loader found of the unit at `pointer` (never one worked out here,
+        which would read the unit): None if it found none."""
+        read = self._read_units.get(pointer) if pointer != REMAINDER else None
+        return read[0] if read is not None else None
+
     def same(self, read: Iterable[tuple[str, bytes]]) -> bool:
         """Whether every node has the digest given (see read_from)."""
         return all(self._node(pointer)[0] == digest for pointer, digest in read)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from collections.abc import Callable
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, TypeVar
 
 from ..errors import join_pointer
@@ -71,15 +71,27 @@ _BODY_PREFERENCE = (
 
 @dataclass
 class _RawOperation:
-    """An operation as the document has it, with its group and where it is."""
+    """An operation as the document has it, with its group and where it is; its node and
+    path item are read when first asked for (an operation served from the memo never is)."""
 
     group: str
     method: str
     path: str
-    node: dict[str, Any]
-    path_item: dict[str, Any]
     pointer: str
     path_pointer: str
+    read: Callable[[], tuple[dict[str, Any], dict[str, Any]]]  # its node and its path item
+
+    @cached_property
+    def _read(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        return self.read()
+
+    @property
+    def node(self) -> dict[str, Any]:
+        return self._read[0]
+
+    @property
+    def path_item(self) -> dict[str, Any]:
+        return self._read[1]
 
 
 class OperationBuilder:
@@ -156,21 +168,38 @@ class OperationBuilder:
     # -- collecting -----------------------------------------------------------------
 
     def _collect(self) -> list[_RawOperation]:
+        """Every operation, in the document's order: those of a path item the memo knows
+        unchanged from it, without reading the path item (see OperationMemo.collected)."""
         paths = self.ctx.mapping(self.ctx.root.get("paths") or {}, "/paths", "paths")
-        found = []
-        for path, item in paths.items():
+        found: list[_RawOperation] = []
+        for path in paths:
             path_pointer = join_pointer("/paths", path)
             if str(path).startswith("x-"):
                 continue
-            item, item_pointer = self.ctx.deref(item, path_pointer)
-            item = self.ctx.mapping(item, item_pointer, f"path item {path}")
-            for method in HTTP_METHODS:
-                if method not in item:
-                    continue
-                pointer = join_pointer(item_pointer, method)
-                node = self.ctx.mapping(item[method], pointer, f"operation {method.upper()} {path}")
-                group = self._group_of(node, str(path))
-                found.append(_RawOperation(group, method.upper(), str(path), node, item, pointer, item_pointer))
+            kept = self.memo.collected(path_pointer) if self.memo is not None else None
+            if kept is None:
+                found += self._operations_of(paths[path], str(path), path_pointer)
+                continue
+            for method, group in kept:
+                read = partial(_operation_in, paths, path, method)
+                found.append(_RawOperation(group, method.upper(), str(path), join_pointer(path_pointer, method), path_pointer, read))
+        return found
+
+    def _operations_of(self, item: Any, path: str, path_pointer: str) -> list[_RawOperation]:
+        """The operations of the path item at `path_pointer`, read; the memo keeps their
+        methods and groups, where the path item holds them itself (not through a $ref)."""
+        item, item_pointer = self.ctx.deref(item, path_pointer)
+        item = self.ctx.mapping(item, item_pointer, f"path item {path}")
+        found = []
+        for method in HTTP_METHODS:
+            if method not in item:
+                continue
+            pointer = join_pointer(item_pointer, method)
+            node = self.ctx.mapping(item[method], pointer, f"operation {method.upper()} {path}")
+            read = partial(tuple, (node, item))
+            found.append(_RawOperation(self._group_of(node, path), method.upper(), path, pointer, item_pointer, read))
+        if self.memo is not None and item_pointer == path_pointer:
+            self.memo.keep_collected(path_pointer, tuple((op.method.lower(), op.group) for op in found))
         return found
 
     def _group_of(self, node: dict[str, Any], path: str) -> str:
@@ -492,6 +521,12 @@ def _pick_content_type(types: list[str]) -> str:
 def _preference(content_type: str) -> int:
     base = content_type.split(";")[0].strip().lower()
     return _BODY_PREFERENCE.index(base) if base in _BODY_PREFERENCE else len(_BODY_PREFERENCE)
+
+
+def _operation_in(paths: dict[str, Any], path: str, method: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The operation under `method` of the path item at `path`, and the path item."""
+    item = paths[path]
+    return item[method], item
 
 
 def _with_idempotency_key(parameters: list[Parameter], node: dict[str, Any]) -> tuple[list[Parameter], str]:

@@ -17,6 +17,11 @@ schemas are all `$ref`s), the chain is the same again after it, and the operatio
 it are served from the memo (in its group, those after a new one are built again: their
 methods' names may have changed).
 
+Before any group, the builder collects the operations of every path item, their methods
+and groups: the memo keeps those of each path item with the path item's digest, so a run
+reads only the path items that changed (lazy_entries.py: GitHub's 811 path items took
+0.008 s to unmarshal, and 0.0035 s to collect).
+
 Most groups are the same as in the last run, and the hash of what each operation reads
 took a quarter of the operations' share of a regeneration. So each group's records are
 kept with its head (GroupHead): the state before the group, its operations' places, and
@@ -100,6 +105,7 @@ _UNCHECKED = -1  # a head's check until its pieces are pickled
 
 
 Place = tuple[str, str, str, str]  # an operation's method, path, pointer and its path item's pointer
+Collected = tuple[tuple[str, str], ...]  # a path item's operations: each one's method and group
 
 
 class OperationMemo:
@@ -135,6 +141,10 @@ class OperationMemo:
         self._reached: dict[str, bytes] = {}  # by path item of the current group: see group
         self._kept: dict[str, tuple[tuple[bytes, ...], dict[bytes, OperationRecord]]] = {}  # see _kept_records
         self._kept_heads: dict[str, GroupHead | bytes] = {}  # this run's, by group; bytes: as it was kept
+        # What the last run collected of each path item, and this run's: by its pointer, with
+        # its digest (see collected).
+        self._collected: dict[str, Any] = {}  # (digest, Collected); None in an update: gone
+        self._collecting: dict[str, tuple[str, Collected]] = {}
         self._built = 0  # operations this run built
 
     @classmethod
@@ -150,14 +160,34 @@ class OperationMemo:
         self._nodes = nodes
         kept, self._size = read_pickled_updates(self._path, self._start) if self._path is not None else ([], 0)
         for update in kept:  # the entry as written, then what later runs changed (see save)
-            if not (isinstance(update, tuple) and len(update) == 2 and all(isinstance(part, dict) for part in update)):
-                self._chunks, self._heads, self._size = {}, {}, 0
+            if not (isinstance(update, tuple) and len(update) == 3 and all(isinstance(part, dict) for part in update)):
+                self._chunks, self._heads, self._collected, self._size = {}, {}, {}, 0
                 return
             self._chunks.update(update[0])
             self._heads.update(update[1])
+            self._collected.update(update[2])
         for gone in [group for group, head in self._heads.items() if head is None]:
             self._chunks.pop(gone, None)
             del self._heads[gone]
+        self._collected = {pointer: kept for pointer, kept in self._collected.items() if kept is not None}
+
+    def collected(self, pointer: str) -> Collected | None:
+        """The methods and groups of the operations of the path item at `pointer`, as the
+        last run collected them, while the loader finds the path item's digest the same;
+        else None, and the builder reads it (and tells keep_collected)."""
+        digest = self._nodes.read_digest(pointer) if self._nodes is not None else None
+        kept = self._collected.get(pointer)
+        if digest is None or not isinstance(kept, tuple) or len(kept) != 2 or kept[0] != digest:
+            return None
+        self._collecting[pointer] = kept
+        return kept[1]  # type: ignore[no-any-return]
+
+    def keep_collected(self, pointer: str, operations: Collected) -> None:
+        """What the builder collected of the path item at `pointer`, which holds its
+        operations itself, to keep with its digest."""
+        digest = self._nodes.read_digest(pointer) if self._nodes is not None else None
+        if digest is not None:
+            self._collecting[pointer] = (digest, operations)
 
     def group(self, group: str, places: list[Place], schemas: SchemaBuilder) -> ServedGroup | None:
         """The group whose operations are at these places, served whole when its head says
@@ -258,18 +288,20 @@ class OperationMemo:
             group: head if isinstance(head, bytes) else _pickled(head._replace(check=_check(head.outline, chunks[group])))
             for group, head in self._kept_heads.items()
         }
-        if self._built == 0 and chunks == self._chunks and heads == self._heads:
+        collected = self._collecting
+        if self._built == 0 and chunks == self._chunks and heads == self._heads and collected == self._collected:
             used(self._path)
             return
         # The groups that changed, and those gone (None), appended to the entry while what it
         # holds of the last runs is at most as much as this run keeps: else written anew.
+        # Path items' collections alike.
         changed = {group: pieces for group, pieces in chunks.items() if self._chunks.get(group) != pieces}
-        changed_heads: dict[str, bytes | None] = {group: head for group, head in heads.items() if self._heads.get(group) != head}
-        changed_heads |= {group: None for group in self._heads if group not in heads}
+        changed_heads = _changed(self._heads, heads)
         appendable = self._size and self._size + _size_of(changed, changed_heads) <= 2 * _size_of(chunks, heads)
-        if appendable and append_pickled(self._path, self._start, (changed, changed_heads)):
+        update = (changed, changed_heads, _changed(self._collected, collected))
+        if appendable and append_pickled(self._path, self._start, update):
             return
-        write_pickled(self._path, self._start, (chunks, heads), KEPT_ENTRIES)
+        write_pickled(self._path, self._start, (chunks, heads, collected), KEPT_ENTRIES)
 
     def _enter(self, group: str) -> None:
         """Begin the group: its last records are read only if an operation asks for them."""
@@ -347,6 +379,12 @@ def _loaded(data: bytes | None, kind: type[T]) -> T | None:
     except Exception:  # noqa: BLE001 - see above
         return None
     return found if isinstance(found, kind) else None
+
+
+def _changed(last: Mapping[str, T], now: Mapping[str, T]) -> dict[str, T | None]:
+    """What differs in `now` from `last`, and None for each key gone."""
+    changed: dict[str, T | None] = {key: value for key, value in now.items() if last.get(key) != value}
+    return changed | {key: None for key in last if key not in now}
 
 
 def _size_of(chunks: Mapping[str, tuple[bytes, ...]], heads: Mapping[str, bytes | None]) -> int:

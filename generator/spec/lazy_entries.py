@@ -1,13 +1,14 @@
 """Containers of units whose entries are unmarshalled when first read.
 
-A regeneration reads few of the document's component schemas. In the main process the
-component memo gives their build and the units' digests give the memos' keys, so only what
-a changed operation refers to is read; the validating child checks only the units it has
-not found valid before (unit_verdicts.py). Unmarshalling all 969 of GitHub's schemas, its
-examples and the rest of `components` took 60% of loading the kept parse (0.02 s). The
-parse memo therefore keeps each entry of the containers read by reference alone, and hands
-them over in a LazyEntries: a dict whose keys are there from the start and whose values are
-unmarshalled by the first read of each.
+A regeneration reads few of the document's units. In the main process the memos give the
+build of the component schemas and of the operations, the operations of the path items
+that did not change and the digests their keys are made of (build/operations_memo.py),
+so only the units an edit changed, and what a changed operation refers to, are read; the
+validating child checks only the units it has not found valid before (unit_verdicts.py).
+Unmarshalling all of GitHub's path items and components took 0.03 s of each process. The
+parse memo therefore keeps each unit alone, and hands the containers of units over as
+LazyEntries: dicts whose keys are there from the start and whose values are unmarshalled
+by the first read of each.
 
 The dict's own storage holds an _Unread for an entry not yet read. Python code sees only
 values (every method that hands out values is overridden), but C code that reads a dict's

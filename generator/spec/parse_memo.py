@@ -3,9 +3,9 @@
 Parsing GitHub's 13 MB spec and sharing its equal strings takes 0.13 s, the largest part of
 a regeneration that changes one operation. The memo keeps, per package, the text it last
 parsed, the parsed value (in marshal's format: loading it takes a quarter of parsing again,
-and keeps the sharing of equal strings; the entries of the containers read by reference,
-such as the component schemas, are marshalled one by one and read as they are asked for,
-see lazy_entries.py), where the text of each member lies (of the root
+and keeps the sharing of equal strings; the units, such as the path items and the
+component schemas, are marshalled one by one and read as they are asked for, see
+lazy_entries.py), where the text of each member lies (of the root
 object, of `paths` and the other containers of units, of each section of `components`),
 and the digest of each unit (units.unit_digest), which validation and the build memos'
 keys are made of.
@@ -353,9 +353,9 @@ class _Kept:
     """The memo's entry as read: the last parse, where its members lie, and its units."""
 
     text: bytes | memoryview
-    skeleton: bytes | memoryview  # the value without the entries read by reference, marshalled
+    skeleton: bytes | memoryview  # the value without the units' entries, marshalled
     entries: bytes | memoryview  # those entries, each marshalled alone
-    by_reference: Placed  # where they are
+    placed: Placed  # where they are
     members: Members
     span: tuple[int, int]  # where the root object's "{" is, and where it ends
     units: dict[str, UnitDigest]
@@ -430,27 +430,19 @@ def _new_text(kept: bytes | memoryview, change: _Change, middle: str, made: list
     return part
 
 
-# The containers of units whose entries are read by reference, each from the root (one key,
-# or two under `components`), with its names and where each entry's marshalled value ends
-# (entries follow each other, container after container).
+# The containers of units, each from the root (one key, or two under `components`), with
+# its names and where each entry's marshalled value ends (entries follow each other,
+# container after container).
 Placed = list[tuple[tuple[str, ...], list[str], list[int]]]
-# Containers whose entries are all read by every run: the builder collects the operations.
-_READ_WHOLE = ("paths", "webhooks")
-
-
-def _by_reference(root: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
-    """Each container of units whose entries are read one by one, by reference (all but
-    _READ_WHOLE): its keys from the root, and its value."""
-    return ((keys, container) for keys, container in unit_containers(root) if keys[0] not in _READ_WHOLE)
 
 
 def _split(root: dict[str, Any]) -> tuple[dict[str, Any], bytes, Placed]:
-    """The root with the containers read by reference left empty, their entries marshalled
-    one after the other, and where (see Placed)."""
+    """The root with its containers of units left empty, their entries marshalled one after
+    the other, and where (see Placed)."""
     skeleton = dict(root)
     entries = bytearray()
     placed: Placed = []
-    for keys, container in _by_reference(root):
+    for keys, container in unit_containers(root):
         ends = []
         for entry in container.values():
             entries += marshal.dumps(entry, 4)
@@ -464,10 +456,10 @@ def _split(root: dict[str, Any]) -> tuple[dict[str, Any], bytes, Placed]:
 
 
 def _lazy_value(kept: _Kept) -> dict[str, Any]:
-    """The kept value with the containers read by reference as LazyEntries."""
+    """The kept value with its containers of units as LazyEntries."""
     root = marshal.loads(kept.skeleton)
     entries, start = kept.entries, 0
-    for keys, names, ends in kept.by_reference:
+    for keys, names, ends in kept.placed:
         holder = root
         for key in keys[:-1]:
             holder = holder[key]
@@ -591,10 +583,10 @@ class ParseMemo:
             at += _LENGTHS.size
             view = memoryview(data)
             text, raw, skeleton, entries, table = (view[start : start + length] for start, length in _parts(at, lengths))
-            by_reference, members, span, units, starts, raw_kept, runs, plain_text, stamp = marshal.loads(table)
+            placed, members, span, units, starts, raw_kept, runs, plain_text, stamp = marshal.loads(table)
             known = text if raw_kept == _RAW_IS_TEXT else raw if raw_kept == _RAW_KEPT else None
             return _Kept(
-                text, skeleton, entries, by_reference, members, tuple(span), units, starts, known, runs, plain_text, str(stamp)  # type: ignore[arg-type]
+                text, skeleton, entries, placed, members, tuple(span), units, starts, known, runs, plain_text, str(stamp)  # type: ignore[arg-type]
             )
         except (OSError, ValueError, EOFError, TypeError, struct.error):
             return None
@@ -614,8 +606,8 @@ class ParseMemo:
         span = (len(text) - len(text.lstrip(b" \t\n\r")), len(text.rstrip(b" \t\n\r")))
         raw_kept, runs = _raw_kept(raw, text)
         value = plain(value)  # spliced from a lazy value: marshal writes plain dicts alone
-        skeleton, entries, by_reference = _split(value)
-        table = (by_reference, members, span, units, starts, raw_kept, runs, plain_text, os.urandom(16).hex())
+        skeleton, entries, placed = _split(value)
+        table = (placed, members, span, units, starts, raw_kept, runs, plain_text, os.urandom(16).hex())
         kept_raw = raw if raw is not None and raw_kept == _RAW_KEPT else b""
         parts = (text, kept_raw, marshal.dumps(skeleton, 4), entries, marshal.dumps(table, 4))
 

@@ -5,6 +5,7 @@ the one a build without the memo gives."""
 from __future__ import annotations
 
 import copy
+import marshal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from generator.cache import Fingerprints
 from generator.config import Config
 from generator.pipeline import build_model
 from generator.spec import load
+from generator.spec.lazy_entries import LazyEntries
+from generator.spec.units import named_units, unit_digest
 from tests.unit.test_build_memo import DAMAGES, damage
 
 
@@ -378,11 +381,11 @@ def test_a_damaged_groups_records_cost_only_that_groups_build(built, tmp_path):
     memo = OperationMemo(tmp_path / "groups", "salt")
     first = _build(SPEC, memo)
     memo.save()
-    (records, heads), = read_pickled_updates(tmp_path / "groups", memo._start)[0]
+    (records, heads, collected), = read_pickled_updates(tmp_path / "groups", memo._start)[0]
     assert isinstance(records, dict) and len(records) == 3 and heads.keys() == records.keys()
     first_key = next(iter(records))
     records[first_key] = tuple(piece[: len(piece) // 2] for piece in records[first_key])
-    write_pickled(tmp_path / "groups", memo._start, (records, heads), 16)
+    write_pickled(tmp_path / "groups", memo._start, (records, heads, collected), 16)
     built.clear()
     assert _run(SPEC, tmp_path) == first
     assert built == ["/a"]
@@ -463,3 +466,32 @@ def test_an_allocator_gives_back_what_it_took_after_a_point():
     other.claim("Early")
     other.take(names.taken_since(point))
     assert other.claim("Pet") == names.claim("Pet") == "Pet2"
+
+
+def _run_counting_reads(spec: dict[str, Any], tmp_path: Path) -> tuple[Any, list[str]]:
+    """A run given the units' digests as the loader finds them, its path items read lazily
+    (lazy_entries.py): what it built, and which path items it read."""
+    root = copy.deepcopy(spec)
+    items = LazyEntries.of(root["paths"], [marshal.dumps(item) for item in root["paths"].values()])
+    root["paths"] = items
+    digests = {pointer: unit_digest(value) for pointer, value in named_units(spec)}
+    memo = OperationMemo(tmp_path / "groups", "salt")
+    result = build_api(root, operations_memo=memo, unit_digests=digests)
+    memo.save()
+    unread = {path for path, _ in items.unread()}
+    return result, [path for path in items if path not in unread]
+
+
+def test_the_operations_of_path_items_known_unchanged_are_collected_without_reading_them(tmp_path):
+    spec = copy.deepcopy(SPEC)
+    spec["paths"]["/d"] = {"$ref": "#/x-items/d"}  # through a $ref: read every time
+    spec["x-items"] = {"d": {"get": _op("getD", "d", PET)}}
+    assert _run_counting_reads(spec, tmp_path) == (_fresh(spec), ["/a", "/b", "/c", "/d"])
+    assert _run_counting_reads(spec, tmp_path) == (_fresh(spec), ["/d"])
+    spec["paths"]["/b"]["get"]["tags"] = ["a"]  # another group
+    spec["paths"]["/e"] = {"post": _op("makeE", "a", PET), "get": _op("getE", "e", PET)}
+    assert _run_counting_reads(spec, tmp_path) == (_fresh(spec), ["/b", "/d", "/e"])
+    spec["paths"]["/c"]["get"]["summary"] = "changed"  # the same method and group
+    assert _run_counting_reads(spec, tmp_path) == (_fresh(spec), ["/c", "/d"])
+    del spec["paths"]["/a"]  # group a's other operations are built again: their names may change
+    assert _run_counting_reads(spec, tmp_path) == (_fresh(spec), ["/b", "/d", "/e"])
