@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache, partial
+from itertools import repeat, starmap
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -191,8 +192,15 @@ _MISSING = object()
 
 def deferred_pickles(cls: type[T], pickled: Iterable[tuple[str, bytes | memoryview]]) -> list[tuple[str, T]]:
     """Each (name, a pickled object of `cls`), as (name, the object deferred until it is read)."""
-    loads = pickle.loads
-    return deferred_each(cls, ((name, partial(loads, data)) for name, data in pickled))
+    pairs = list(pickled)
+    return deferred_each(cls, [name for name, _ in pairs], map(partial, repeat(pickle.loads), [data for _, data in pairs]))
+
+
+def _deferred_in(cls: type[T], blob: memoryview, places: dict[str, tuple[int, int]]) -> dict[str, T]:
+    """Each object of `cls` pickled in `blob` where `places` says, by name, deferred until
+    it is read."""
+    pickled = map(blob.__getitem__, starmap(slice, places.values()))
+    return dict(deferred_each(cls, places, map(partial, repeat(pickle.loads), pickled)))
 
 
 class _Blob:
@@ -208,10 +216,6 @@ class _Blob:
 
     def each(self, objects: dict[str, Any]) -> dict[str, tuple[int, int]]:
         return {name: self.add(obj) for name, obj in objects.items()}
-
-
-def _slices(blob: memoryview, places: dict[str, tuple[int, int]]) -> Iterator[tuple[str, memoryview]]:
-    return ((name, blob[start:end]) for name, (start, end) in places.items())
 
 
 def _under(pointer: str, prefix: str) -> bool:
@@ -251,7 +255,7 @@ class ComponentMemo:
         if not (isinstance(inner_types, tuple) and len(inner_types) == 2):
             return None
         inner = partial(pickle.loads, blob[inner_types[0] : inner_types[1]])
-        models, enums = dict(deferred_pickles(Model, _slices(blob, models))), dict(deferred_pickles(Enum, _slices(blob, enums)))
+        models, enums = _deferred_in(Model, blob, models), _deferred_in(Enum, blob, enums)
         state = replace(state, models=models, enums=enums, inner_types=inner)
         for kind, objects in (("models", state.models), ("enums", state.enums)):
             known = [(objects[name], digest) for name, digest in digests.get(kind, {}).items() if name in objects]

@@ -13,8 +13,10 @@ would slow every read of every model's fields (Python 3.11 no longer specializes
 
 from __future__ import annotations
 
-from dataclasses import fields
+from collections import deque
 from collections.abc import Iterable
+from dataclasses import fields
+from itertools import repeat
 from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
@@ -30,22 +32,20 @@ def deferred(cls: type[T], name: str, load: Callable[[], T], **known: Any) -> T:
     """An object of `cls` (a frozen slotted dataclass with a `name` field) named `name`,
     whose other fields `load` gives when one is first read. `known` fields are set now
     (reading them loads nothing); `load` must give them the same values."""
-    shell: Any = deferred_each(cls, [(name, load)])[0][1]
+    shell: Any = deferred_each(cls, [name], [load])[0][1]
     for field, value in known.items():
         object.__setattr__(shell, field, value)
     return shell  # type: ignore[no-any-return]
 
 
-def deferred_each(cls: type[T], loads: Iterable[tuple[str, Callable[[], T]]]) -> list[tuple[str, T]]:
-    """(name, deferred(cls, name, load)) for each (name, load): thousands at a time."""
-    shell_class, new, set_field, pending = _deferred_class(cls), object.__new__, object.__setattr__, _PENDING
-    made = []
-    for name, load in loads:
-        shell: Any = new(shell_class)
-        set_field(shell, "name", name)
-        pending[id(shell)] = load
-        made.append((name, shell))
-    return made
+def deferred_each(cls: type[T], names: Iterable[str], loads: Iterable[Callable[[], T]]) -> list[tuple[str, T]]:
+    """(name, deferred(cls, name, load)) for each name and its load: thousands at a time,
+    in loops that run in C (a memo restores 6,600 at once)."""
+    names = list(names)
+    shells: list[Any] = list(map(object.__new__, repeat(_deferred_class(cls), len(names))))
+    deque(map(object.__setattr__, shells, repeat("name"), names), maxlen=0)
+    _PENDING.update(zip(map(id, shells), loads))
+    return list(zip(names, shells))
 
 
 def is_pending(obj: object) -> bool:

@@ -285,23 +285,24 @@ def _shifted(members: Members, shift: int) -> Members:
     ]
 
 
-def _containers(members: Members, value: dict[str, Any]) -> Iterator[tuple[str, Members, dict[str, Any]]]:
+def _containers(members: Members, value: dict[str, Any]) -> Iterator[tuple[str, Members, dict[str, Any], Member]]:
     """Each container of units (units.py) among the members, read member by member: its
-    pointer, its members and its value (the containers of the root, and each section of
-    `components`)."""
-    for key, _, _, _, inner in members:
+    pointer, its members, its value (the containers of the root, and each section of
+    `components`), and the root's member it is in."""
+    for member in members:
+        key, _, _, _, inner = member
         if inner is not None and key in CONTAINERS:
-            yield join_pointer("", key), inner, value[key]
+            yield join_pointer("", key), inner, value[key], member
         elif inner is not None and key in NESTED_CONTAINERS:
             for kind, _, _, _, entries in inner:
                 if entries:
-                    yield join_pointer("", key, kind), entries, value[key][kind]
+                    yield join_pointer("", key, kind), entries, value[key][kind], member
 
 
 def _leaves(members: Members, value: dict[str, Any]) -> Iterator[tuple[str, int, int, Any]]:
     """(pointer, start, end, value) of every unit among the members: the entries of the
     containers of units."""
-    for pointer, inner, container in _containers(members, value):
+    for pointer, inner, container, _ in _containers(members, value):
         for name, _, start, end, _ in inner:
             yield entry_pointer(pointer, name), start, end, container[name]
 
@@ -311,23 +312,57 @@ def _unit_digests(
 ) -> dict[str, UnitDigest]:
     """Every unit's digest (units.unit_digest), the remainder's too; those of a unit whose
     text the change did not reach (at the same place, under the same pointer) as they were
-    kept. Asked on every regeneration for thousands of units, most of them kept: a tight loop."""
-    before: dict[int, tuple[str, UnitDigest]] = {}
-    if kept is not None and change is not None:
-        before = {start: (pointer, kept.units[pointer]) for pointer, start in kept.starts if pointer in kept.units}
-    found: dict[str, UnitDigest] = {}
-    for prefix, inner, container in _containers(members, value):
-        for name, _, start, end, _ in inner:
-            pointer = entry_pointer(prefix, name)
-            if change is not None and (end <= change.start or start >= change.new_end):
-                old = before.get(start if end <= change.start else start - change.shift)
-                if old is not None and old[0] == pointer:
-                    found[pointer] = old[1]
-                    continue
-            found[pointer] = unit_digest(container[name])
-    kept_rest = kept.units.get(REMAINDER) if kept is not None and change is not None else None
+    kept."""
+    if kept is None or change is None:
+        found = {
+            entry_pointer(prefix, name): unit_digest(container[name])
+            for prefix, inner, container, _ in _containers(members, value)
+            for name, *_ in inner
+        }
+        return found | {REMAINDER: unit_digest(remainder(value))}
+    found = _kept_unit_digests(members, value, kept, change)
+    kept_rest = kept.units.get(REMAINDER)
     found[REMAINDER] = kept_rest if kept_rest is not None and _inside_a_container(members, change) else unit_digest(remainder(value))
     return found
+
+
+def _kept_unit_digests(members: Members, value: dict[str, Any], kept: _Kept, change: _Change) -> dict[str, UnitDigest]:
+    """The units' digests after `change`. Asked on every regeneration for thousands of
+    units, most of them kept: the units of a root's member wholly before or after the change
+    are the kept ones, in order, and are taken as they are (their places checked); the
+    others one by one."""
+    found: dict[str, UnitDigest] = {}
+    old, units = kept.starts, kept.units
+    places = list(_containers(members, value))
+    head = 0  # the next kept unit before the change, and after it
+    tail = len(old) - sum(len(inner) for _, inner, _, outer in places if outer[1] >= change.new_end)
+    for prefix, inner, container, (_, key_start, _, end, _) in places:
+        if end <= change.start or key_start >= change.new_end:
+            before = end <= change.start
+            at, shift = (head, 0) if before else (tail, change.shift)
+            same = old[at : at + len(inner)]
+            head, tail = (head + len(inner), tail) if before else (head, tail + len(inner))
+            if [member[2] for member in inner] == [start + shift for _, start in same]:
+                try:
+                    found.update({pointer: units[pointer] for pointer, _ in same})
+                    continue
+                except KeyError:  # a unit the entry has no digest of: see below
+                    pass
+        for name, _, start, end, _ in inner:
+            pointer = entry_pointer(prefix, name)
+            found[pointer] = _kept_digest(kept, change, pointer, start, end) or unit_digest(container[name])
+    return found
+
+
+def _kept_digest(kept: _Kept, change: _Change, pointer: str, start: int, end: int) -> UnitDigest | None:
+    """The kept digest of the unit at [start, end) in the new text, if the change did not
+    reach it and the kept text has it there, under the same pointer."""
+    if not (end <= change.start or start >= change.new_end):
+        return None
+    at = start if end <= change.start else start - change.shift
+    if kept.by_start is None:
+        kept.by_start = {place: pointer for pointer, place in kept.starts}
+    return kept.units.get(pointer) if kept.by_start.get(at) == pointer else None
 
 
 def _inside_a_container(members: Members, change: _Change | None) -> bool:
@@ -364,6 +399,7 @@ class _Kept:
     runs: Runs  # where those bytes' non-ASCII characters are, and what they became
     plain: bool  # whether the text certainly holds no $ref to another file
     stamp: str  # drawn at random when the entry was written: which entry this is
+    by_start: dict[int, str] | None = None  # each unit's pointer by where it starts, once asked for
 
 
 # The runs of non-ASCII bytes in a file, for positions outside them: where each run ends in
@@ -463,7 +499,7 @@ def _lazy_value(kept: _Kept) -> dict[str, Any]:
         holder = root
         for key in keys[:-1]:
             holder = holder[key]
-        holder[keys[-1]] = LazyEntries.of(names, (entries[begin:end] for begin, end in zip([start, *ends], ends)))
+        holder[keys[-1]] = LazyEntries.of(names, map(entries.__getitem__, map(slice, [start, *ends], ends)))
         start = ends[-1] if ends else start
     return root
 

@@ -94,7 +94,7 @@ def test_many_at_once_are_as_each_alone():
     from generator.model.deferred import deferred_each
 
     calls: list[str] = []
-    made = deferred_each(Model, [("Pet", _loads(calls)), ("Pet", _loads(calls))])
+    made = deferred_each(Model, ["Pet", "Pet"], [_loads(calls), _loads(calls)])
     assert [name for name, _ in made] == ["Pet", "Pet"] and all(is_pending(pet) for _, pet in made) and calls == []
     assert all(pet == WHOLE for _, pet in made) and calls == ["loaded", "loaded"]
 
