@@ -17,10 +17,9 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache, partial
-from itertools import repeat, starmap
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,7 +27,7 @@ from .. import __version__
 from ..cache import Fingerprints, code_digest, entry_name, read_pickled_with_blob, used, write_pickled_with_blob
 from ..errors import join_pointer
 from ..model import Enum, Model
-from ..model.deferred import deferred_each
+from ..model.deferred import deferred_from
 from ..spec.refs import PointerError, resolve_pointer
 from ..spec.units import REMAINDER, UnitDigest, is_container, node_digest
 from .schemas import ComponentState, is_inner_pointer
@@ -193,14 +192,17 @@ _MISSING = object()
 def deferred_pickles(cls: type[T], pickled: Iterable[tuple[str, bytes | memoryview]]) -> list[tuple[str, T]]:
     """Each (name, a pickled object of `cls`), as (name, the object deferred until it is read)."""
     pairs = list(pickled)
-    return deferred_each(cls, [name for name, _ in pairs], map(partial, repeat(pickle.loads), [data for _, data in pairs]))
+    return deferred_from(cls, [name for name, _ in pairs], pickle.loads, [data for _, data in pairs])
 
 
 def _deferred_in(cls: type[T], blob: memoryview, places: dict[str, tuple[int, int]]) -> dict[str, T]:
     """Each object of `cls` pickled in `blob` where `places` says, by name, deferred until
     it is read."""
-    pickled = map(blob.__getitem__, starmap(slice, places.values()))
-    return dict(deferred_each(cls, places, map(partial, repeat(pickle.loads), pickled)))
+    return dict(deferred_from(cls, places, partial(_unpickled_at, blob), places.values()))
+
+
+def _unpickled_at(blob: memoryview, place: tuple[int, int]) -> Any:
+    return pickle.loads(blob[place[0] : place[1]])
 
 
 class _Blob:

@@ -24,7 +24,8 @@ T = TypeVar("T")
 # id -> what fills the object. Not the object itself: one never filled leaves with its
 # entry (its class's __del__), so a program that runs the pipeline again and again keeps no
 # model of earlier runs, and no id is reused while its entry is here.
-_PENDING: dict[int, Callable[[], Any]] = {}
+# What fills one: a function and the argument to call it with (made by zip in C for thousands).
+_PENDING: dict[int, tuple[Callable[[Any], Any], Any]] = {}
 _DEFERRED_CLASSES: dict[type, type] = {}  # class -> its subclass for deferred objects
 
 
@@ -39,13 +40,22 @@ def deferred(cls: type[T], name: str, load: Callable[[], T], **known: Any) -> T:
 
 
 def deferred_each(cls: type[T], names: Iterable[str], loads: Iterable[Callable[[], T]]) -> list[tuple[str, T]]:
-    """(name, deferred(cls, name, load)) for each name and its load: thousands at a time,
-    in loops that run in C (a memo restores 6,600 at once)."""
+    """(name, deferred(cls, name, load)) for each name and its load: thousands at a time."""
+    return deferred_from(cls, names, _called, loads)
+
+
+def deferred_from(cls: type[T], names: Iterable[str], load: Callable[[Any], T], arguments: Iterable[Any]) -> list[tuple[str, T]]:
+    """(name, deferred(cls, name, a load that calls `load` with the argument)) for each name
+    and argument, in loops that run in C (a memo restores 6,600 at once)."""
     names = list(names)
     shells: list[Any] = list(map(object.__new__, repeat(_deferred_class(cls), len(names))))
     deque(map(object.__setattr__, shells, repeat("name"), names), maxlen=0)
-    _PENDING.update(zip(map(id, shells), loads))
+    _PENDING.update(zip(map(id, shells), zip(repeat(load), arguments)))
     return list(zip(names, shells))
+
+
+def _called(load: Callable[[], T]) -> T:
+    return load()
 
 
 def is_pending(obj: object) -> bool:
@@ -80,17 +90,17 @@ def _equal_when_filled(self: Any, other: object) -> bool:
     return self == other  # type: ignore[no-any-return]
 
 
-def _forget(self: Any, pending: dict[int, Callable[[], Any]] = _PENDING) -> None:
+def _forget(self: Any, pending: dict[int, tuple[Callable[[Any], Any], Any]] = _PENDING) -> None:
     # Bound as a default: at the interpreter's exit the module's globals may be gone.
     pending.pop(id(self), None)
 
 
 def _fill(self: Any) -> None:
-    load = _PENDING.get(id(self))
-    if load is None:
+    filling = _PENDING.get(id(self))
+    if filling is None:
         raise AttributeError(f"{type(self).__name__!r} object has no fields to fill")
     cls: Any = type(self).__mro__[1]
-    whole = load()
+    whole = filling[0](filling[1])
     known = [field.name for field in fields(cls) if _is_set(self, field.name)]  # `name`, and any given
     if type(whole) is not cls or any(getattr(whole, name) != getattr(self, name) for name in known):
         raise TypeError(f"deferred {cls.__name__} {self.name!r} was filled with {whole!r}")
