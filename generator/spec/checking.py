@@ -35,7 +35,7 @@ from ..errors import Diagnostic
 from ..forked import Forked, can_fork, unstoppable
 from .loader import Document, load
 from .parse_memo import ParseMemo
-from .unit_verdicts import ValidUnits
+from .unit_verdicts import KeptChecks
 from .units import ClosureState, UnitDigest, closure_digests_after, document_digest, named_units, unit_digest, units
 
 __all__ = ["PendingValidation", "early_validation", "findings_key", "located"]
@@ -256,25 +256,30 @@ def _findings(doc: Document, cache_dir: Path | None, salt: str) -> tuple[list[Fi
     if cache_dir is None:
         return findings_by_unit(doc, None, salt)
     last = _LastValidation(cache_dir / f"{entry_name(doc.path.name)}.closures", salt)
-    found = findings_by_unit(doc, _known_units(cache_dir), salt, last.keys, last.valid_units(doc.version))
+    found = findings_by_unit(doc, _known_units(cache_dir), salt, last.keys, last.checks(doc.version))
     last.save()
     return found
+
+
+# What a meta-schema's version kept (see unit_verdicts.KeptChecks): the units found valid,
+# and each path item's operationIds.
+_Kept = tuple[str, dict[str, str], dict[str, Any]]
 
 
 class _LastValidation:
     """What the last validation of a document of the same file name found, kept beside the
     findings (a new version of a spec is often validated from another directory): its units'
     closure digests, from which the units' keys are worked out (units.closure_digests_after),
-    and the units its meta-schema found valid (unit_verdicts.py). Whatever document that was,
-    a unit's key is reused only where it and all it reaches are as they were, and a unit's
-    verdict only where it is as it was."""
+    and what its checks found of single units (unit_verdicts.KeptChecks). Whatever document
+    that was, a unit's key is reused only where it and all it reaches are as they were, and
+    what was found of a unit only where it is as it was."""
 
     def __init__(self, path: Path, salt: str) -> None:
         self._path = path
         self._salt = salt
         self._state: ClosureState = {}
-        self._valid: tuple[str, ValidUnits] | None = None
-        self._kept: tuple[ClosureState, tuple[str, dict[str, str]]] | None = None
+        self._checks: tuple[str, KeptChecks] | None = None
+        self._kept: tuple[ClosureState, _Kept] | None = None
 
     def keys(self, root: Any, read: dict[str, UnitDigest] | None) -> dict[str, str]:
         last = self._last()[0]
@@ -284,29 +289,30 @@ class _LastValidation:
             keys, self._state = closure_digests_after(units(root, read), {}, self._salt)
         return keys
 
-    def valid_units(self, version: str) -> ValidUnits:
-        """The units found valid under the meta-schema of `version` (none, for another)."""
-        kept_version, kept = self._last()[1]
-        self._valid = (version, ValidUnits(kept if kept_version == version else {}))
-        return self._valid[1]
+    def checks(self, version: str) -> KeptChecks:
+        """What was found under the meta-schema of `version` (nothing, for another)."""
+        kept_version, valid, operation_ids = self._last()[1]
+        same = kept_version == version
+        self._checks = (version, KeptChecks(valid if same else {}, operation_ids if same else {}))
+        return self._checks[1]
 
     def save(self) -> None:
-        valid = (self._valid[0], self._valid[1].kept) if self._valid is not None else ("", {})
+        version, checks = self._checks if self._checks is not None else ("", KeptChecks({}, {}))
+        kept = (version, checks.valid, checks.operation_ids)
         with unstoppable():  # a stopped child leaves no temporary file behind
-            write_atomically(self._path, lambda handle: marshal.dump((self._salt, self._state, valid), handle), KEPT_CLOSURES)
+            write_atomically(self._path, lambda handle: marshal.dump((self._salt, self._state, kept), handle), KEPT_CLOSURES)
 
-    def _last(self) -> tuple[ClosureState, tuple[str, dict[str, str]]]:
-        """The kept closure digests, and the meta-schema's version with the units it found
-        valid; read once."""
+    def _last(self) -> tuple[ClosureState, _Kept]:
+        """The kept closure digests, and what was kept of the checks; read once."""
         if self._kept is None:
             self._kept = self._read()
         return self._kept
 
-    def _read(self) -> tuple[ClosureState, tuple[str, dict[str, str]]]:
+    def _read(self) -> tuple[ClosureState, _Kept]:
         try:
-            salt, state, (version, valid) = marshal.loads(self._path.read_bytes())
+            salt, state, (version, valid, operation_ids) = marshal.loads(self._path.read_bytes())
         except (OSError, ValueError, EOFError, TypeError):
-            return {}, ("", {})
-        if salt != self._salt or not isinstance(state, dict) or not isinstance(valid, dict):
-            return {}, ("", {})
-        return state, (str(version), valid)
+            return {}, ("", {}, {})
+        if salt != self._salt or not all(isinstance(part, dict) for part in (state, valid, operation_ids)):
+            return {}, ("", {}, {})
+        return state, (str(version), valid, operation_ids)

@@ -58,7 +58,7 @@ from .lazy_entries import load_all
 from .loader import Document
 from .prefilter import Prefiltered, compiled_is_valid
 from .refs import PointerError, deref, ref_pointer, resolve_pointer
-from .unit_verdicts import ValidUnits, judges_units_alone, with_units_only
+from .unit_verdicts import KeptChecks, OperationIds, judges_units_alone, with_units_only
 from .units import UnitDigest, closure_digests, unit_containers, units
 
 __all__ = ["Finding", "findings", "findings_by_unit", "validate"]
@@ -86,7 +86,7 @@ def findings_by_unit(
     known: Mapping[str, list[Finding]] | None = None,
     salt: str = "",
     unit_keys: UnitKeys | None = None,
-    valid_units: ValidUnits | None = None,
+    kept: KeptChecks | None = None,
 ) -> tuple[list[Finding], dict[str, list[Finding]]]:
     """All findings, sorted, and each validated unit's findings under its key (units.py).
 
@@ -97,14 +97,15 @@ def findings_by_unit(
     What spans the whole document (the meta-schema check, tags, operationId uniqueness) is
     checked every time. Without `known` (no cache to fill), units are not keyed at all.
     `unit_keys` gives the units' keys from the root and the digests the loader read
-    (closure digests of units.units, by default; or a memo of them). `valid_units`, the
-    units the meta-schema found valid before, spares checking them again (unit_verdicts.py).
+    (closure digests of units.units, by default; or a memo of them). `kept`, what earlier
+    checks found of units that are as they were, spares checking them again: the units the
+    meta-schema found valid, the path items' operationIds (unit_verdicts.py).
     """
     validator = _validator_for(doc.version)(doc.root)
     schemas = _schema_container(doc)
     registry = partial(_UnitRegistry, validator.keyword_validators, doc.root, _unit_pointers(doc.root, schemas))
-    found = _meta_schema_findings(doc, validator, valid_units)
-    found.update(_document_findings(doc.root, validator, registry()))
+    found = _meta_schema_findings(doc, validator, kept)
+    found.update(_document_findings(doc, validator, registry(), kept))
     keys = (unit_keys or partial(_closure_keys, salt))(doc.root, doc.unit_digests) if known is not None else {}
     by_key: dict[str, list[Finding]] = {}
     for pointer, check in _unit_checks(doc.root, validator.schema_path, schemas, registry):
@@ -141,39 +142,43 @@ def _at(root: Any, keys: tuple[str, ...]) -> dict[str, Any] | None:
     return node if isinstance(node, dict) else None
 
 
-def _meta_schema_findings(doc: Document, validator: SpecValidator, valid_units: ValidUnits | None) -> set[Finding]:
+def _meta_schema_findings(doc: Document, validator: SpecValidator, kept: KeptChecks | None) -> set[Finding]:
     """The findings of the document's check against the OpenAPI meta-schema: none when the
     units not found valid before and the remainder pass the compiled check (unit_verdicts.py),
     else those of the whole document's check."""
     checker, read = validator.schema_validator, doc.unit_digests
     assert isinstance(checker, Prefiltered)
-    if valid_units is not None and read is not None and _unjudged_pass(doc.root, checker, valid_units, read):
-        valid_units.all_valid(read)
+    if kept is not None and read is not None and _unjudged_pass(doc.root, checker, kept, read):
+        kept.all_valid(read)
         return set()
     load_all(doc.root)  # the compiled check reads the document's dicts from C
     found = _collect(doc.root, lambda: checker.iter_errors(validator.schema))
-    if valid_units is not None and read is not None and not found:
-        valid_units.all_valid(read)
+    if kept is not None and read is not None and not found:
+        kept.all_valid(read)
     return found
 
 
-def _unjudged_pass(root: Any, checker: Prefiltered, valid_units: ValidUnits, read: dict[str, UnitDigest]) -> bool:
+def _unjudged_pass(root: Any, checker: Prefiltered, kept: KeptChecks, read: dict[str, UnitDigest]) -> bool:
     """Whether the remainder and the units not found valid before pass the compiled check,
     where the meta-schema judges each unit alone."""
     if not all(judges_units_alone(checker.schema, keys) for keys, _ in unit_containers(root)):
         return False
-    return checker.passes(with_units_only(root, valid_units.unjudged(read)))
+    return checker.passes(with_units_only(root, kept.unjudged(read)))
 
 
-def _document_findings(root: Any, validator: SpecValidator, registry: KeywordValidatorRegistry) -> Iterator[Finding]:
+def _document_findings(
+    doc: Document, validator: SpecValidator, registry: KeywordValidatorRegistry, kept: KeptChecks | None
+) -> Iterator[Finding]:
     """What spans the document besides the meta-schema: tags, operationIds."""
+    root = doc.root
     if "tags" in root and "tags" in validator.keyword_validators:
         tags: Any = registry["tags"]
         yield from _collect(root, lambda: tags(validator.schema_path / "tags"))
     path_validator = registry["path"]
     assert isinstance(path_validator, PathValidator)
     additional = isinstance(path_validator, OpenAPIV32PathValidator)
-    yield from _duplicate_operation_ids(root, path_validator.OPERATIONS, additional)
+    ids = partial(_operation_ids, root, path_validator.OPERATIONS, additional, doc.unit_digests or {}, kept)
+    yield from _duplicate_operation_ids(root, ids)
 
 
 def _unit_checks(
@@ -255,20 +260,18 @@ def _collect(root: Any, errors: Callable[[], Iterator[ValidationError]]) -> set[
     return found
 
 
-def _duplicate_operation_ids(root: Any, methods: list[str], additional: bool) -> Iterator[Finding]:
+def _duplicate_operation_ids(root: Any, ids: Callable[[Any, str], OperationIds]) -> Iterator[Finding]:
     """The library's operationId uniqueness check, which spans path items: the second and
-    later uses of an operationId, in document order, with its wording."""
+    later uses of an operationId, in document order, with its wording. `ids` gives those of
+    a path item (in the paths, at its URL)."""
     # The library keeps a list (an operationId need not be hashable); searching it made this
     # check quadratic (GitHub's 1,200 operations: 6 ms). JSON's hashable values compare
     # alike in a set, so only the others go to a list.
     seen: set[Any] = set()
     unhashable: list[Any] = []
     paths = root.get("paths")
-    for url, item in paths.items() if isinstance(paths, dict) else ():
-        for tokens, operation in _operations(root, url, item, methods, additional):
-            if not isinstance(operation, dict) or "operationId" not in operation:
-                continue
-            operation_id = operation["operationId"]
+    for url in paths if isinstance(paths, dict) else ():
+        for tokens, operation_id in ids(paths, url):
             hashable = not isinstance(operation_id, (dict, list))
             if operation_id is not None and (operation_id in seen if hashable else operation_id in unhashable):
                 message = f"Operation ID '{operation_id}' for '{tokens[-1]}' in '{url}' is not unique"
@@ -277,6 +280,35 @@ def _duplicate_operation_ids(root: Any, methods: list[str], additional: bool) ->
                 seen.add(operation_id)
             else:
                 unhashable.append(operation_id)
+
+
+def _operation_ids(
+    root: Any, methods: list[str], additional: bool, read: dict[str, UnitDigest], kept: KeptChecks | None, paths: Any, url: str
+) -> OperationIds:
+    """The operationIds of the path item at `url`, each with where it is: from `kept` while
+    the path item's digest is as it was, else read (and kept, when the path item holds its
+    operations itself: one reached through a $ref may change with another unit)."""
+    pointer = join_pointer("", "paths", url)
+    digest = read[pointer][0] if pointer in read else None
+    found = kept.operation_ids_of(pointer, digest) if kept is not None and digest is not None else None
+    if found is not None:
+        return found
+    item = paths[url]
+    found = [
+        (tokens, operation["operationId"])
+        for tokens, operation in _operations(root, url, item, methods, additional)
+        if isinstance(operation, dict) and "operationId" in operation
+    ]
+    if kept is not None and digest is not None and _holds_its_operations(item, methods):
+        kept.keep_operation_ids(pointer, digest, found)
+    return found
+
+
+def _holds_its_operations(item: Any, methods: list[str]) -> bool:
+    """Whether a path item holds its operations itself, not through a $ref."""
+    if not isinstance(item, dict) or "$ref" in item or "additionalOperations" in item:
+        return False
+    return not any(isinstance(item.get(method), dict) and "$ref" in item[method] for method in methods)
 
 
 def _operations(

@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import join_pointer
 from .units import UnitDigest, entry_pointer, unit_containers
 
-__all__ = ["ValidUnits", "judges_units_alone", "with_units_only"]
+__all__ = ["KeptChecks", "OperationIds", "judges_units_alone", "with_units_only"]
 
 # Keywords that say nothing of the instance, or were followed into the schemas they name.
 _NOTES = frozenset({"$schema", "$id", "id", "$comment", "title", "description", "$defs", "definitions", "$ref", "allOf"})
@@ -145,18 +145,36 @@ def with_units_only(root: dict[str, Any], kept: Callable[[str], bool]) -> dict[s
     return made
 
 
-class ValidUnits:
-    """The units a meta-schema found valid in the latest valid document, by pointer, with
-    their digests; kept between runs by the caller (for one meta-schema, and salted with the
-    validating code)."""
+# A path item's operationIds, each with where it is (the tokens of its pointer), in order.
+OperationIds = list[tuple[list[str], Any]]
 
-    def __init__(self, kept: dict[str, str]) -> None:
-        self.kept = kept
+
+class KeptChecks:
+    """What earlier validations found of units, each under its pointer with its digest:
+    the units the meta-schema found valid in the latest valid document, and each path
+    item's operationIds (for the check of their uniqueness, which spans path items). Kept
+    between runs by the caller, for one meta-schema and salted with the validating code."""
+
+    def __init__(self, valid: dict[str, str], operation_ids: dict[str, tuple[str, OperationIds]]) -> None:
+        self.valid = valid
+        self.operation_ids: dict[str, tuple[str, OperationIds]] = {}  # this run's, to keep
+        self._last_ids = operation_ids
 
     def unjudged(self, read: dict[str, UnitDigest]) -> Callable[[str], bool]:
         """Whether a unit, of the digests `read`, was not found valid before."""
-        kept = self.kept
-        return lambda pointer: pointer not in read or kept.get(pointer) != read[pointer][0]
+        valid = self.valid
+        return lambda pointer: pointer not in read or valid.get(pointer) != read[pointer][0]
 
     def all_valid(self, read: dict[str, UnitDigest]) -> None:
-        self.kept = {pointer: digest for pointer, (digest, _) in read.items()}
+        self.valid = {pointer: digest for pointer, (digest, _) in read.items()}
+
+    def operation_ids_of(self, pointer: str, digest: str) -> OperationIds | None:
+        """The operationIds of the path item at `pointer` while its digest is `digest`."""
+        kept = self._last_ids.get(pointer)
+        if not (isinstance(kept, tuple) and len(kept) == 2 and kept[0] == digest and isinstance(kept[1], list)):
+            return None
+        self.operation_ids[pointer] = kept
+        return kept[1]
+
+    def keep_operation_ids(self, pointer: str, digest: str, found: OperationIds) -> None:
+        self.operation_ids[pointer] = (digest, found)

@@ -214,11 +214,13 @@ def test_duplicate_operation_ids_across_units_are_found_even_from_the_cache(tmp_
 
 
 def test_operation_ids_are_duplicates_as_the_library_compares_them() -> None:
-    from generator.spec.strict import _duplicate_operation_ids
+    from functools import partial
+
+    from generator.spec.strict import _duplicate_operation_ids, _operation_ids
 
     ids = ["a", {"x": 1}, "a", {"x": 1}, 1, True, 1.0, None, None, [1], [1], "b"]
     root = {"paths": {f"/p{i}": {"get": {"operationId": value}} for i, value in enumerate(ids)}}
-    found = [pointer for pointer, _ in _duplicate_operation_ids(root, ["get"], False)]
+    found = [pointer for pointer, _ in _duplicate_operation_ids(root, partial(_operation_ids, root, ["get"], False, {}, None))]
     assert found == [f"/paths/~1p{i}/get" for i in (2, 3, 5, 6, 10)]  # True == 1 == 1.0, as in a list
 
 
@@ -253,7 +255,7 @@ def test_a_changed_document_reuses_the_latest_entries(tmp_path: Path, monkeypatc
     assert found == validate(changed)
 
 
-@pytest.mark.parametrize("damage", [None, b"", b"garbage", "another salt", "another shape", "valid units of another shape"])
+@pytest.mark.parametrize("damage", [None, b"", b"garbage", "another salt", "another shape", "checks of another shape"])
 def test_a_changed_documents_closures_come_from_the_last_ones_kept_or_anew(tmp_path: Path, damage: object) -> None:
     """The units' closure digests are kept per document path and worked out from the last
     ones; damaged or of other code, they are worked out anew: the findings are the same."""
@@ -267,9 +269,9 @@ def test_a_changed_documents_closures_come_from_the_last_ones_kept_or_anew(tmp_p
     elif damage == "another shape":
         salt, state, valid = marshal.loads(kept.read_bytes())
         kept.write_bytes(marshal.dumps((salt, {pointer: 0 for pointer in state}, valid)))
-    elif damage == "valid units of another shape":
-        salt, state, (version, valid) = marshal.loads(kept.read_bytes())
-        kept.write_bytes(marshal.dumps((salt, state, (version, list(valid)))))
+    elif damage == "checks of another shape":
+        salt, state, (version, valid, operation_ids) = marshal.loads(kept.read_bytes())
+        kept.write_bytes(marshal.dumps((salt, state, (version, valid, {key: 1 for key in operation_ids}))))
     elif damage is not None:
         kept.write_bytes(marshal.dumps((damage, *marshal.loads(kept.read_bytes())[1:])))
     changed = units_doc(tmp_path, page='"two"')

@@ -140,3 +140,18 @@ def _write(tmp_path: Path, doc: dict[str, Any]) -> Path:
     path = tmp_path / "plain.json"
     path.write_text(json.dumps(doc))
     return path
+
+
+def test_operation_ids_of_path_items_known_unchanged_are_not_read_again(tmp_path):
+    cache = tmp_path / "cache"
+    doc = copy.deepcopy(DOC)
+    doc["paths"]["/through-a-ref"] = {"$ref": "#/x-items/a"}  # read every time
+    doc["x-items"] = {"a": {"get": {"operationId": "viaRef", "responses": {"200": {"description": "ok"}}}}}
+    assert PendingValidation(_load(tmp_path, doc), cache, background=False).result() == []
+    doc["paths"]["/pets/new"] = {"get": {"operationId": "get7", "responses": {"200": {"description": "ok"}}}}
+    changed = _load(tmp_path, doc)
+    found = PendingValidation(changed, cache, background=False).result()
+    assert _said(found) == [("/paths/~1pets~1new/get", "Operation ID 'get7' for 'get' in '/pets/new' is not unique")]
+    assert _said(found) == _said(validate(load(_write(tmp_path, doc))))
+    read = {url for url in changed.root["paths"] if url not in dict(changed.root["paths"].unread())}
+    assert read == {"/pets/new", "/through-a-ref"}
