@@ -95,7 +95,8 @@ def findings_by_unit(
     So their findings are kept per unit, keyed by the digests of the unit and of every unit
     its $refs reach, salted with `salt`, and `known` answers for the units whose key it has.
     What spans the whole document (the meta-schema check, tags, operationId uniqueness) is
-    checked every time. Without `known` (no cache to fill), units are not keyed at all.
+    checked on every run, from what `kept` holds of the units that are as they were. Without
+    `known` (no cache to fill), units are not keyed at all.
     `unit_keys` gives the units' keys from the root and the digests the loader read
     (closure digests of units.units, by default; or a memo of them). `kept`, what earlier
     checks found of units that are as they were, spares checking them again: the units the
