@@ -33,15 +33,10 @@ def deferred(cls: type[T], name: str, load: Callable[[], T], **known: Any) -> T:
     """An object of `cls` (a frozen slotted dataclass with a `name` field) named `name`,
     whose other fields `load` gives when one is first read. `known` fields are set now
     (reading them loads nothing); `load` must give them the same values."""
-    shell: Any = deferred_each(cls, [name], [load])[0][1]
+    shell: Any = deferred_from(cls, [name], _called, [load])[0][1]
     for field, value in known.items():
         object.__setattr__(shell, field, value)
     return shell  # type: ignore[no-any-return]
-
-
-def deferred_each(cls: type[T], names: Iterable[str], loads: Iterable[Callable[[], T]]) -> list[tuple[str, T]]:
-    """(name, deferred(cls, name, load)) for each name and its load: thousands at a time."""
-    return deferred_from(cls, names, _called, loads)
 
 
 def deferred_from(cls: type[T], names: Iterable[str], load: Callable[[Any], T], arguments: Iterable[Any]) -> list[tuple[str, T]]:

@@ -314,11 +314,7 @@ def _unit_digests(
     text the change did not reach (at the same place, under the same pointer) as they were
     kept."""
     if kept is None or change is None:
-        found = {
-            entry_pointer(prefix, name): unit_digest(container[name])
-            for prefix, inner, container, _ in _containers(members, value)
-            for name, *_ in inner
-        }
+        found = {pointer: unit_digest(unit) for pointer, _, _, unit in _leaves(members, value)}
         return found | {REMAINDER: unit_digest(remainder(value))}
     found = _kept_unit_digests(members, value, kept, change)
     kept_rest = kept.units.get(REMAINDER)

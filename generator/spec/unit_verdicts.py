@@ -24,6 +24,7 @@ from functools import cache
 from typing import Any
 
 from ..errors import join_pointer
+from .refs import PointerError, ref_pointer, resolve_pointer
 from .units import UnitDigest, entry_pointer, unit_containers
 
 __all__ = ["KeptChecks", "OperationIds", "judges_units_alone", "with_units_only"]
@@ -60,7 +61,7 @@ class _Frozen:
 @cache
 def _judges_alone(meta: _Frozen, container: tuple[str, ...]) -> bool:
     applied = _applied([meta.schema], meta.schema)
-    for depth, key in enumerate(container):
+    for key in container:
         if applied is None or not all(_above_units(schema, last=False) for schema in applied):
             return False
         applied = _applied(_member_schemas(applied, key), meta.schema)
@@ -93,24 +94,15 @@ def _applied(schemas: list[Any], root: dict[str, Any]) -> list[Any] | None:
         if isinstance(schema, dict):
             ref = schema.get("$ref")
             if ref is not None:
-                target = _local(root, ref)
-                if target is None:
+                pointer = ref_pointer(ref) if isinstance(ref, str) else None
+                if pointer is None:
                     return None
-                todo.append(target)
+                try:
+                    todo.append(resolve_pointer(root, pointer))
+                except PointerError:
+                    return None
             todo.extend(schema.get("allOf", ()))
     return found
-
-
-def _local(root: dict[str, Any], ref: Any) -> Any:
-    if not isinstance(ref, str) or not ref.startswith("#"):
-        return None
-    node: Any = root
-    for token in ref[1:].split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if not isinstance(node, dict) or token not in node:
-            return None
-        node = node[token]
-    return node
 
 
 def _member_schemas(applied: list[Any], key: str) -> list[Any]:

@@ -91,10 +91,10 @@ def test_filling_it_with_another_object_fails_loudly(wrong):
 
 
 def test_many_at_once_are_as_each_alone():
-    from generator.model.deferred import deferred_each
+    from generator.model.deferred import deferred_from
 
     calls: list[str] = []
-    made = deferred_each(Model, ["Pet", "Pet"], [_loads(calls), _loads(calls)])
+    made = deferred_from(Model, ["Pet", "Pet"], lambda load: load(), [_loads(calls), _loads(calls)])
     assert [name for name, _ in made] == ["Pet", "Pet"] and all(is_pending(pet) for _, pet in made) and calls == []
     assert all(pet == WHOLE for _, pet in made) and calls == ["loaded", "loaded"]
 
